@@ -1,0 +1,89 @@
+/* libfluxacct - banks: a tree with exactly one root, shares at every node.
+ *
+ * Rules the library enforces (flux-accounting's, plus bank names unique):
+ * exactly one root (parent ""); a parent must exist and be active; a bank
+ * holds either sub-banks or associations, never both; no cycles.
+ */
+#ifndef FLUXACCT_BANK_H
+#define FLUXACCT_BANK_H
+
+#include <stdint.h>
+#include <fluxacct/db.h>
+#include <fluxacct/rows.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Flags for delete and list calls. */
+enum {
+    FLUXACCT_FORCE = 1,            /**< delete rows instead of disabling */
+    FLUXACCT_INCLUDE_INACTIVE = 2, /**< list disabled rows too */
+};
+
+/** A bank's fields.  Initialise with fluxacct_bank_fields_init(): every
+ *  field starts "not given" (NULL, FLUXACCT_UNSET or NaN). */
+typedef struct {
+    int version;
+    const char *bank;         /**< name (required) */
+    const char *parent_bank;  /**< add: NULL or "" makes the root */
+    int64_t shares;           /**< >= 0; add: default 1 */
+    double priority;          /**< bank priority factor; add: default 0.0 */
+    double ignore_older_than; /**< epoch seconds; add: default 0 */
+} fluxacct_bank_fields_t;
+
+#define FLUXACCT_BANK_FIELDS_VERSION 1
+
+/** Set every field of *f to "not given". */
+void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f);
+
+/**
+ * Add a bank, or re-enable a disabled bank of the same name and parent.
+ * @return 0, or -1 with errno: EINVAL bad name or value; EEXIST the bank
+ *   exists (or a second root was asked for); ENOENT unknown parent; EPERM
+ *   the parent holds associations or is disabled.
+ */
+int fluxacct_bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
+                       fluxacct_error_t *error);
+
+/**
+ * Change the given fields of bank f->bank (shares, parent_bank, priority,
+ * ignore_older_than); fields left "not given" keep their values.
+ * @return 0, or -1 with errno: EINVAL nothing to change or a bad value;
+ *   ENOENT unknown bank or parent; EPERM the move would make a cycle, move
+ *   the root, or put the bank beside associations.
+ */
+int fluxacct_bank_edit (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
+                        fluxacct_error_t *error);
+
+/**
+ * Disable a bank, its sub-banks and their associations (recursively), or
+ * with FLUXACCT_FORCE delete those rows (their stored usage is then dropped
+ * from the roll-up).  @return 0, or -1 with errno: ENOENT unknown bank.
+ */
+int fluxacct_bank_delete (fluxacct_db_t *db, const char *bank, int flags,
+                          fluxacct_error_t *error);
+
+/**
+ * One bank's row.  @param fields  comma-separated column names, or NULL for
+ * all.  @return a result the caller must destroy, or NULL with errno:
+ * ENOENT unknown bank; EINVAL invalid fields (named in the message).
+ */
+fluxacct_rows_t *fluxacct_bank_view (fluxacct_db_t *db, const char *bank,
+                                     const char *fields,
+                                     fluxacct_error_t *error);
+
+/**
+ * All active banks (FLUXACCT_INCLUDE_INACTIVE: all banks), ordered by
+ * bank_id.  @return a result the caller must destroy, or NULL with errno
+ * EINVAL (invalid fields).
+ */
+fluxacct_rows_t *fluxacct_bank_list (fluxacct_db_t *db, int flags,
+                                     const char *fields,
+                                     fluxacct_error_t *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLUXACCT_BANK_H */

@@ -1,0 +1,17 @@
+/* libfluxacct - umbrella header.  Everything declared by the headers it
+ * includes is the public API; nothing else is. */
+#ifndef FLUXACCT_H
+#define FLUXACCT_H
+
+#include <fluxacct/version.h>
+#include <fluxacct/error.h>
+#include <fluxacct/db.h>
+#include <fluxacct/rows.h>
+#include <fluxacct/bank.h>
+#include <fluxacct/assoc.h>
+#include <fluxacct/queue.h>
+#include <fluxacct/project.h>
+#include <fluxacct/factor.h>
+#include <fluxacct/config.h>
+
+#endif /* FLUXACCT_H */

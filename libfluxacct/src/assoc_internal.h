@@ -1,0 +1,24 @@
+/* libfluxacct - private helpers shared by the bank and association code. */
+#ifndef FLUXACCT_ASSOC_INTERNAL_H
+#define FLUXACCT_ASSOC_INTERNAL_H
+
+#include "db_internal.h"
+
+/* Disable (force: delete) one association and fix the user's default bank.
+ * Runs inside the caller's transaction. */
+int assoc_remove (fluxacct_db_t *db, const char *username, const char *bank,
+                  int force, fluxacct_error_t *error);
+
+/* 1 if the bank has association rows (any state), 0 if not, -1 error. */
+int bank_has_assocs (fluxacct_db_t *db, const char *bank,
+                     fluxacct_error_t *error);
+
+/* 1 if the bank has sub-bank rows (any state), 0 if not, -1 error. */
+int bank_has_children (fluxacct_db_t *db, const char *bank,
+                       fluxacct_error_t *error);
+
+/* Recompute bank_table.job_usage of every bank as the sum of the
+ * association usage in its subtree (semantics section 3). */
+int usage_rollup_banks (fluxacct_db_t *db, fluxacct_error_t *error);
+
+#endif /* FLUXACCT_ASSOC_INTERNAL_H */

@@ -1,0 +1,152 @@
+/* libfluxacct - bank usage roll-up (semantics section 3): a bank's usage is
+ * the sum of the usage of every association in its subtree, disabled
+ * associations included. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assoc_internal.h"
+
+struct bank {
+    char *name;
+    char *parent;
+    int parent_idx;
+    double direct;  /* sum over the bank's own associations */
+    double total;   /* subtree sum */
+};
+
+static int cmp_bank (const void *a, const void *b)
+{
+    return strcmp (((const struct bank *)a)->name,
+                   ((const struct bank *)b)->name);
+}
+
+static int find_bank (struct bank *v, size_t n, const char *name)
+{
+    struct bank key = { .name = (char *)name };
+    struct bank *b = bsearch (&key, v, n, sizeof (*v), cmp_bank);
+    return b ? (int)(b - v) : -1;
+}
+
+static void free_banks (struct bank *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free (v[i].name);
+        free (v[i].parent);
+    }
+    free (v);
+}
+
+static int load_banks (fluxacct_db_t *db, struct bank **out, size_t *np,
+                       fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT bank, parent_bank FROM bank_table";
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    struct bank *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct bank *nv = realloc (v, cap * sizeof (*v));
+            if (!nv)
+                goto nomem;
+            v = nv;
+        }
+        const char *p = (const char *)sqlite3_column_text (st, 1);
+        memset (&v[n], 0, sizeof (v[n]));
+        v[n].name = strdup ((const char *)sqlite3_column_text (st, 0));
+        v[n].parent = strdup (p ? p : "");
+        n++;
+        if (!v[n - 1].name || !v[n - 1].parent)
+            goto nomem;
+    }
+    sqlite3_reset (st);
+    if (rc != SQLITE_DONE) {
+        db_error (db, error, "roll-up");
+        free_banks (v, n);
+        return -1;
+    }
+    qsort (v, n, sizeof (*v), cmp_bank);
+    for (size_t i = 0; i < n; i++)
+        v[i].parent_idx = *v[i].parent ? find_bank (v, n, v[i].parent) : -1;
+    *out = v;
+    *np = n;
+    return 0;
+nomem:
+    sqlite3_reset (st);
+    free_banks (v, n);
+    return errprintf (error, ENOMEM, "out of memory");
+}
+
+static int load_direct (fluxacct_db_t *db, struct bank *v, size_t n,
+                        fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT bank, SUM(job_usage) FROM "
+                             "association_table GROUP BY bank";
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    int rc;
+
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        int i = find_bank (v, n, (const char *)sqlite3_column_text (st, 0));
+        if (i >= 0)
+            v[i].direct += sqlite3_column_double (st, 1);
+    }
+    sqlite3_reset (st);
+    return rc == SQLITE_DONE ? 0 : db_error (db, error, "roll-up");
+}
+
+static int store_totals (fluxacct_db_t *db, struct bank *v, size_t n,
+                         fluxacct_error_t *error)
+{
+    static const char *sql =
+        "UPDATE bank_table SET job_usage=? WHERE bank=? AND job_usage IS NOT ?";
+    sqlite3_stmt *st = db_prep (db, sql, error);
+
+    if (!st)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_double (st, 1, v[i].total);
+        sqlite3_bind_text (st, 2, v[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_double (st, 3, v[i].total);
+        if (db_step_done (db, st, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int usage_rollup_banks (fluxacct_db_t *db, fluxacct_error_t *error)
+{
+    struct bank *v = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (load_banks (db, &v, &n, error) < 0)
+        return -1;
+    rc = load_direct (db, v, n, error);
+    /* Add each bank's own sum to itself and every ancestor; the depth walk
+     * is bounded by n so a corrupt parent cycle cannot loop forever. */
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        size_t steps = 0;
+        for (int k = (int)i; k >= 0 && steps <= n; k = v[k].parent_idx, steps++)
+            v[k].total += v[i].direct;
+    }
+    if (rc == 0)
+        rc = store_totals (db, v, n, error);
+    free_banks (v, n);
+    return rc;
+}
+
+/* Until usage is computed from job records (usage module), there is
+ * nothing derived from the decay and weight keys to recompute. */
+int usage_config_changed (fluxacct_db_t *db, const char *key,
+                          fluxacct_error_t *error)
+{
+    (void)key;
+    return usage_rollup_banks (db, error);
+}

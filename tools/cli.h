@@ -1,0 +1,108 @@
+/* flux-account - shared declarations of the command-line front end. */
+#ifndef FLUX_ACCOUNT_CLI_H
+#define FLUX_ACCOUNT_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <fluxacct/fluxacct.h>
+
+#define MAX_OPTS 48
+
+/* An option of a subcommand.  has_arg: 0 flag, 1 takes a value. */
+struct optdef {
+    const char *name;
+    int shortopt;
+    int has_arg;
+    const char *argname;
+    const char *help;
+};
+
+struct ctx;
+struct args;
+typedef int (*cmd_f) (struct ctx *ctx, struct args *a);
+
+/* How a command uses the database. */
+enum {
+    CMD_NODB = 0,   /* does not open the database itself */
+    CMD_READ = 1,   /* opens it read-only */
+    CMD_WRITE = 2,  /* opens it read-write */
+};
+
+struct cmd {
+    const char *name;
+    cmd_f fn;
+    int db;                    /* CMD_* */
+    const char *usage;         /* positional arguments, e.g. "BANK SHARES" */
+    int min_pos, max_pos;      /* max_pos -1: unlimited */
+    const char *summary;
+    const struct optdef *opts; /* terminated by { NULL } */
+};
+
+struct args {
+    const struct cmd *cmd;
+    const char *val[MAX_OPTS];
+    int given[MAX_OPTS];
+    int npos;
+    char **pos;
+};
+
+struct ctx {
+    const char *path;   /* database path */
+    fluxacct_db_t *db;  /* opened per the command's db mode */
+    FILE *out;          /* data goes here (stdout or -o FILE) */
+    int quiet;
+    int verbose;
+};
+
+/* Exit statuses. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Print "flux-account: ERROR: ..." on stderr and return the exit status
+ * for errno (2 for usage errors and read-only databases, else 1). */
+int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+int fail_error (const fluxacct_error_t *error);
+int usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void warn (struct ctx *ctx, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+/* Option access. */
+const char *arg_str (struct args *a, const char *name);
+int arg_flag (struct args *a, const char *name);
+/* Parse an integer option into *out (left untouched when absent).
+ * Accepts "unlimited" when allow_unlimited.  Returns 0 or -1 (message
+ * printed). */
+int arg_int (struct args *a, const char *name, int allow_unlimited,
+             int64_t *out);
+int arg_double (struct args *a, const char *name, double *out);
+int arg_time (struct args *a, const char *name, double *out);
+int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a);
+void print_cmd_help (FILE *f, const struct cmd *cmd);
+
+/* Output of result tables. */
+enum { OUT_TABLE, OUT_JSON, OUT_PARSABLE, OUT_FORMAT };
+struct outopts {
+    int mode;
+    const char *format;
+};
+int outopts_get (struct args *a, struct outopts *o);
+int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
+                const struct outopts *o);
+/* A cell as text: table form (unlimited, true/false, 6 decimals) or raw
+ * (full precision).  Returns a malloc'd string. */
+char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);
+/* Shortest round-trip text of a double, with ".0" when integral. */
+void fmt_double (double d, char *buf, size_t len);
+
+/* Command groups (each file defines its table entries). */
+extern const struct cmd bank_cmds[];
+extern const struct cmd user_cmds[];
+extern const struct cmd queue_cmds[];
+extern const struct cmd misc_cmds[];
+
+#define OUTPUT_OPTS \
+    { "json", 'j', 0, NULL, "print rows as a JSON array of objects" }, \
+    { "parsable", 'P', 0, NULL, "print rows separated by '|', with a header" }, \
+    { "format", 'o', 1, "FMT", "print each row with FMT, e.g. '{username} {bank}'" }, \
+    { "fields", 0, 1, "LIST", "comma-separated columns to show" }
+
+#endif /* FLUX_ACCOUNT_CLI_H */

@@ -1,0 +1,314 @@
+/* flux-account - bank commands. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int parse_shares (const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll (s, &end, 10);
+    if (end == s || *end || v < 0)
+        return usage_error ("shares must be a non-negative integer, got '%s'",
+                            s);
+    *out = v;
+    return 0;
+}
+
+static int cmd_add_bank (struct ctx *ctx, struct args *a)
+{
+    fluxacct_bank_fields_t f;
+    fluxacct_error_t error;
+    int64_t shares = 1;
+
+    fluxacct_bank_fields_init (&f);
+    f.bank = a->pos[0];
+    if (a->npos > 1 && parse_shares (a->pos[1], &shares))
+        return EXIT_USAGE;
+    f.shares = shares;
+    f.parent_bank = arg_str (a, "parent-bank");
+    if (arg_double (a, "priority", &f.priority) < 0
+        || arg_time (a, "ignore-older-than", &f.ignore_older_than) < 0)
+        return EXIT_USAGE;
+    if (fluxacct_bank_add (ctx->db, &f, &error) < 0)
+        return fail_error (&error);
+    return 0;
+}
+
+static int cmd_edit_bank (struct ctx *ctx, struct args *a)
+{
+    fluxacct_bank_fields_t f;
+    fluxacct_error_t error;
+
+    fluxacct_bank_fields_init (&f);
+    f.bank = a->pos[0];
+    if (arg_str (a, "shares") && parse_shares (arg_str (a, "shares"),
+                                               &f.shares))
+        return EXIT_USAGE;
+    f.parent_bank = arg_str (a, "parent-bank");
+    if (arg_double (a, "priority", &f.priority) < 0
+        || arg_time (a, "ignore-older-than", &f.ignore_older_than) < 0)
+        return EXIT_USAGE;
+    if (fluxacct_bank_edit (ctx->db, &f, &error) < 0)
+        return fail_error (&error);
+    return 0;
+}
+
+static int cmd_delete_bank (struct ctx *ctx, struct args *a)
+{
+    fluxacct_error_t error;
+
+    if (fluxacct_bank_delete (ctx->db, a->pos[0],
+                              arg_flag (a, "force") ? FLUXACCT_FORCE : 0,
+                              &error) < 0)
+        return fail_error (&error);
+    return 0;
+}
+
+static int cmd_list_banks (struct ctx *ctx, struct args *a)
+{
+    struct outopts o;
+    fluxacct_error_t error;
+    fluxacct_rows_t *r;
+    int rc;
+
+    if (outopts_get (a, &o))
+        return EXIT_USAGE;
+    if (!(r = fluxacct_bank_list (ctx->db, arg_flag (a, "inactive")
+                                               ? FLUXACCT_INCLUDE_INACTIVE : 0,
+                                  arg_str (a, "fields"), &error)))
+        return fail_error (&error);
+    rc = print_rows (ctx, r, &o);
+    fluxacct_rows_destroy (r);
+    return rc;
+}
+
+/* ---- tree view ------------------------------------------------------ */
+
+struct tree {
+    struct ctx *ctx;
+    fluxacct_rows_t *banks; /* bank, active, parent_bank, shares, job_usage */
+    int parsable;
+    int only_active;
+    int only_used;
+};
+
+static void round2 (double v, char *buf, size_t len)
+{
+    fmt_double (round (v * 100) / 100, buf, len);
+}
+
+static void tree_user_rows (struct tree *t, const char *bank, int depth)
+{
+    char filter[600], *filters[2] = { filter, NULL };
+    fluxacct_rows_t *u;
+
+    snprintf (filter, sizeof (filter), "bank=%s", bank);
+    if (!(u = fluxacct_assoc_list (t->ctx->db, (const char *const *)filters,
+                                   "username,active,shares,job_usage,fairshare",
+                                   NULL)))
+        return;
+    for (size_t i = 0; i < fluxacct_rows_count (u); i++) {
+        int active = (int)fluxacct_rows_int (u, i, 1);
+        double usage = fluxacct_rows_real (u, i, 3);
+        char us[64], fs[64], prefix[64];
+        if ((t->only_active && !active) || (t->only_used && usage <= 0))
+            continue;
+        fmt_double (usage, us, sizeof (us));
+        fmt_double (fluxacct_rows_real (u, i, 4), fs, sizeof (fs));
+        snprintf (prefix, sizeof (prefix), "%*s", depth + 1, "");
+        if (t->parsable)
+            fprintf (t->ctx->out, "%s%s|%s|%s|%lld|%s|%s\n", prefix, bank,
+                     fluxacct_rows_text (u, i, 0), active ? "true" : "false",
+                     (long long)fluxacct_rows_int (u, i, 2), us, fs);
+        else {
+            char left[600];
+            snprintf (left, sizeof (left), "%s%s", prefix, bank);
+            fprintf (t->ctx->out, "%-20s%20s%20s%20lld%20s%20s\n", left,
+                     fluxacct_rows_text (u, i, 0), active ? "true" : "false",
+                     (long long)fluxacct_rows_int (u, i, 2), us, fs);
+        }
+    }
+    fluxacct_rows_destroy (u);
+}
+
+static void tree_bank (struct tree *t, size_t idx, int depth)
+{
+    const fluxacct_rows_t *b = t->banks;
+    const char *name = fluxacct_rows_text (b, idx, 0);
+    int active = (int)fluxacct_rows_int (b, idx, 1);
+    char us[64], left[600];
+    int has_children = 0;
+
+    if (depth == 0)
+        round2 (fluxacct_rows_real (b, idx, 4), us, sizeof (us));
+    else
+        fmt_double (fluxacct_rows_real (b, idx, 4), us, sizeof (us));
+    snprintf (left, sizeof (left), "%*s%s", depth, "", name);
+    if (t->parsable)
+        fprintf (t->ctx->out, "%s||%s|%lld|%s\n", left,
+                 active ? "true" : "false",
+                 (long long)fluxacct_rows_int (b, idx, 3), us);
+    else
+        fprintf (t->ctx->out, "%-20s%20s%20s%20lld%20s\n", left, "",
+                 active ? "true" : "false",
+                 (long long)fluxacct_rows_int (b, idx, 3), us);
+    for (size_t i = 0; i < fluxacct_rows_count (b); i++) {
+        const char *p = fluxacct_rows_text (b, i, 2);
+        if (p && !strcmp (p, name)) {
+            has_children = 1;
+            tree_bank (t, i, depth + 1);
+        }
+    }
+    if (!has_children)
+        tree_user_rows (t, name, depth);
+}
+
+static int print_tree (struct ctx *ctx, const char *bank, int parsable,
+                       int only_active, int only_used)
+{
+    fluxacct_error_t error;
+    struct tree t = { .ctx = ctx, .parsable = parsable,
+                      .only_active = only_active, .only_used = only_used };
+    int rc = EXIT_FAIL;
+
+    if (!(t.banks = fluxacct_bank_list (ctx->db, FLUXACCT_INCLUDE_INACTIVE,
+                                        "bank,active,parent_bank,shares,"
+                                        "job_usage", &error)))
+        return fail_error (&error);
+    for (size_t i = 0; i < fluxacct_rows_count (t.banks); i++) {
+        const char *name = fluxacct_rows_text (t.banks, i, 0);
+        const char *p = fluxacct_rows_text (t.banks, i, 2);
+        if (bank ? !strcmp (name, bank) : (!p || !*p)) {
+            if (parsable)
+                fprintf (ctx->out,
+                         "Bank|Username|Active|RawShares|RawUsage|Fairshare\n");
+            else
+                fprintf (ctx->out, "%-20s%20s%20s%20s%20s%20s\n", "Bank",
+                         "Username", "Active", "RawShares", "RawUsage",
+                         "Fairshare");
+            tree_bank (&t, i, 0);
+            rc = 0;
+            break;
+        }
+    }
+    if (rc != 0)
+        rc = bank ? fail ("bank %s not found in bank_table", bank)
+                  : fail ("root bank not found");
+    fluxacct_rows_destroy (t.banks);
+    return rc;
+}
+
+static int print_bank_users (struct ctx *ctx, const char *bank,
+                             const struct outopts *o)
+{
+    char filter[600], *filters[2] = { filter, NULL };
+    fluxacct_error_t error;
+    fluxacct_rows_t *u;
+    int rc;
+
+    snprintf (filter, sizeof (filter), "bank=%s", bank);
+    if (!(u = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
+                                   "username,active,default_bank,shares,"
+                                   "job_usage,fairshare", &error)))
+        return fail_error (&error);
+    rc = 0;
+    if (fluxacct_rows_count (u) == 0 && o->mode == OUT_TABLE)
+        fprintf (ctx->out, "no users under %s\n", bank);
+    else
+        rc = print_rows (ctx, u, o);
+    fluxacct_rows_destroy (u);
+    return rc;
+}
+
+static int cmd_view_bank (struct ctx *ctx, struct args *a)
+{
+    struct outopts o;
+    fluxacct_error_t error;
+    fluxacct_rows_t *r;
+    int rc;
+
+    if (outopts_get (a, &o))
+        return EXIT_USAGE;
+    if (arg_flag (a, "tree")) {
+        if (arg_str (a, "fields") || o.mode == OUT_FORMAT || o.mode == OUT_JSON)
+            return usage_error ("--tree option does not support custom "
+                                "formatting");
+        if (!(r = fluxacct_bank_view (ctx->db, a->pos[0], NULL, &error)))
+            return fail_error (&error);
+        fluxacct_rows_destroy (r);
+        return print_tree (ctx, a->pos[0], o.mode == OUT_PARSABLE,
+                           arg_flag (a, "active"), arg_flag (a, "concise"));
+    }
+    if (!(r = fluxacct_bank_view (ctx->db, a->pos[0], arg_str (a, "fields"),
+                                  &error)))
+        return fail_error (&error);
+    rc = print_rows (ctx, r, &o);
+    fluxacct_rows_destroy (r);
+    if (rc == 0 && arg_flag (a, "users")) {
+        if (o.mode == OUT_TABLE)
+            fputc ('\n', ctx->out);
+        rc = print_bank_users (ctx, a->pos[0], &o);
+    }
+    return rc;
+}
+
+static int cmd_print_hierarchy (struct ctx *ctx, struct args *a)
+{
+    return print_tree (ctx, NULL, arg_flag (a, "parsable"), 0, 0);
+}
+
+static const struct optdef add_bank_opts[] = {
+    { "parent-bank", 0, 1, "BANK", "parent bank (omit for the root bank)" },
+    { "priority", 0, 1, "N", "bank priority factor (float, default 0.0)" },
+    { "ignore-older-than", 0, 1, "TIME", "jobs that ended before TIME are not charged (epoch or ISO-8601)" },
+    { NULL },
+};
+static const struct optdef edit_bank_opts[] = {
+    { "shares", 0, 1, "N", "new shares (>= 0)" },
+    { "parent-bank", 0, 1, "BANK", "move the bank under BANK" },
+    { "priority", 0, 1, "N", "bank priority factor (float)" },
+    { "ignore-older-than", 0, 1, "TIME", "jobs that ended before TIME are not charged" },
+    { NULL },
+};
+static const struct optdef delete_bank_opts[] = {
+    { "force", 0, 0, NULL, "delete the rows (and sub-banks and associations) instead of disabling them" },
+    { NULL },
+};
+static const struct optdef view_bank_opts[] = {
+    { "tree", 't', 0, NULL, "show the bank's subtree with its users" },
+    { "users", 'u', 0, NULL, "also list the bank's users" },
+    { "concise", 'c', 0, NULL, "with --tree: only users with usage > 0" },
+    { "active", 'A', 0, NULL, "with --tree: only active users" },
+    OUTPUT_OPTS,
+    { NULL },
+};
+static const struct optdef list_banks_opts[] = {
+    { "inactive", 0, 0, NULL, "include disabled banks" },
+    OUTPUT_OPTS,
+    { NULL },
+};
+static const struct optdef hierarchy_opts[] = {
+    { "parsable", 'P', 0, NULL, "print '|'-separated rows" },
+    { NULL },
+};
+
+const struct cmd bank_cmds[] = {
+    { "add-bank", cmd_add_bank, CMD_WRITE, "BANK [SHARES]", 1, 2,
+      "Add a bank (SHARES defaults to 1).", add_bank_opts },
+    { "view-bank", cmd_view_bank, CMD_READ, "BANK", 1, 1,
+      "Show a bank, its subtree (-t) or its users (-u).", view_bank_opts },
+    { "edit-bank", cmd_edit_bank, CMD_WRITE, "BANK", 1, 1,
+      "Change a bank's shares, parent, priority or ignore-older-than.",
+      edit_bank_opts },
+    { "delete-bank", cmd_delete_bank, CMD_WRITE, "BANK", 1, 1,
+      "Disable a bank, its sub-banks and their associations.",
+      delete_bank_opts },
+    { "list-banks", cmd_list_banks, CMD_READ, NULL, 0, 0,
+      "List banks.", list_banks_opts },
+    { "print-hierarchy", cmd_print_hierarchy, CMD_READ, NULL, 0, 0,
+      "Show the whole bank tree with shares, usage and fair-share.",
+      hierarchy_opts },
+    { NULL },
+};

@@ -1,0 +1,216 @@
+/* flux-account - option parsing from each command's option table, and the
+ * error printers. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fluxacct/parse.h>
+
+#include "cli.h"
+
+static int vfail (int status, const char *fmt, va_list ap)
+{
+    fputs ("flux-account: ERROR: ", stderr);
+    vfprintf (stderr, fmt, ap);
+    fputc ('\n', stderr);
+    return status;
+}
+
+int fail (const char *fmt, ...)
+{
+    va_list ap;
+    int status = errno == EROFS ? EXIT_USAGE : EXIT_FAIL;
+    va_start (ap, fmt);
+    vfail (status, fmt, ap);
+    va_end (ap);
+    return status;
+}
+
+int fail_error (const fluxacct_error_t *error)
+{
+    int status = errno == EROFS ? EXIT_USAGE : EXIT_FAIL;
+    fprintf (stderr, "flux-account: ERROR: %s\n", error->text);
+    return status;
+}
+
+int usage_error (const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    vfail (EXIT_USAGE, fmt, ap);
+    va_end (ap);
+    return EXIT_USAGE;
+}
+
+void warn (struct ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    if (ctx->quiet)
+        return;
+    va_start (ap, fmt);
+    fputs ("flux-account: WARNING: ", stderr);
+    vfprintf (stderr, fmt, ap);
+    fputc ('\n', stderr);
+    va_end (ap);
+}
+
+static int opt_index (const struct cmd *cmd, const char *name)
+{
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+        if (!strcmp (cmd->opts[i].name, name))
+            return i;
+    /* A command asking for an option it does not declare is a bug in the
+     * command table, not user error. */
+    fprintf (stderr, "flux-account: internal error: %s has no option --%s\n",
+             cmd->name, name);
+    abort ();
+}
+
+const char *arg_str (struct args *a, const char *name)
+{
+    int i = opt_index (a->cmd, name);
+    return a->given[i] ? a->val[i] : NULL;
+}
+
+int arg_flag (struct args *a, const char *name)
+{
+    return a->given[opt_index (a->cmd, name)] ? 1 : 0;
+}
+
+int arg_int (struct args *a, const char *name, int allow_unlimited,
+             int64_t *out)
+{
+    const char *s = arg_str (a, name);
+    char *end;
+    long long v;
+
+    if (!s)
+        return 0;
+    if (allow_unlimited && !strcmp (s, "unlimited")) {
+        *out = FLUXACCT_UNLIMITED;
+        return 0;
+    }
+    errno = 0;
+    v = strtoll (s, &end, 10);
+    if (errno || end == s || *end) {
+        usage_error ("invalid value for --%s: '%s' (expected an integer%s)",
+                     name, s, allow_unlimited ? " or 'unlimited'" : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int arg_double (struct args *a, const char *name, double *out)
+{
+    const char *s = arg_str (a, name);
+    char *end;
+    double v;
+
+    if (!s)
+        return 0;
+    v = strtod (s, &end);
+    if (end == s || *end || !isfinite (v)) {
+        usage_error ("invalid value for --%s: '%s' (expected a number)", name,
+                     s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int arg_time (struct args *a, const char *name, double *out)
+{
+    const char *s = arg_str (a, name);
+    fluxacct_error_t error;
+
+    if (!s)
+        return 0;
+    if (fluxacct_time_parse (s, out, &error) < 0) {
+        usage_error ("invalid value for --%s: %s", name, error.text);
+        return -1;
+    }
+    return 0;
+}
+
+void print_cmd_help (FILE *f, const struct cmd *cmd)
+{
+    fprintf (f, "Usage: flux-account [-p DB] %s [OPTIONS]%s%s\n\n%s\n\n"
+             "Options:\n", cmd->name, cmd->usage ? " " : "",
+             cmd->usage ? cmd->usage : "", cmd->summary);
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+        const struct optdef *o = &cmd->opts[i];
+        char left[80];
+        snprintf (left, sizeof (left), "%c%c%s--%s%s%s",
+                  o->shortopt ? '-' : ' ', o->shortopt ? o->shortopt : ' ',
+                  o->shortopt ? ", " : "  ", o->name, o->has_arg ? "=" : "",
+                  o->has_arg ? o->argname : "");
+        fprintf (f, "  %-34s %s\n", left, o->help);
+    }
+    fprintf (f, "  %-34s %s\n", "-h, --help", "show this help and exit");
+}
+
+int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
+{
+    struct option longopts[MAX_OPTS + 2];
+    char shortopts[MAX_OPTS * 2 + 4] = "+h";
+    int n = 0, c;
+
+    memset (a, 0, sizeof (*a));
+    a->cmd = cmd;
+    for (; cmd->opts && cmd->opts[n].name; n++) {
+        const struct optdef *o = &cmd->opts[n];
+        longopts[n] = (struct option){ o->name, o->has_arg, NULL, 256 + n };
+        if (o->shortopt) {
+            size_t l = strlen (shortopts);
+            shortopts[l] = (char)o->shortopt;
+            shortopts[l + 1] = o->has_arg ? ':' : '\0';
+            shortopts[l + 2] = '\0';
+        }
+    }
+    longopts[n] = (struct option){ "help", 0, NULL, 'h' };
+    longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+    /* Negative numbers ("-1" resets a field) must reach options as values,
+     * and a bare "--" ends options; getopt handles both. */
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1) {
+        int idx = -1;
+        if (c == 'h') {
+            print_cmd_help (stdout, cmd);
+            exit (EXIT_OK);
+        }
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            if (optopt && optopt < 256)
+                return usage_error ("%s: %s option -%c (see 'flux-account %s "
+                                    "--help')", cmd->name,
+                                    c == ':' ? "missing value for" : "unknown",
+                                    optopt, cmd->name);
+            return usage_error ("%s: unknown or incomplete option %s (see "
+                                "'flux-account %s --help')", cmd->name, bad,
+                                cmd->name);
+        }
+        if (c >= 256)
+            idx = c - 256;
+        else
+            for (int i = 0; i < n; i++)
+                if (cmd->opts[i].shortopt == c)
+                    idx = i;
+        if (idx < 0)
+            return usage_error ("%s: unknown option", cmd->name);
+        a->given[idx] = 1;
+        a->val[idx] = optarg;
+    }
+    a->pos = argv + optind;
+    a->npos = argc - optind;
+    if (a->npos < cmd->min_pos
+        || (cmd->max_pos >= 0 && a->npos > cmd->max_pos))
+        return usage_error ("%s: expected %s%s (see 'flux-account %s --help')",
+                            cmd->name, cmd->max_pos == 0 ? "no arguments"
+                                                         : "arguments ",
+                            cmd->max_pos == 0 ? "" : cmd->usage, cmd->name);
+    return 0;
+}

@@ -1,0 +1,245 @@
+/* flux-account - printing result tables as text, JSON, '|' rows, or a
+ * user format. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void fmt_double (double d, char *buf, size_t len)
+{
+    if (!isfinite (d)) {
+        snprintf (buf, len, "%s", isnan (d) ? "nan" : d > 0 ? "inf" : "-inf");
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf (buf, len, "%.*g", prec, d);
+        if (strtod (buf, NULL) == d)
+            break;
+    }
+    if (!strpbrk (buf, ".en"))
+        strncat (buf, ".0", len - strlen (buf) - 1);
+}
+
+/* Table form of a double: six decimals, trailing zeros trimmed; tiny
+ * values in exponent form so they do not print as 0. */
+static void fmt_double_short (double d, char *buf, size_t len)
+{
+    if (isfinite (d) && d != 0 && fabs (d) < 1e-6) {
+        snprintf (buf, len, "%.6g", d);
+        return;
+    }
+    if (!isfinite (d) || fabs (d) >= 1e15) {
+        fmt_double (d, buf, len);
+        return;
+    }
+    snprintf (buf, len, "%.6f", d);
+    char *p = buf + strlen (buf) - 1;
+    while (*p == '0' && p[-1] != '.')
+        *p-- = '\0';
+}
+
+char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw)
+{
+    char buf[64];
+    const char *name = fluxacct_rows_column_name (r, col);
+
+    switch (fluxacct_rows_type (r, row, col)) {
+        case FLUXACCT_TYPE_INT: {
+            long long v = fluxacct_rows_int (r, row, col);
+            if (!raw && v == FLUXACCT_UNLIMITED)
+                return strdup ("unlimited");
+            if (!raw && name && !strcmp (name, "active"))
+                return strdup (v ? "true" : "false");
+            snprintf (buf, sizeof (buf), "%lld", v);
+            return strdup (buf);
+        }
+        case FLUXACCT_TYPE_REAL:
+            if (raw)
+                fmt_double (fluxacct_rows_real (r, row, col), buf, sizeof (buf));
+            else
+                fmt_double_short (fluxacct_rows_real (r, row, col), buf,
+                                  sizeof (buf));
+            return strdup (buf);
+        case FLUXACCT_TYPE_TEXT:
+            return strdup (fluxacct_rows_text (r, row, col));
+        default:
+            return strdup ("");
+    }
+}
+
+int outopts_get (struct args *a, struct outopts *o)
+{
+    int n = arg_flag (a, "json") + arg_flag (a, "parsable")
+            + (arg_str (a, "format") != NULL);
+    if (n > 1)
+        return usage_error ("--json, --parsable and --format are mutually "
+                            "exclusive");
+    o->format = arg_str (a, "format");
+    o->mode = arg_flag (a, "json") ? OUT_JSON
+              : arg_flag (a, "parsable") ? OUT_PARSABLE
+              : o->format ? OUT_FORMAT : OUT_TABLE;
+    return 0;
+}
+
+static int print_table (FILE *f, const fluxacct_rows_t *r)
+{
+    size_t nc = fluxacct_rows_columns (r), nr = fluxacct_rows_count (r);
+    size_t *w = calloc (nc ? nc : 1, sizeof (*w));
+
+    if (!w)
+        return -1;
+    for (size_t c = 0; c < nc; c++)
+        w[c] = strlen (fluxacct_rows_column_name (r, c));
+    for (size_t i = 0; i < nr; i++)
+        for (size_t c = 0; c < nc; c++) {
+            char *s = cell_text (r, i, c, 0);
+            size_t l = s ? strlen (s) : 0;
+            if (l > w[c])
+                w[c] = l;
+            free (s);
+        }
+    for (size_t c = 0; c < nc; c++)
+        fprintf (f, "%s%-*s", c ? " | " : "", c + 1 < nc ? (int)w[c] : 0,
+                 fluxacct_rows_column_name (r, c));
+    fputc ('\n', f);
+    for (size_t c = 0; c < nc; c++) {
+        fputs (c ? "-+-" : "", f);
+        for (size_t k = 0; k < w[c]; k++)
+            fputc ('-', f);
+    }
+    fputc ('\n', f);
+    for (size_t i = 0; i < nr; i++) {
+        for (size_t c = 0; c < nc; c++) {
+            char *s = cell_text (r, i, c, 0);
+            fprintf (f, "%s%-*s", c ? " | " : "", c + 1 < nc ? (int)w[c] : 0,
+                     s ? s : "");
+            free (s);
+        }
+        fputc ('\n', f);
+    }
+    free (w);
+    return 0;
+}
+
+static void print_parsable (FILE *f, const fluxacct_rows_t *r)
+{
+    size_t nc = fluxacct_rows_columns (r);
+
+    for (size_t c = 0; c < nc; c++)
+        fprintf (f, "%s%s", c ? "|" : "", fluxacct_rows_column_name (r, c));
+    fputc ('\n', f);
+    for (size_t i = 0; i < fluxacct_rows_count (r); i++) {
+        for (size_t c = 0; c < nc; c++) {
+            char *s = cell_text (r, i, c, 1);
+            fprintf (f, "%s%s", c ? "|" : "", s ? s : "");
+            free (s);
+        }
+        fputc ('\n', f);
+    }
+}
+
+/* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s]. */
+static void emit_field (FILE *f, const char *value, double num, int isnum,
+                        const char *spec)
+{
+    char align = '<', type = 's';
+    int width = 0, prec = -1;
+    char buf[256];
+
+    if (spec && *spec) {
+        if (strchr ("<>^", *spec))
+            align = *spec++;
+        width = (int)strtol (spec, (char **)&spec, 10);
+        if (*spec == '.')
+            prec = (int)strtol (spec + 1, (char **)&spec, 10);
+        if (*spec)
+            type = *spec;
+    }
+    if (isnum && type == 'f')
+        snprintf (buf, sizeof (buf), "%.*f", prec < 0 ? 6 : prec, num);
+    else if (isnum && type == 'd')
+        snprintf (buf, sizeof (buf), "%lld", (long long)num);
+    else
+        snprintf (buf, sizeof (buf), "%.*s", prec < 0 ? 255 : prec, value);
+    int pad = width - (int)strlen (buf);
+    if (pad < 0)
+        pad = 0;
+    int left = align == '>' ? pad : align == '^' ? pad / 2 : 0;
+    fprintf (f, "%*s%s%*s", left, "", buf, pad - left, "");
+}
+
+/* Print row `row` (or the header when row < 0) with the user format.
+ * Returns -1 with a message when a key is unknown. */
+static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
+                             const char *fmt)
+{
+    const char *p = fmt;
+
+    while (*p) {
+        if (p[0] == '{' && p[1] == '{') { fputc ('{', f); p += 2; continue; }
+        if (p[0] == '}' && p[1] == '}') { fputc ('}', f); p += 2; continue; }
+        if (*p != '{') { fputc (*p++, f); continue; }
+        const char *end = strchr (p, '}');
+        char key[128], *spec;
+        if (!end || (size_t)(end - p - 1) >= sizeof (key))
+            return fail ("invalid format string: %s", fmt);
+        snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
+        if ((spec = strchr (key, ':')))
+            *spec++ = '\0';
+        int col = fluxacct_rows_column_index (r, key);
+        if (col < 0) {
+            char cols[1024] = "";
+            for (size_t c = 0; c < fluxacct_rows_columns (r); c++)
+                snprintf (cols + strlen (cols), sizeof (cols) - strlen (cols),
+                          "%s%s", c ? "," : "",
+                          fluxacct_rows_column_name (r, c));
+            fail ("Invalid column name in format string: %s.\n"
+                  "Available columns: %s", key, cols);
+            return -1;
+        }
+        if (row < 0)
+            emit_field (f, key, 0, 0, spec && strchr ("<>^", *spec)
+                                           ? (char[]){ *spec, '\0' } : NULL);
+        else {
+            char *s = cell_text (r, row, col, 1);
+            int t = fluxacct_rows_type (r, row, col);
+            emit_field (f, s ? s : "", fluxacct_rows_real (r, row, col),
+                        t == FLUXACCT_TYPE_INT || t == FLUXACCT_TYPE_REAL, spec);
+            free (s);
+        }
+        p = end + 1;
+    }
+    fputc ('\n', f);
+    return 0;
+}
+
+int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
+                const struct outopts *o)
+{
+    fluxacct_error_t error;
+    char *s;
+
+    switch (o->mode) {
+        case OUT_JSON:
+            if (!(s = fluxacct_rows_to_json (rows, FLUXACCT_JSON_INDENT,
+                                             &error)))
+                return fail_error (&error);
+            fprintf (ctx->out, "%s\n", s);
+            free (s);
+            return 0;
+        case OUT_PARSABLE:
+            print_parsable (ctx->out, rows);
+            return 0;
+        case OUT_FORMAT:
+            if (print_format_row (ctx->out, rows, -1, o->format) < 0)
+                return EXIT_FAIL;
+            for (size_t i = 0; i < fluxacct_rows_count (rows); i++)
+                print_format_row (ctx->out, rows, (long)i, o->format);
+            return 0;
+        default:
+            return print_table (ctx->out, rows) < 0 ? fail ("out of memory")
+                                                    : 0;
+    }
+}
