@@ -136,7 +136,7 @@ static int split_kv (char *s, char **key, char **value)
 static int cmd_add_config (struct ctx *ctx, struct args *a)
 {
     fluxacct_error_t error;
-    char *key, *value;
+    char *key = NULL, *value = NULL;
 
     if (split_kv (a->pos[0], &key, &value))
         return EXIT_USAGE;
@@ -148,7 +148,7 @@ static int cmd_add_config (struct ctx *ctx, struct args *a)
 static int cmd_edit_config (struct ctx *ctx, struct args *a)
 {
     fluxacct_error_t error;
-    char *key, *value;
+    char *key = NULL, *value = NULL;
     int rc = 0;
 
     for (int i = 0; i < a->npos; i++)

@@ -155,7 +155,7 @@ void print_cmd_help (FILE *f, const struct cmd *cmd)
 int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
 {
     struct option longopts[MAX_OPTS + 2];
-    char shortopts[MAX_OPTS * 2 + 4] = "+h";
+    char shortopts[MAX_OPTS * 2 + 4] = "h";
     int n = 0, c;
 
     memset (a, 0, sizeof (*a));

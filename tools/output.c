@@ -142,7 +142,7 @@ static void print_parsable (FILE *f, const fluxacct_rows_t *r)
 
 /* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s]. */
 static void emit_field (FILE *f, const char *value, double num, int isnum,
-                        const char *spec)
+                        const char *spec, int header)
 {
     char align = '<', type = 's';
     int width = 0, prec = -1;
@@ -156,6 +156,10 @@ static void emit_field (FILE *f, const char *value, double num, int isnum,
             prec = (int)strtol (spec + 1, (char **)&spec, 10);
         if (*spec)
             type = *spec;
+    }
+    if (header) {
+        prec = -1;
+        type = 's';
     }
     if (isnum && type == 'f')
         snprintf (buf, sizeof (buf), "%.*f", prec < 0 ? 6 : prec, num);
@@ -200,13 +204,13 @@ static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
             return -1;
         }
         if (row < 0)
-            emit_field (f, key, 0, 0, spec && strchr ("<>^", *spec)
-                                           ? (char[]){ *spec, '\0' } : NULL);
+            emit_field (f, key, 0, 0, spec, 1);
         else {
             char *s = cell_text (r, row, col, 1);
             int t = fluxacct_rows_type (r, row, col);
             emit_field (f, s ? s : "", fluxacct_rows_real (r, row, col),
-                        t == FLUXACCT_TYPE_INT || t == FLUXACCT_TYPE_REAL, spec);
+                        t == FLUXACCT_TYPE_INT || t == FLUXACCT_TYPE_REAL, spec,
+                        0);
             free (s);
         }
         p = end + 1;

@@ -13,5 +13,6 @@
 #include <fluxacct/project.h>
 #include <fluxacct/factor.h>
 #include <fluxacct/config.h>
+#include <fluxacct/parse.h>
 
 #endif /* FLUXACCT_H */
