@@ -1,0 +1,177 @@
+/* libfluxacct config, factor and rows modules. */
+#include <math.h>
+#include "testutil.h"
+
+START_TEST (config_defaults_and_edit)
+{
+    static const char *keys[] = {
+        "priority_usage_reset_period", "priority_decay_half_life",
+        "decay_factor", "node_weight", "core_weight", "gpu_weight",
+        "deny_unknown_queues", "decay_mode", "usage_epoch",
+    };
+    for (size_t i = 0; i < sizeof (keys) / sizeof (keys[0]); i++) {
+        char *v = fluxacct_config_get (db, keys[i], &err);
+        ck_assert_msg (v != NULL, "%s missing", keys[i]);
+        free (v);
+    }
+    ck_ok (fluxacct_config_edit (db, "priority_decay_half_life", "14d", &err));
+    char *v = fluxacct_config_get (db, "priority_decay_half_life", &err);
+    ck_assert_str_eq (v, "1209600");
+    free (v);
+    ck_ok (fluxacct_config_edit (db, "deny_unknown_queues", "TRUE", &err));
+    v = fluxacct_config_get (db, "deny_unknown_queues", &err);
+    ck_assert_str_eq (v, "true");
+    free (v);
+    ck_ok (fluxacct_config_edit (db, "decay_mode", "continuous", &err));
+    ck_ok (fluxacct_config_edit (db, "core_weight", "0.5", &err));
+    ck_ok (fluxacct_config_edit (db, "usage_epoch", "2025-01-01", &err));
+}
+END_TEST
+
+START_TEST (config_validation)
+{
+    char *before = dump_db ();
+    ck_fail_with (fluxacct_config_edit (db, "decay_factor", "1.5", &err),
+                  EINVAL, "decay_factor");
+    ck_fail_with (fluxacct_config_edit (db, "decay_factor", "0", &err),
+                  EINVAL, "decay_factor");
+    ck_fail_with (fluxacct_config_edit (db, "priority_decay_half_life", "0",
+                                        &err), EINVAL, "positive");
+    ck_fail_with (fluxacct_config_edit (db, "priority_usage_reset_period",
+                                        "-3d", &err), EINVAL, "duration");
+    ck_fail_with (fluxacct_config_edit (db, "node_weight", "abc", &err),
+                  EINVAL, "node_weight");
+    ck_fail_with (fluxacct_config_edit (db, "gpu_weight", "-1", &err),
+                  EINVAL, "gpu_weight");
+    ck_fail_with (fluxacct_config_edit (db, "deny_unknown_queues", "yes",
+                                        &err), EINVAL, "'true' or 'false'");
+    ck_fail_with (fluxacct_config_edit (db, "decay_mode", "linear", &err),
+                  EINVAL, "decay_mode");
+    ck_fail_with (fluxacct_config_edit (db, "usage_epoch", "yesterday", &err),
+                  EINVAL, "usage_epoch");
+    ck_fail_with (fluxacct_config_edit (db, "nokey", "1", &err), ENOENT,
+                  "key nokey not found");
+    ck_fail_with (fluxacct_config_edit (db, "decay_factor", "", &err), EINVAL,
+                  "empty");
+    ck_fail_with (fluxacct_config_edit (NULL, "decay_factor", "1", &err),
+                  EINVAL, "invalid");
+    ck_fail_with (fluxacct_config_delete (db, "decay_factor", &err), EPERM,
+                  "not allowed");
+    ck_fail_with (fluxacct_config_delete (db, "nokey", &err), ENOENT, "nokey");
+    ck_fail_with (fluxacct_config_add (db, "decay_factor", "0.3", &err),
+                  EEXIST, "already exists");
+    ck_fail_with (fluxacct_config_add (db, "a=b", "1", &err), EINVAL, "=");
+    ck_fail_with (fluxacct_config_add (db, "", "1", &err), EINVAL, "empty");
+    ck_null_with (fluxacct_config_get (db, "nokey", &err), ENOENT, "nokey");
+    ck_null_with (fluxacct_config_view (db, "nokey", NULL, &err), ENOENT,
+                  "nokey");
+    char *after = dump_db ();
+    ck_assert_str_eq (before, after);
+    free (before);
+    free (after);
+}
+END_TEST
+
+START_TEST (config_add_delete_list)
+{
+    ck_ok (fluxacct_config_add (db, "site", "llnl", &err));
+    fluxacct_rows_t *r = fluxacct_config_view (db, "site", NULL, &err);
+    ck_assert_str_eq (cell_text (r, "value"), "llnl");
+    fluxacct_rows_destroy (r);
+    ck_ok (fluxacct_config_edit (db, "site", "anl", &err));
+    ck_ok (fluxacct_config_delete (db, "site", &err));
+    r = fluxacct_config_list (db, "key", &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 9);
+    fluxacct_rows_destroy (r);
+}
+END_TEST
+
+START_TEST (factors)
+{
+    int64_t w;
+    ck_ok (fluxacct_factor_get (db, "fairshare", &w, &err));
+    ck_assert_int_eq (w, 100000);
+    ck_ok (fluxacct_factor_edit (db, "queue", 5, &err));
+    ck_ok (fluxacct_factor_get (db, "queue", &w, &err));
+    ck_assert_int_eq (w, 5);
+    ck_fail_with (fluxacct_factor_edit (db, "age", 5, &err), ENOENT,
+                  "available factors are fairshare,queue,bank,urgency");
+    ck_fail_with (fluxacct_factor_edit (db, "queue", -5, &err), EINVAL,
+                  "weight");
+    ck_fail_with (fluxacct_factor_get (db, "age", &w, &err), ENOENT, "age");
+    ck_fail_with (fluxacct_factor_get (db, "age", NULL, &err), EINVAL,
+                  "invalid");
+    ck_ok (fluxacct_factor_reset (db, &err));
+    fluxacct_rows_t *r = fluxacct_factor_list (db, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 4);
+    ck_assert_str_eq (fluxacct_rows_text (r, 1, 0), "queue");
+    ck_assert_int_eq (fluxacct_rows_int (r, 1, 1), 10000);
+    fluxacct_rows_destroy (r);
+    r = fluxacct_factor_view (db, "urgency", "weight", &err);
+    ck_assert_int_eq (fluxacct_rows_int (r, 0, 0), 1000);
+    fluxacct_rows_destroy (r);
+    ck_null_with (fluxacct_factor_view (db, "age", NULL, &err), ENOENT, "age");
+    ck_fail_with (fluxacct_factor_reset (NULL, &err), EINVAL, "invalid");
+}
+END_TEST
+
+START_TEST (rows_accessors_and_json)
+{
+    add_bank ("root", NULL, 1);
+    fluxacct_rows_t *r = fluxacct_bank_list (db, 0, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_columns (r), 8);
+    ck_assert_str_eq (fluxacct_rows_column_name (r, 1), "bank");
+    ck_assert_ptr_null (fluxacct_rows_column_name (r, 99));
+    ck_assert_int_eq (fluxacct_rows_column_index (r, "nope"), -1);
+    ck_assert_int_eq (errno, ENOENT);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 1), FLUXACCT_TYPE_TEXT);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 0), FLUXACCT_TYPE_INT);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 5), FLUXACCT_TYPE_REAL);
+    ck_assert_int_eq (fluxacct_rows_type (r, 5, 0), -1);
+    ck_assert_int_eq (fluxacct_rows_int (r, 5, 0), 0);
+    ck_assert_int_eq (errno, EINVAL);
+    ck_assert_ptr_null (fluxacct_rows_text (r, 0, 0));
+    char *js = fluxacct_rows_to_json (r, 0, &err);
+    ck_assert_ptr_nonnull (strstr (js, "\"bank\":\"root\""));
+    free (js);
+    js = fluxacct_rows_to_json (r, FLUXACCT_JSON_INDENT, &err);
+    ck_assert_ptr_nonnull (strstr (js, "\"bank\": \"root\""));
+    free (js);
+    fluxacct_rows_destroy (r);
+    r = fluxacct_queue_list (db, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 0);
+    js = fluxacct_rows_to_json (r, 0, &err);
+    ck_assert_str_eq (js, "[]");
+    free (js);
+    fluxacct_rows_destroy (r);
+    fluxacct_queue_fields_t q;
+    fluxacct_queue_fields_init (&q);
+    q.queue = "b";
+    ck_ok (fluxacct_queue_add (db, &q, &err));
+    r = fluxacct_queue_list (db, "queue,max_sched_jobs", &err);
+    js = fluxacct_rows_to_json (r, FLUXACCT_JSON_UNLIMITED, &err);
+    ck_assert_ptr_nonnull (strstr (js, "\"unlimited\""));
+    free (js);
+    fluxacct_rows_destroy (r);
+    ck_assert_ptr_null (fluxacct_rows_to_json (NULL, 0, &err));
+    ck_assert_int_eq (fluxacct_rows_count (NULL), 0);
+    ck_assert_int_eq (fluxacct_rows_columns (NULL), 0);
+    fluxacct_rows_destroy (NULL);
+}
+END_TEST
+
+static Suite *config_suite (void)
+{
+    Suite *s = suite_create ("config");
+    TCase *tc = tcase_create ("config");
+    tcase_add_checked_fixture (tc, db_setup, db_teardown);
+    tcase_add_test (tc, config_defaults_and_edit);
+    tcase_add_test (tc, config_validation);
+    tcase_add_test (tc, config_add_delete_list);
+    tcase_add_test (tc, factors);
+    tcase_add_test (tc, rows_accessors_and_json);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+RUN_SUITE (config_suite)

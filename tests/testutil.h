@@ -1,0 +1,139 @@
+/* Shared fixtures for the libfluxacct Check suites: every test gets a fresh
+ * database in its own temporary directory. */
+#ifndef FLUXACCT_TESTUTIL_H
+#define FLUXACCT_TESTUTIL_H
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fluxacct/fluxacct.h>
+
+static char test_dir[256];
+static char test_path[300];
+static fluxacct_db_t *db;
+static fluxacct_error_t err;
+
+static inline void tmp_setup (void)
+{
+    snprintf (test_dir, sizeof (test_dir), "/tmp/fluxacct-test-XXXXXX");
+    ck_assert_ptr_nonnull (mkdtemp (test_dir));
+    snprintf (test_path, sizeof (test_path), "%s/FluxAccounting.db", test_dir);
+}
+
+static inline void tmp_teardown (void)
+{
+    char cmd[400];
+    snprintf (cmd, sizeof (cmd), "rm -rf '%s'", test_dir);
+    if (system (cmd) != 0)
+        fprintf (stderr, "cleanup of %s failed\n", test_dir);
+}
+
+/* Fixture: a created and opened database. */
+static inline void db_setup (void)
+{
+    tmp_setup ();
+    ck_assert_int_eq (fluxacct_db_create (test_path, NULL, &err), 0);
+    db = fluxacct_db_open (test_path, 0, &err);
+    ck_assert_msg (db != NULL, "open: %s", err.text);
+}
+
+static inline void db_teardown (void)
+{
+    fluxacct_db_close (db);
+    db = NULL;
+    tmp_teardown ();
+}
+
+/* Assert a call failed with errno e and a message containing s. */
+#define ck_fail_with(call, e, s)                                            \
+    do {                                                                    \
+        memset (&err, 0, sizeof (err));                                     \
+        errno = 0;                                                          \
+        ck_assert_int_eq ((call), -1);                                      \
+        ck_assert_msg (errno == (e), "errno %d (%s), expected %d; msg: %s", \
+                       errno, strerror (errno), (e), err.text);             \
+        ck_assert_msg (strstr (err.text, (s)) != NULL,                      \
+                       "message '%s' lacks '%s'", err.text, (s));           \
+    } while (0)
+
+#define ck_null_with(call, e, s)                                            \
+    do {                                                                    \
+        memset (&err, 0, sizeof (err));                                     \
+        errno = 0;                                                          \
+        ck_assert_ptr_null ((call));                                        \
+        ck_assert_msg (errno == (e), "errno %d (%s), expected %d; msg: %s", \
+                       errno, strerror (errno), (e), err.text);             \
+        ck_assert_msg (strstr (err.text, (s)) != NULL,                      \
+                       "message '%s' lacks '%s'", err.text, (s));           \
+    } while (0)
+
+#define ck_ok(call) ck_assert_msg ((call) == 0, "%s: %s", #call, err.text)
+
+/* Add a bank under parent (NULL = root). */
+static inline void add_bank (const char *name, const char *parent,
+                             int64_t shares)
+{
+    fluxacct_bank_fields_t f;
+    fluxacct_bank_fields_init (&f);
+    f.bank = name;
+    f.parent_bank = parent;
+    f.shares = shares;
+    ck_ok (fluxacct_bank_add (db, &f, &err));
+}
+
+static inline void add_user (const char *user, const char *bank)
+{
+    fluxacct_assoc_fields_t f;
+    fluxacct_assoc_fields_init (&f);
+    f.username = user;
+    f.bank = bank;
+    f.userid = 5000;
+    ck_ok (fluxacct_assoc_add (db, &f, &err));
+}
+
+/* An SQL dump of the database, to check that failed calls change nothing. */
+static inline char *dump_db (void)
+{
+    char cmd[400], *buf = NULL;
+    size_t len = 0;
+    FILE *p, *out = open_memstream (&buf, &len);
+    int c;
+
+    snprintf (cmd, sizeof (cmd), "sqlite3 '%s' .dump", test_path);
+    ck_assert_ptr_nonnull ((p = popen (cmd, "r")));
+    while ((c = fgetc (p)) != EOF)
+        fputc (c, out);
+    pclose (p);
+    fclose (out);
+    return buf;
+}
+
+/* One int cell of a one-row result of view calls. */
+static inline int64_t cell_int (fluxacct_rows_t *r, const char *col)
+{
+    int c = fluxacct_rows_column_index (r, col);
+    ck_assert_int_ge (c, 0);
+    return fluxacct_rows_int (r, 0, (size_t)c);
+}
+
+static inline const char *cell_text (fluxacct_rows_t *r, const char *col)
+{
+    int c = fluxacct_rows_column_index (r, col);
+    ck_assert_int_ge (c, 0);
+    return fluxacct_rows_text (r, 0, (size_t)c);
+}
+
+#define RUN_SUITE(s)                                   \
+    int main (void)                                    \
+    {                                                  \
+        SRunner *sr = srunner_create (s ());           \
+        srunner_run_all (sr, CK_NORMAL);               \
+        int nf = srunner_ntests_failed (sr);           \
+        srunner_free (sr);                             \
+        return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;  \
+    }
+
+#endif
