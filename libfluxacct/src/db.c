@@ -136,58 +136,57 @@ int db_check_writable (fluxacct_db_t *db, fluxacct_error_t *error)
     return 0;
 }
 
+/* Savepoints reuse one name: SQLite resolves RELEASE and ROLLBACK TO to the
+ * innermost savepoint of that name, and a fixed string lets the prepared
+ * statements be cached (a batch of 100,000 calls parses them once). */
+static const char *sp_begin = "SAVEPOINT fluxacct";
+static const char *sp_release = "RELEASE fluxacct";
+static const char *sp_rollback = "ROLLBACK TO fluxacct";
+
+static int run_cached (fluxacct_db_t *db, const char *sql,
+                       fluxacct_error_t *error)
+{
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    return st ? db_step_done (db, st, error) : -1;
+}
+
 int db_txn_begin (fluxacct_db_t *db, fluxacct_error_t *error)
 {
-    char sql[64];
-
     if (db_check_writable (db, error) < 0)
         return -1;
-    if (db->depth == 0) {
-        /* IMMEDIATE takes the write lock now, so the busy timeout applies
-         * here and never half-way through the work. */
-        if (db_exec (db, "BEGIN IMMEDIATE", error) < 0)
-            return -1;
-    }
-    else {
-        snprintf (sql, sizeof (sql), "SAVEPOINT sp%d", db->depth);
-        if (db_exec (db, sql, error) < 0)
-            return -1;
-    }
+    /* IMMEDIATE takes the write lock now, so the busy timeout applies here
+     * and never half-way through the work. */
+    if (run_cached (db, db->depth == 0 ? "BEGIN IMMEDIATE" : sp_begin,
+                    error) < 0)
+        return -1;
     db->depth++;
     return 0;
 }
 
 int db_txn_end (fluxacct_db_t *db, int rc, fluxacct_error_t *error)
 {
-    char sql[96];
     int saved = errno;
 
     if (db->depth <= 0)
         return errprintf (error, EINVAL, "no transaction is open");
     db->depth--;
     if (rc == 0) {
-        if (db->depth == 0) {
-            if (sqlite3_exec (db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-                db_error (db, error, "commit");
-                saved = errno;
-                sqlite3_exec (db->h, "ROLLBACK", NULL, NULL, NULL);
-                errno = saved;
-                return -1;
-            }
-        }
-        else {
-            snprintf (sql, sizeof (sql), "RELEASE sp%d", db->depth);
-            if (db_exec (db, sql, error) < 0)
-                return -1;
+        if (db->depth > 0)
+            return run_cached (db, sp_release, error);
+        if (sqlite3_exec (db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            db_error (db, error, "commit");
+            saved = errno;
+            sqlite3_exec (db->h, "ROLLBACK", NULL, NULL, NULL);
+            errno = saved;
+            return -1;
         }
         return 0;
     }
     if (db->depth == 0)
         sqlite3_exec (db->h, "ROLLBACK", NULL, NULL, NULL);
     else {
-        snprintf (sql, sizeof (sql), "ROLLBACK TO sp%d; RELEASE sp%d",
-                  db->depth, db->depth);
-        sqlite3_exec (db->h, sql, NULL, NULL, NULL);
+        run_cached (db, sp_rollback, NULL);
+        run_cached (db, sp_release, NULL);
     }
     errno = saved;
     return rc;
