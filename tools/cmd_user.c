@@ -110,6 +110,16 @@ static int cmd_view_user (struct ctx *ctx, struct args *a)
 
     if (outopts_get (a, &o))
         return EXIT_USAGE;
+    if (arg_flag (a, "job-usage")) {
+        if (arg_str (a, "fields"))
+            return usage_error ("-J/--job-usage cannot be combined with "
+                                "--fields");
+        if (!(r = fluxacct_usage_periods (ctx->db, a->pos[0], &error)))
+            return fail_error (&error);
+        rc = print_rows (ctx, r, &o);
+        fluxacct_rows_destroy (r);
+        return rc;
+    }
     if (!(r = fluxacct_assoc_view (ctx->db, a->pos[0],
                                    arg_flag (a, "list-banks")
                                        ? "bank" : arg_str (a, "fields"),
@@ -206,6 +216,7 @@ static const struct optdef delete_user_opts[] = {
 };
 static const struct optdef view_user_opts[] = {
     { "list-banks", 0, 0, NULL, "print only the user's banks, one per line" },
+    { "job-usage", 'J', 0, NULL, "print the per-period usage of each association (period 0 = current)" },
     OUTPUT_OPTS,
     { NULL },
 };

@@ -586,6 +586,21 @@ double db_config_double (fluxacct_db_t *db, const char *key, double def)
     return v;
 }
 
+char *db_config_text (fluxacct_db_t *db, const char *key)
+{
+    static const char *sql = "SELECT value FROM config_table WHERE key=?";
+    sqlite3_stmt *st = db_prep (db, sql, NULL);
+    char *v = NULL;
+
+    if (!st)
+        return NULL;
+    sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step (st) == SQLITE_ROW)
+        v = strdup ((const char *)sqlite3_column_text (st, 0));
+    sqlite3_reset (st);
+    return v;
+}
+
 int check_name (const char *name, const char *what, fluxacct_error_t *error)
 {
     if (!name || !*name)

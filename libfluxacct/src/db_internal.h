@@ -73,6 +73,9 @@ int count_list_refs (fluxacct_db_t *db, const char *sql, const char *name,
 /* Read a config value as a double (def when missing or unparsable). */
 double db_config_double (fluxacct_db_t *db, const char *key, double def);
 
+/* Read a config value as a malloc'd string (NULL when missing). */
+char *db_config_text (fluxacct_db_t *db, const char *key);
+
 /* Validate a name: non-empty, at most 255 bytes, no control characters.
  * `what` names the kind ("bank", "queue"...). */
 int check_name (const char *name, const char *what, fluxacct_error_t *error);
@@ -81,6 +84,17 @@ int check_name (const char *name, const char *what, fluxacct_error_t *error);
  * usage (period, decay, weights, mode, epoch) changed. */
 int usage_config_changed (fluxacct_db_t *db, const char *key,
                           fluxacct_error_t *error);
+
+/* usage_state_table access (state.c).  get fills whichever of i, d, s is
+ * non-NULL (s malloc'd); a missing key reads as 0 / "". */
+int db_state_get (fluxacct_db_t *db, const char *key, sqlite3_int64 *i,
+                  double *d, char **s, fluxacct_error_t *error);
+int db_state_set_int (fluxacct_db_t *db, const char *key, sqlite3_int64 v,
+                      fluxacct_error_t *error);
+int db_state_set_real (fluxacct_db_t *db, const char *key, double v,
+                       fluxacct_error_t *error);
+int db_state_set_text (fluxacct_db_t *db, const char *key, const char *v,
+                       fluxacct_error_t *error);
 
 /* Current time as epoch seconds. */
 double now_seconds (void);

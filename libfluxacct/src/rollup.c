@@ -142,11 +142,3 @@ int usage_rollup_banks (fluxacct_db_t *db, fluxacct_error_t *error)
     return rc;
 }
 
-/* Until usage is computed from job records (usage module), there is
- * nothing derived from the decay and weight keys to recompute. */
-int usage_config_changed (fluxacct_db_t *db, const char *key,
-                          fluxacct_error_t *error)
-{
-    (void)key;
-    return usage_rollup_banks (db, error);
-}

@@ -86,8 +86,30 @@ const char *fluxacct_schema_sql =
 "    project             text,\n"
 "    bank                text,\n"
 "    requested_duration  real       DEFAULT 0.0,\n"
-"    actual_duration     real       DEFAULT 0.0\n"
+"    actual_duration     real       DEFAULT 0.0,\n"
+"    nnodes              integer,\n"
+"    ncores              integer,\n"
+"    ngpus               integer,\n"
+"    charge_bank         text,\n"
+"    seq                 integer    NOT NULL\n"
 ");\n"
+"CREATE INDEX jobs_seq_idx ON jobs (seq);\n"
+"CREATE INDEX jobs_inactive_idx ON jobs (t_inactive);\n"
+"CREATE INDEX jobs_userid_idx ON jobs (userid, charge_bank);\n"
+"CREATE INDEX association_userid_idx ON association_table (userid);\n"
+"CREATE TABLE usage_period_table (\n"
+"    userid  integer  NOT NULL,\n"
+"    bank    text     NOT NULL,\n"
+"    period  integer  NOT NULL,\n"
+"    value   real     NOT NULL DEFAULT 0.0,\n"
+"    PRIMARY KEY (userid, bank, period)\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE usage_state_table (\n"
+"    key    text PRIMARY KEY NOT NULL,\n"
+"    value  NOT NULL\n"
+");\n"
+"INSERT INTO usage_state_table VALUES ('next_seq', 1), ('charged_seq', 0),\n"
+"    ('last_now', 0), ('fingerprint', '');\n"
 "CREATE TABLE priority_factor_weight_table (\n"
 "    factor  text    PRIMARY KEY NOT NULL,\n"
 "    weight  integer             NOT NULL\n"
@@ -134,3 +156,9 @@ const char *const fluxacct_project_columns[] = {
 const char *const fluxacct_factor_columns[] = { "factor", "weight", NULL };
 
 const char *const fluxacct_config_columns[] = { "key", "value", NULL };
+
+const char *const fluxacct_usage_sensitive_keys[] = {
+    "priority_usage_reset_period", "priority_decay_half_life", "decay_factor",
+    "node_weight", "core_weight", "gpu_weight", "decay_mode", "usage_epoch",
+    NULL,
+};

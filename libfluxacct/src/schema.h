@@ -9,5 +9,6 @@ extern const char *const fluxacct_queue_columns[];
 extern const char *const fluxacct_project_columns[];
 extern const char *const fluxacct_factor_columns[];
 extern const char *const fluxacct_config_columns[];
+extern const char *const fluxacct_usage_sensitive_keys[];
 
 #endif /* FLUXACCT_SCHEMA_H */

@@ -15,12 +15,6 @@
 extern "C" {
 #endif
 
-/** Flags for delete and list calls. */
-enum {
-    FLUXACCT_FORCE = 1,            /**< delete rows instead of disabling */
-    FLUXACCT_INCLUDE_INACTIVE = 2, /**< list disabled rows too */
-};
-
 /** A bank's fields.  Initialise with fluxacct_bank_fields_init(): every
  *  field starts "not given" (NULL, FLUXACCT_UNSET or NaN). */
 typedef struct {

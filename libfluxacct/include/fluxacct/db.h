@@ -36,6 +36,12 @@ typedef struct fluxacct_db fluxacct_db_t;
 /** Field value meaning "reset to the column default" in edit calls. */
 #define FLUXACCT_RESET (-1)
 
+/** Flags for delete, scrub and list calls. */
+enum {
+    FLUXACCT_FORCE = 1,            /**< delete rows instead of disabling */
+    FLUXACCT_INCLUDE_INACTIVE = 2, /**< list disabled rows too */
+};
+
 /** Flags for fluxacct_db_open(). */
 enum {
     FLUXACCT_DB_READONLY = 1, /**< open read-only: every mutation fails EROFS */

@@ -14,5 +14,7 @@
 #include <fluxacct/factor.h>
 #include <fluxacct/config.h>
 #include <fluxacct/parse.h>
+#include <fluxacct/jobs.h>
+#include <fluxacct/usage.h>
 
 #endif /* FLUXACCT_H */

@@ -1,0 +1,114 @@
+/* libfluxacct - job records: import, list, scrub.
+ *
+ * Job records live in the `jobs` table (flux-accounting's columns plus
+ * nnodes, ncores, ngpus counted from R at import, the bank the job is
+ * charged to, and an import sequence number).  A record is charged to the
+ * association (userid, bank) where bank is the jobspec's
+ * attributes.system.bank or, when absent, the user's default bank at import
+ * time (semantics section 1).  Records are never modified after import.
+ */
+#ifndef FLUXACCT_JOBS_H
+#define FLUXACCT_JOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <fluxacct/db.h>
+#include <fluxacct/rows.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Counters filled by the import calls. */
+typedef struct {
+    uint64_t lines;        /**< non-empty input lines / archive rows read */
+    uint64_t imported;     /**< new records stored */
+    uint64_t duplicates;   /**< records whose id was already stored */
+    uint64_t malformed;    /**< lines that are not a valid job: skipped */
+    uint64_t no_resources; /**< stored; no R or R unparsable: usage 0 */
+    uint64_t unknown;      /**< stored; no association for (userid, bank) yet */
+} fluxacct_import_stats_t;
+
+/** Flags for the import calls. */
+enum {
+    FLUXACCT_IMPORT_STRICT = 1, /**< any malformed line refuses the import */
+};
+
+/** Called once per problem found while importing (line number and reason
+ *  in msg).  msg is borrowed for the duration of the call. */
+typedef void (*fluxacct_report_f) (void *arg, const char *msg);
+
+/**
+ * Import Flux jobs from JSON Lines, one job per line with job-list's keys:
+ * "id" (integer, or any job id form of fluxacct_jobid_parse()), "userid",
+ * "t_submit", "t_run", "t_inactive" (numbers), optional "ranks", "R" and
+ * "jobspec" (objects or JSON strings).  Records already present are
+ * skipped, so importing a file twice is harmless.  Malformed lines are
+ * reported and skipped, or with FLUXACCT_IMPORT_STRICT the whole import
+ * fails.  One transaction: all or nothing.
+ *
+ * @param path    file to read, or "-" for standard input
+ * @param report  optional problem callback; arg is passed to it
+ * @param stats   optional counters (zeroed first)
+ * @return 0, or -1 with errno: EINVAL bad argument or (strict) a malformed
+ *   line, named with its number; ENOENT/EACCES the file; EROFS, EBUSY.
+ */
+int fluxacct_jobs_import (fluxacct_db_t *db, const char *path, int flags,
+                          fluxacct_report_f report, void *arg,
+                          fluxacct_import_stats_t *stats,
+                          fluxacct_error_t *error);
+
+/** The same as fluxacct_jobs_import() from a buffer of len bytes. */
+int fluxacct_jobs_import_buffer (fluxacct_db_t *db, const char *buf,
+                                 size_t len, int flags,
+                                 fluxacct_report_f report, void *arg,
+                                 fluxacct_import_stats_t *stats,
+                                 fluxacct_error_t *error);
+
+/**
+ * Import the jobs of a flux-core job-archive SQLite database (table jobs:
+ * id, userid, ranks, t_submit, t_run, t_inactive, jobspec, R).  Jobs that
+ * never ran (empty R) are skipped; the bank and project are read from the
+ * jobspec.  @return 0, or -1 with errno: EPROTO the file is not a
+ * job-archive database; ENOENT missing file; EROFS, EBUSY.
+ */
+int fluxacct_jobs_import_archive (fluxacct_db_t *db, const char *archive,
+                                  fluxacct_report_f report, void *arg,
+                                  fluxacct_import_stats_t *stats,
+                                  fluxacct_error_t *error);
+
+/**
+ * Job records matching every filter, by t_inactive then id.  Columns: id
+ * (decimal), userid, username (of an association with that userid, or
+ * NULL), t_submit, t_run, t_inactive, nnodes, ncores, ngpus, project, bank,
+ * requested_duration, actual_duration, duration_delta (requested - actual).
+ *
+ * @param filters NULL-terminated "key=value" strings, or NULL: userid=N,
+ *   id=JOBID (any form), after_start=T (t_run > T), before_end=T
+ *   (t_inactive < T), project=P, bank=B, and requested_duration,
+ *   actual_duration, duration_delta with a value "<op> <number>", op one of
+ *   < <= = >= > (repeatable; all must hold).  T is epoch seconds.
+ * @return a result the caller must destroy, or NULL with errno EINVAL (a
+ *   filter is malformed; the message names it).
+ */
+fluxacct_rows_t *fluxacct_jobs_list (fluxacct_db_t *db,
+                                     const char *const *filters,
+                                     fluxacct_error_t *error);
+
+/**
+ * Delete job records with t_inactive < older_than.  Usage is computed from
+ * the records, so records younger than the usage reset period (their usage
+ * still counts) are only deleted with FLUXACCT_FORCE.
+ *
+ * @param deleted  optional out: number of records deleted
+ * @return 0, or -1 with errno: EPERM older_than is within the reset period
+ *   and FLUXACCT_FORCE is not given; EINVAL bad argument.
+ */
+int fluxacct_jobs_scrub (fluxacct_db_t *db, double older_than, int flags,
+                         int64_t *deleted, fluxacct_error_t *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLUXACCT_JOBS_H */

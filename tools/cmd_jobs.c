@@ -1,0 +1,344 @@
+/* flux-account - job records and usage commands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <time.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fluxacct/parse.h>
+
+#include "cli.h"
+
+static void report_line (void *arg, const char *msg)
+{
+    struct ctx *ctx = arg;
+    if (!ctx->quiet)
+        fprintf (stderr, "flux-account: %s\n", msg);
+}
+
+static void print_import_stats (struct ctx *ctx,
+                                const fluxacct_import_stats_t *s)
+{
+    if (ctx->quiet)
+        return;
+    fprintf (stderr, "flux-account: %llu imported, %llu already present, "
+             "%llu malformed (skipped), %llu without resources, %llu without "
+             "an association\n", (unsigned long long)s->imported,
+             (unsigned long long)s->duplicates,
+             (unsigned long long)s->malformed,
+             (unsigned long long)s->no_resources,
+             (unsigned long long)s->unknown);
+}
+
+static int cmd_import_jobs (struct ctx *ctx, struct args *a)
+{
+    fluxacct_import_stats_t s;
+    fluxacct_error_t error;
+
+    if (fluxacct_jobs_import (ctx->db, a->pos[0],
+                              arg_flag (a, "strict") ? FLUXACCT_IMPORT_STRICT
+                                                     : 0,
+                              report_line, ctx, &s, &error) < 0)
+        return fail_error (&error);
+    print_import_stats (ctx, &s);
+    return 0;
+}
+
+static int cmd_fetch_job_records (struct ctx *ctx, struct args *a)
+{
+    fluxacct_import_stats_t s;
+    fluxacct_error_t error;
+    const char *copy = arg_str (a, "copy");
+
+    if (!copy)
+        return fail ("fetch-job-records: reading jobs from a running Flux "
+                     "instance needs flux-core, which is not available here; "
+                     "use --copy JOBARCHIVE_DB, or 'flux jobs -a --json' "
+                     "output with import-jobs");
+    if (fluxacct_jobs_import_archive (ctx->db, copy, report_line, ctx, &s,
+                                      &error) < 0)
+        return fail_error (&error);
+    print_import_stats (ctx, &s);
+    return 0;
+}
+
+/* ---- view-job-records ---------------------------------------------- */
+
+static const char *job_fields =
+    "jobid,username,userid,t_submit,t_run,t_inactive,nnodes,ncores,ngpus,"
+    "project,bank,requested_duration,actual_duration,duration_delta";
+
+static int add_filter (char **filters, int *n, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static int add_filter (char **filters, int *n, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start (ap, fmt);
+    rc = vasprintf (&filters[(*n)++], fmt, ap);
+    va_end (ap);
+    return rc < 0 ? -1 : 0;
+}
+
+static int user_filter (struct ctx *ctx, const char *user, char **filters,
+                        int *n)
+{
+    struct passwd *pw = getpwnam (user);
+    fluxacct_rows_t *r;
+    char *end;
+    long long uid = strtoll (user, &end, 10);
+
+    if (pw)
+        return add_filter (filters, n, "userid=%lld", (long long)pw->pw_uid);
+    if (*user && !*end)
+        return add_filter (filters, n, "userid=%lld", uid);
+    if ((r = fluxacct_assoc_view (ctx->db, user, "userid", NULL))) {
+        uid = fluxacct_rows_int (r, 0, 0);
+        fluxacct_rows_destroy (r);
+        return add_filter (filters, n, "userid=%lld", uid);
+    }
+    return usage_error ("unknown user %s", user);
+}
+
+/* Render one field of a job row for -o FORMAT, including jobid.FORM. */
+static char *job_cell (const fluxacct_rows_t *r, size_t row, const char *name)
+{
+    char buf[128];
+    uint64_t id = strtoull (fluxacct_rows_text (r, row, 0), NULL, 10);
+
+    if (!strcmp (name, "jobid"))
+        name = "jobid.f58";
+    if (!strncmp (name, "jobid.", 6)) {
+        if (fluxacct_jobid_encode (id, name + 6, buf, sizeof (buf), NULL) < 0)
+            return NULL;
+        return strdup (buf);
+    }
+    int c = fluxacct_rows_column_index (r, name);
+    return c < 0 ? NULL : cell_text (r, row, (size_t)c, 1);
+}
+
+static int print_jobs_format (struct ctx *ctx, const fluxacct_rows_t *r,
+                              const char *fmt)
+{
+    for (long row = -1; row < (long)fluxacct_rows_count (r); row++) {
+        const char *p = fmt;
+        while (*p) {
+            if (*p != '{') {
+                fputc (*p++, ctx->out);
+                continue;
+            }
+            const char *end = strchr (p, '}');
+            char key[64], *spec, *v;
+            if (!end || (size_t)(end - p) >= sizeof (key))
+                return usage_error ("invalid format string: %s", fmt);
+            snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
+            if ((spec = strchr (key, ':')))
+                *spec++ = '\0';
+            int width = spec ? atoi (spec + (*spec == '<' || *spec == '>')) : 0;
+            int right = spec && *spec == '>';
+            if (row < 0)
+                v = strdup (key);
+            else if (!(v = job_cell (r, (size_t)row, key)))
+                return usage_error ("Unknown format field: %s", key);
+            if (row < 0 && strcmp (key, "resources") && !strstr (job_fields, key)
+                && strncmp (key, "jobid.", 6))
+                return usage_error ("Unknown format field: %s", key);
+            fprintf (ctx->out, right ? "%*s" : "%-*s", width, v);
+            free (v);
+            p = end + 1;
+        }
+        fputc ('\n', ctx->out);
+    }
+    return 0;
+}
+
+static int cmd_view_job_records (struct ctx *ctx, struct args *a)
+{
+    static const char *durs[][2] = {
+        { "requested-duration", "requested_duration" },
+        { "actual-duration", "actual_duration" },
+        { "duration-delta", "duration_delta" },
+    };
+    char *filters[16] = { NULL };
+    fluxacct_error_t error;
+    fluxacct_rows_t *r;
+    struct outopts o;
+    double t;
+    int n = 0, rc = 0;
+
+    if (outopts_get (a, &o))
+        return EXIT_USAGE;
+    if (arg_str (a, "user") && (rc = user_filter (ctx, arg_str (a, "user"),
+                                                  filters, &n)))
+        goto done;
+    if (arg_str (a, "jobid"))
+        add_filter (filters, &n, "id=%s", arg_str (a, "jobid"));
+    if (arg_str (a, "after-start-time")) {
+        if (arg_time (a, "after-start-time", &t) < 0) {
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        add_filter (filters, &n, "after_start=%.17g", t);
+    }
+    if (arg_str (a, "before-end-time")) {
+        if (arg_time (a, "before-end-time", &t) < 0) {
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        add_filter (filters, &n, "before_end=%.17g", t);
+    }
+    if (arg_str (a, "project"))
+        add_filter (filters, &n, "project=%s", arg_str (a, "project"));
+    if (arg_str (a, "bank"))
+        add_filter (filters, &n, "bank=%s", arg_str (a, "bank"));
+    for (int i = 0; i < 3; i++)
+        if (arg_str (a, durs[i][0]))
+            add_filter (filters, &n, "%s=%s", durs[i][1], arg_str (a, durs[i][0]));
+    if (!(r = fluxacct_jobs_list (ctx->db, (const char *const *)filters,
+                                  &error))) {
+        rc = errno == EINVAL ? (fail_error (&error), EXIT_USAGE)
+                             : fail_error (&error);
+        goto done;
+    }
+    if (o.mode == OUT_FORMAT)
+        rc = print_jobs_format (ctx, r, o.format);
+    else
+        rc = print_rows (ctx, r, &o);
+    fluxacct_rows_destroy (r);
+done:
+    for (int i = 0; i < n; i++)
+        free (filters[i]);
+    return rc;
+}
+
+static int cmd_scrub_old_jobs (struct ctx *ctx, struct args *a)
+{
+    fluxacct_error_t error;
+    double weeks = 26;
+    int64_t deleted = 0;
+    char *end;
+
+    if (a->npos > 0) {
+        weeks = strtod (a->pos[0], &end);
+        if (end == a->pos[0] || *end || !(weeks >= 0))
+            return usage_error ("scrub-old-jobs: NUM_WEEKS must be a number "
+                                ">= 0, got '%s'", a->pos[0]);
+    }
+    if (fluxacct_jobs_scrub (ctx->db, (double)time (NULL) - weeks * 604800,
+                             arg_flag (a, "force") ? FLUXACCT_FORCE : 0,
+                             &deleted, &error) < 0)
+        return fail_error (&error);
+    if (!ctx->quiet)
+        fprintf (stderr, "flux-account: deleted %lld job records\n",
+                 (long long)deleted);
+    return 0;
+}
+
+/* ---- usage ---------------------------------------------------------- */
+
+static int cmd_update_usage (struct ctx *ctx, struct args *a)
+{
+    fluxacct_usage_stats_t s;
+    fluxacct_error_t error;
+    double now = NAN;
+
+    if (arg_time (a, "time", &now) < 0)
+        return EXIT_USAGE;
+    if (arg_str (a, "priority-decay-half-life")) {
+        fluxacct_error_t e2;
+        if (fluxacct_config_edit (ctx->db, "priority_decay_half_life",
+                                  arg_str (a, "priority-decay-half-life"),
+                                  &e2) < 0)
+            return fail_error (&e2);
+    }
+    if (fluxacct_usage_update (ctx->db, now, &s, &error) < 0)
+        return fail_error (&error);
+    if (ctx->verbose)
+        fprintf (stderr, "flux-account: update-usage at %.3f: %llu new jobs "
+                 "charged, %llu contribute nothing, %llu associations "
+                 "rewritten%s\n", s.now, (unsigned long long)s.new_jobs,
+                 (unsigned long long)s.uncharged,
+                 (unsigned long long)s.associations,
+                 s.full_recompute ? " (full recompute)" : "");
+    return 0;
+}
+
+static int cmd_clear_usage (struct ctx *ctx, struct args *a)
+{
+    fluxacct_error_t error;
+    double t = NAN;
+    int rc = 0;
+
+    if (arg_time (a, "ignore-older-than", &t) < 0)
+        return EXIT_USAGE;
+    if (fluxacct_db_begin (ctx->db, &error) < 0)
+        return fail_error (&error);
+    for (int i = 0; i < a->npos && rc == 0; i++)
+        if (fluxacct_usage_clear (ctx->db, a->pos[i], t, &error) < 0)
+            rc = fail_error (&error);
+    if (rc) {
+        fluxacct_db_rollback (ctx->db, NULL);
+        return rc;
+    }
+    if (fluxacct_db_commit (ctx->db, &error) < 0)
+        return fail_error (&error);
+    return 0;
+}
+
+static const struct optdef import_opts[] = {
+    { "strict", 0, 0, NULL, "refuse the whole file if any line is malformed" },
+    { NULL },
+};
+static const struct optdef fetch_opts[] = {
+    { "copy", 'c', 1, "JOBARCHIVE_DB", "import from a flux-core job-archive database" },
+    { NULL },
+};
+static const struct optdef view_jobs_opts[] = {
+    { "user", 'u', 1, "USER", "jobs of USER (name or uid)" },
+    { "jobid", 0, 1, "JOBID", "one job (decimal, f58, hex, dothex or kvs form)" },
+    { "after-start-time", 'a', 1, "TIME", "jobs that started after TIME" },
+    { "before-end-time", 'b', 1, "TIME", "jobs that ended before TIME" },
+    { "project", 0, 1, "PROJECT", "jobs of PROJECT" },
+    { "bank", 'B', 1, "BANK", "jobs submitted under BANK" },
+    { "requested-duration", 'd', 1, "EXPR", "e.g. '> 60': compare the requested duration" },
+    { "actual-duration", 'e', 1, "EXPR", "compare the actual duration" },
+    { "duration-delta", 'D', 1, "EXPR", "compare requested minus actual" },
+    { "json", 'j', 0, NULL, "print rows as a JSON array of objects" },
+    { "parsable", 'P', 0, NULL, "print rows separated by '|', with a header" },
+    { "format", 'o', 1, "FMT", "print each job with FMT: {jobid} (f58), {jobid.dec}, {jobid.hex}, {username}, {t_run}, ..." },
+    { NULL },
+};
+static const struct optdef scrub_opts[] = {
+    { "force", 0, 0, NULL, "also delete jobs younger than the usage reset period" },
+    { NULL },
+};
+static const struct optdef update_usage_opts[] = {
+    { "time", 't', 1, "TIME", "evaluate usage at TIME instead of now (reproducible runs)" },
+    { "priority-decay-half-life", 0, 1, "FSD", "set the half-life first (as edit-config)" },
+    { NULL },
+};
+static const struct optdef clear_opts[] = {
+    { "ignore-older-than", 0, 1, "TIME", "forget jobs that ended at or before TIME (default: now)" },
+    { NULL },
+};
+
+const struct cmd job_cmds[] = {
+    { "import-jobs", cmd_import_jobs, CMD_WRITE, "FILE|-", 1, 1,
+      "Import job records from JSON Lines (one Flux job per line).",
+      import_opts },
+    { "fetch-job-records", cmd_fetch_job_records, CMD_WRITE, NULL, 0, 0,
+      "Import job records from a flux-core job-archive database.", fetch_opts },
+    { "view-job-records", cmd_view_job_records, CMD_READ, NULL, 0, 0,
+      "List job records, optionally filtered.", view_jobs_opts },
+    { "scrub-old-jobs", cmd_scrub_old_jobs, CMD_WRITE, "[NUM_WEEKS]", 0, 1,
+      "Delete job records older than NUM_WEEKS (default 26).", scrub_opts },
+    { "update-usage", cmd_update_usage, CMD_WRITE, NULL, 0, 0,
+      "Charge new job records and recompute decayed usage.",
+      update_usage_opts },
+    { "clear-usage", cmd_clear_usage, CMD_WRITE, "BANK...", 1, -1,
+      "Forget the past usage of banks and their associations.", clear_opts },
+    { NULL },
+};
