@@ -26,7 +26,9 @@ static int cmp_akey (const void *a, const void *b)
     const struct akey *x = a, *y = b;
     if (x->userid != y->userid)
         return x->userid < y->userid ? -1 : 1;
-    return y->bank ? strcmp (x->bank, y->bank) : 0;
+    /* A key without a bank matches any row of the user (default bank
+     * lookups: every row of a user carries the same default_bank). */
+    return x->bank && y->bank ? strcmp (x->bank, y->bank) : 0;
 }
 
 struct importer {
@@ -543,9 +545,11 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
                                                   fluxacct_import_stats_t *stats,
                                                   fluxacct_error_t *error)
 {
+    /* t_cleanup and eventlog are the archive's own columns: they tell its
+     * jobs table from another one (an accounting database's, say). */
     static const char *sql =
-        "SELECT id, userid, ranks, t_submit, t_run, t_inactive, jobspec, R "
-        "FROM jobs ORDER BY t_inactive, id";
+        "SELECT id, userid, ranks, t_submit, t_run, t_inactive, jobspec, R, "
+        "t_cleanup, eventlog FROM jobs ORDER BY t_inactive, id";
     struct importer imp;
     sqlite3 *h = NULL;
     sqlite3_stmt *st = NULL;
@@ -557,11 +561,12 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
         return errprintf (error, errno, "%s: %s", archive, strerror (errno));
     if (sqlite3_open_v2 (archive, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
         || sqlite3_prepare_v2 (h, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = errprintf (error, EPROTO, "%s is not a flux-core job-archive "
-                        "database: %s", archive, h ? sqlite3_errmsg (h) : "");
+        errprintf (error, EPROTO, "%s is not a flux-core job-archive "
+                   "database: %s", archive, h ? sqlite3_errmsg (h) : "");
         sqlite3_finalize (st);
         sqlite3_close (h);
-        return rc;
+        errno = EPROTO;
+        return -1;
     }
     if (import_begin (&imp, db, 0, report_cb, arg, error) < 0) {
         sqlite3_finalize (st);

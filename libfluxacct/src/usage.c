@@ -436,13 +436,15 @@ static int load_sums (struct engine *e, int64_t lo, int64_t hi,
     return rc == SQLITE_DONE ? 0 : db_error (e->db, error, "usage");
 }
 
-/* Continuous mode: the exact decayed usage of the jobs in [lo, hi), per
- * key (period index = k, the age in periods), from the records. */
+/* Continuous mode: the exact decayed usage of the jobs of period p that
+ * ended in [lo, hi] (inclusive; the period test is done here, exactly),
+ * per key (period index = age in periods, P - p). */
 static int scan_window (struct engine *e, double lo, double hi, double now,
-                        int64_t P, struct sums *out, fluxacct_error_t *error)
+                        int64_t P, int64_t p, struct sums *out,
+                        fluxacct_error_t *error)
 {
     static const char *sql = "SELECT " JOB_COLS " FROM jobs WHERE "
-                             "t_inactive > ? AND t_inactive < ?";
+                             "t_inactive >= ? AND t_inactive <= ?";
     sqlite3_stmt *st = db_prep (e->db, sql, error);
     int rc;
 
@@ -453,10 +455,11 @@ static int scan_window (struct engine *e, double lo, double hi, double now,
     while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
         int bank;
         double t, u = job_usage (e, st, &bank, &t);
-        if (u < 0 || t > now || (e->cfg.R > 0 && !(now - t < e->cfg.R)))
+        if (u < 0 || t > now || period_of (&e->cfg, t) != p
+            || (e->cfg.R > 0 && !(now - t < e->cfg.R)))
             continue;
         double *slot = sums_slot (out, sqlite3_column_int64 (st, 0), bank,
-                                  P - period_of (&e->cfg, t), 1);
+                                  P - p, 1);
         if (!slot) {
             sqlite3_reset (st);
             return errprintf (error, ENOMEM, "out of memory");
@@ -501,13 +504,13 @@ static int prepare_eval (struct engine *e, double now, struct eval *ev,
     ev->pc = e->cfg.R > 0 ? period_of (&e->cfg, now - e->cfg.R) : INT64_MIN / 2;
     if (load_sums (e, e->cfg.R > 0 ? ev->pc + 1 : INT64_MIN / 2, ev->P - 1,
                    &ev->sums, error) < 0
-        || scan_window (e, period_start (&e->cfg, ev->P) - 1e-9, now + 1e-9,
-                        now, ev->P, &ev->edges, error) < 0)
+        || scan_window (e, period_start (&e->cfg, ev->P), now, now, ev->P,
+                        ev->P, &ev->edges, error) < 0)
         return -1;
     if (e->cfg.R > 0 && ev->pc < ev->P)
-        return scan_window (e, now - e->cfg.R - 1e-9,
+        return scan_window (e, now - e->cfg.R,
                             period_start (&e->cfg, ev->pc + 1), now, ev->P,
-                            &ev->edges, error);
+                            ev->pc, &ev->edges, error);
     return 0;
 }
 

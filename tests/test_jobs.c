@@ -1,0 +1,259 @@
+/* libfluxacct jobs module: import, archive import, list, scrub. */
+#include <math.h>
+#include <sqlite3.h>
+#include <time.h>
+#include "testutil.h"
+
+#define T0 1000000000.0
+
+static char reports[4096];
+
+static void collect (void *arg, const char *msg)
+{
+    (void)arg;
+    strncat (reports, msg, sizeof (reports) - strlen (reports) - 2);
+    strcat (reports, "\n");
+}
+
+static void setup (void)
+{
+    db_setup ();
+    add_bank ("root", NULL, 1);
+    add_bank ("A", "root", 1);
+    add_bank ("B", "root", 1);
+    add_user ("alice", "A"); /* userid 5000 */
+    reports[0] = '\0';
+}
+
+static const char *R1 =
+    "{\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\",\"children\":"
+    "{\"core\":\"0-3\",\"gpu\":\"0\"}}]}}";
+
+static int import (const char *text, int flags, fluxacct_import_stats_t *s)
+{
+    return fluxacct_jobs_import_buffer (db, text, strlen (text), flags,
+                                        collect, NULL, s, &err);
+}
+
+START_TEST (import_basic_and_duplicates)
+{
+    char buf[2048];
+    fluxacct_import_stats_t s;
+    snprintf (buf, sizeof (buf),
+              "{\"id\": 1, \"userid\": 5000, \"t_submit\": 1, \"t_run\": 10,"
+              " \"t_inactive\": 110, \"R\": %s, \"jobspec\": {\"attributes\":"
+              " {\"system\": {\"bank\": \"A\", \"project\": \"p\","
+              " \"duration\": 60}}}}\n"
+              "\n"
+              "{\"id\": \"\xc6\x92" "3\", \"userid\": 5000, \"t_run\": 10,"
+              " \"t_inactive\": 20, \"R\": \"%s\"}\n",
+              R1, "{\\\"version\\\":1,\\\"execution\\\":{\\\"R_lite\\\":"
+              "[{\\\"rank\\\":\\\"0-1\\\",\\\"children\\\":{\\\"core\\\":"
+              "\\\"0\\\"}}]}}");
+    ck_ok (import (buf, 0, &s));
+    ck_assert_int_eq (s.lines, 2);
+    ck_assert_int_eq (s.imported, 2);
+    ck_assert_int_eq (s.malformed, 0);
+    ck_assert_int_eq (s.unknown, 0);
+    fluxacct_rows_t *r = fluxacct_jobs_list (db, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 2);
+    /* ordered by t_inactive: job "ƒ3" (id 2) first */
+    ck_assert_str_eq (fluxacct_rows_text (r, 0, 0), "2");
+    ck_assert_int_eq (fluxacct_rows_int (r, 0, fluxacct_rows_column_index (r, "nnodes")), 2);
+    ck_assert_int_eq (fluxacct_rows_int (r, 1, fluxacct_rows_column_index (r, "ncores")), 4);
+    ck_assert_int_eq (fluxacct_rows_int (r, 1, fluxacct_rows_column_index (r, "ngpus")), 1);
+    ck_assert_str_eq (fluxacct_rows_text (r, 1, fluxacct_rows_column_index (r, "project")), "p");
+    ck_assert_str_eq (fluxacct_rows_text (r, 1, fluxacct_rows_column_index (r, "username")), "alice");
+    ck_assert_double_eq (fluxacct_rows_real (r, 1, fluxacct_rows_column_index (r, "duration_delta")), -40);
+    fluxacct_rows_destroy (r);
+    ck_ok (import (buf, 0, &s));
+    ck_assert_int_eq (s.imported, 0);
+    ck_assert_int_eq (s.duplicates, 2);
+}
+END_TEST
+
+START_TEST (import_malformed_lines)
+{
+    fluxacct_import_stats_t s;
+    const char *text =
+        "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n"
+        "{\"id\": 2, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 2\n"
+        "{\"id\": 3, \"userid\": \"x\", \"t_inactive\": 20}\n"
+        "{\"id\": 4, \"userid\": 5000, \"t_run\": 30, \"t_inactive\": 20}\n"
+        "{\"id\": 5, \"userid\": 5000, \"t_run\": -1, \"t_inactive\": 20}\n"
+        "{\"id\": 6, \"userid\": 5000, \"t_run\": 10}\n"
+        "{\"id\": \"zz!\", \"userid\": 5000, \"t_inactive\": 20}\n"
+        "[1, 2]\n"
+        "{\"id\": 9, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"R\": {\"version\": 2}}\n"
+        "{\"id\": 10, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"jobspec\": {\"attributes\": {\"system\": {\"bank\": 5}}}}\n"
+        "{\"id\": 11, \"userid\": 777, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"R\": {\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\","
+        "\"children\":{\"core\":\"0\"}}]}}}\n";
+    char *before = dump_db ();
+    ck_fail_with (import (text, FLUXACCT_IMPORT_STRICT, &s), EINVAL,
+                  "line 2: invalid JSON");
+    char *after = dump_db ();
+    ck_assert_str_eq (before, after);
+    free (after);
+    ck_ok (import (text, 0, &s));
+    ck_assert_int_eq (s.lines, 11);
+    ck_assert_int_eq (s.imported, 3);      /* 1, 9, 11 */
+    ck_assert_int_eq (s.malformed, 8);
+    ck_assert_int_eq (s.no_resources, 2);  /* 1 has no R, 9 bad R */
+    ck_assert_int_eq (s.unknown, 1);       /* 11: userid 777 */
+    ck_assert_ptr_nonnull (strstr (reports, "line 4: t_inactive"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 3: \"userid\""));
+    ck_assert_ptr_nonnull (strstr (reports, "line 6: missing \"t_inactive\""));
+    ck_assert_ptr_nonnull (strstr (reports, "line 9: job 9: R"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 10: jobspec"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 11: job 11: no association"));
+    free (before);
+}
+END_TEST
+
+START_TEST (import_file_and_errors)
+{
+    char path[400];
+    fluxacct_import_stats_t s;
+    snprintf (path, sizeof (path), "%s/jobs.jsonl", test_dir);
+    FILE *f = fopen (path, "w");
+    fprintf (f, "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n");
+    fclose (f);
+    ck_ok (fluxacct_jobs_import (db, path, 0, NULL, NULL, &s, &err));
+    ck_assert_int_eq (s.imported, 1);
+    ck_fail_with (fluxacct_jobs_import (db, "/nonexistent/x", 0, NULL, NULL,
+                                        &s, &err), ENOENT, "/nonexistent/x");
+    ck_fail_with (fluxacct_jobs_import (db, path, 99, NULL, NULL, &s, &err),
+                  EINVAL, "invalid");
+    ck_fail_with (fluxacct_jobs_import (NULL, path, 0, NULL, NULL, &s, &err),
+                  EINVAL, "invalid");
+    ck_fail_with (fluxacct_jobs_import_buffer (db, NULL, 5, 0, NULL, NULL,
+                                               &s, &err), EINVAL, "invalid");
+}
+END_TEST
+
+START_TEST (import_archive)
+{
+    char path[400], sql[2048];
+    sqlite3 *h;
+    fluxacct_import_stats_t s;
+    snprintf (path, sizeof (path), "%s/archive.db", test_dir);
+    ck_assert_int_eq (sqlite3_open (path, &h), SQLITE_OK);
+    snprintf (sql, sizeof (sql),
+              "CREATE TABLE jobs (id CHAR(16) PRIMARY KEY, userid INT, ranks "
+              "TEXT, t_submit REAL, t_run REAL, t_cleanup REAL, t_inactive "
+              "REAL, eventlog TEXT, jobspec TEXT, R TEXT);"
+              "INSERT INTO jobs VALUES ('100', 5000, '0', 1, 10, 0, 20, '', "
+              "'{\"attributes\":{\"system\":{\"bank\":\"A\"}}}', '%s');"
+              "INSERT INTO jobs VALUES ('101', 5000, '', 1, 0, 0, 5, '', '{}', '');",
+              R1);
+    ck_assert_int_eq (sqlite3_exec (h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (h);
+    ck_ok (fluxacct_jobs_import_archive (db, path, collect, NULL, &s, &err));
+    ck_assert_int_eq (s.lines, 2);
+    ck_assert_int_eq (s.imported, 1);
+    const char *filters[] = { "bank=A", NULL };
+    fluxacct_rows_t *r = fluxacct_jobs_list (db, filters, &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 1);
+    fluxacct_rows_destroy (r);
+    /* not a database, and a database without the jobs table */
+    snprintf (path, sizeof (path), "%s/text", test_dir);
+    FILE *f = fopen (path, "w");
+    for (int i = 0; i < 100; i++)
+        fputs ("not a database at all\n", f);
+    fclose (f);
+    ck_fail_with (fluxacct_jobs_import_archive (db, path, NULL, NULL, &s, &err),
+                  EPROTO, "not a flux-core job-archive");
+    /* an accounting database has a jobs table, but not the archive's */
+    ck_fail_with (fluxacct_jobs_import_archive (db, test_path, NULL, NULL, &s,
+                                                &err), EPROTO, "job-archive");
+    ck_fail_with (fluxacct_jobs_import_archive (db, "/nonexistent", NULL, NULL,
+                                                &s, &err), ENOENT,
+                  "/nonexistent");
+}
+END_TEST
+
+START_TEST (list_filters)
+{
+    const char *text =
+        "{\"id\": 1, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 200, "
+        "\"jobspec\": {\"attributes\": {\"system\": {\"duration\": 150, "
+        "\"bank\": \"A\", \"project\": \"x\"}}}}\n"
+        "{\"id\": 2, \"userid\": 5000, \"t_run\": 300, \"t_inactive\": 310, "
+        "\"jobspec\": {\"attributes\": {\"system\": {\"duration\": 60}}}}\n"
+        "{\"id\": 3, \"userid\": 6000, \"t_run\": 500, \"t_inactive\": 900}\n";
+    ck_ok (import (text, 0, NULL));
+    struct { const char *f[3]; size_t n; } cases[] = {
+        { { "userid=5000", NULL }, 2 },
+        { { "id=\xc6\x92" "4", NULL }, 1 },
+        { { "id=0x2", NULL }, 1 },
+        { { "after_start=250", NULL }, 2 },
+        { { "before_end=300", NULL }, 1 },
+        { { "project=x", NULL }, 1 },
+        { { "bank=A", NULL }, 1 },
+        { { "requested_duration=> 100", NULL }, 1 },
+        { { "actual_duration=<= 100", "actual_duration=>= 10" }, 2 },
+        { { "duration_delta=> 0", NULL }, 2 },
+        { { "userid=5000", "after_start=250" }, 1 },
+    };
+    for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++) {
+        fluxacct_rows_t *r = fluxacct_jobs_list (db, cases[i].f, &err);
+        ck_assert_msg (r != NULL, "case %zu: %s", i, err.text);
+        ck_assert_msg (fluxacct_rows_count (r) == cases[i].n,
+                       "case %zu: %zu rows", i, fluxacct_rows_count (r));
+        fluxacct_rows_destroy (r);
+    }
+    const char *bad1[] = { "actual_duration=~ 5", NULL };
+    ck_null_with (fluxacct_jobs_list (db, bad1, &err), EINVAL, "must start");
+    const char *bad2[] = { "actual_duration=> x", NULL };
+    ck_null_with (fluxacct_jobs_list (db, bad2, &err), EINVAL, "number");
+    const char *bad3[] = { "actual_duration=> 5 6", NULL };
+    ck_null_with (fluxacct_jobs_list (db, bad3, &err), EINVAL, "one operator");
+    const char *bad4[] = { "colour=red", NULL };
+    ck_null_with (fluxacct_jobs_list (db, bad4, &err), EINVAL, "invalid filter");
+    const char *bad5[] = { "id=not-a-job", NULL };
+    ck_null_with (fluxacct_jobs_list (db, bad5, &err), EINVAL, "not-a-job");
+    const char *bad6[] = { "after_start=soon", NULL };
+    ck_null_with (fluxacct_jobs_list (db, bad6, &err), EINVAL, "time");
+}
+END_TEST
+
+START_TEST (scrub)
+{
+    char buf[512];
+    int64_t n = -1;
+    double now = (double)time (NULL);
+    snprintf (buf, sizeof (buf),
+              "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n"
+              "{\"id\": 2, \"userid\": 5000, \"t_run\": %.0f, \"t_inactive\": %.0f}\n",
+              now - 100, now - 50);
+    ck_ok (import (buf, 0, NULL));
+    ck_fail_with (fluxacct_jobs_scrub (db, now, 0, &n, &err), EPERM,
+                  "reset period");
+    ck_ok (fluxacct_jobs_scrub (db, now - 26 * 604800, 0, &n, &err));
+    ck_assert_int_eq (n, 1);
+    ck_ok (fluxacct_jobs_scrub (db, now, FLUXACCT_FORCE, &n, &err));
+    ck_assert_int_eq (n, 1);
+    ck_fail_with (fluxacct_jobs_scrub (db, NAN, 0, &n, &err), EINVAL,
+                  "invalid");
+}
+END_TEST
+
+static Suite *jobs_suite (void)
+{
+    Suite *s = suite_create ("jobs");
+    TCase *tc = tcase_create ("jobs");
+    tcase_add_checked_fixture (tc, setup, db_teardown);
+    tcase_add_test (tc, import_basic_and_duplicates);
+    tcase_add_test (tc, import_malformed_lines);
+    tcase_add_test (tc, import_file_and_errors);
+    tcase_add_test (tc, import_archive);
+    tcase_add_test (tc, list_filters);
+    tcase_add_test (tc, scrub);
+    suite_add_tcase (s, tc);
+    return s;
+}
+
+RUN_SUITE (jobs_suite)
