@@ -261,6 +261,8 @@ static const struct {
     { "{}", EINVAL, "R: version: missing" },
     { "{\"version\":\"1\"}", EINVAL, "R: version: expected 1, got string" },
     { "{\"version\":2}", EINVAL, "R: version: expected 1, got 2" },
+    { "{\"version\":true}", EINVAL, "R: version: expected 1, got true" },
+    { "{\"version\":false}", EINVAL, "R: version: expected 1, got false" },
     { "{\"version\":1}", EINVAL, "R: execution: expected an object, got nothing" },
     { "{\"version\":1,\"execution\":[]}", EINVAL,
       "R: execution: expected an object, got array" },
@@ -595,6 +597,10 @@ START_TEST (test_jobspec_json)
     json_decref (obj);
     json_decref (str);
     ck_fail_with (jobspec_parse_json (NULL, &info, &err), err, EINVAL, "NULL");
+    str = json_string ("{\"version\":");
+    ck_fail_with (jobspec_parse_json (str, &info, &err), err, EINVAL,
+                  "jobspec: invalid JSON");
+    json_decref (str);
 }
 END_TEST
 
@@ -826,6 +832,10 @@ static const struct {
     { "2025-01-01T08", "expected epoch seconds" },
     { "2025-01-01T8:00", "expected epoch seconds" },
     { "2025-01-01 08:00:00.5", "expected epoch seconds" },
+    { "2025-01-01 08:0x", "expected epoch seconds" },
+    { "2025-01-01 08-00", "expected epoch seconds" },
+    { "2025-01-01 08:00-00", "expected epoch seconds" },
+    { "2025-01-01 08:00:x0", "expected epoch seconds" },
     { "2025-01-01T08:00Z", "expected epoch seconds" },
     { "2025-01-01T08:00:00+02:00", "expected epoch seconds" },
     { "2025/01/01", "expected epoch seconds" },
