@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <locale.h>
 #include <jansson.h>
 #include "fluxacct/parse.h"
 #include "parse_internal.h"
@@ -780,6 +781,36 @@ START_TEST (test_parse_decimal)
 }
 END_TEST
 
+/* A comma decimal point in the process locale changes nothing.  Runs only
+ * where such a locale is installed (or found via LOCPATH). */
+START_TEST (test_fsd_locale)
+{
+    static const char *names[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                   "fr_FR.utf8" };
+    char *old = strdup (setlocale (LC_NUMERIC, NULL));
+    char buf[16];
+    double d;
+    size_t i;
+
+    ck_assert_ptr_nonnull (old);
+    for (i = 0; i < N_ELEMENTS (names); i++) {
+        if (!setlocale (LC_NUMERIC, names[i]))
+            continue;
+        ck_assert_str_eq (localeconv ()->decimal_point, ",");
+        ck_assert_int_eq (fluxacct_fsd_parse ("1.5h", &d, NULL), 0);
+        ck_assert_double_eq (d, 5400);
+        ck_assert_int_eq (fluxacct_fsd_parse ("1,5h", &d, NULL), -1);
+        ck_assert_int_eq (fluxacct_fsd_format (5400, buf, sizeof (buf)), 0);
+        ck_assert_str_eq (buf, "1.5h");
+        ck_assert_int_eq (fluxacct_time_parse ("1735718400.5", &d, NULL), 0);
+        ck_assert_double_eq (d, 1735718400.5);
+        break;
+    }
+    setlocale (LC_NUMERIC, old);
+    free (old);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * Timestamps
  */
@@ -1193,6 +1224,7 @@ static Suite *parse_suite (void)
     tcase_add_test (tc, test_fsd_format_errors);
     tcase_add_test (tc, test_fsd_badparam);
     tcase_add_test (tc, test_parse_decimal);
+    tcase_add_test (tc, test_fsd_locale);
     suite_add_tcase (s, tc);
 
     tc = tcase_create ("time");
