@@ -551,22 +551,22 @@ END_TEST
 
 START_TEST (test_jobspec_deep)
 {
+    static const int depths[] = { 64, 65 }; /* the limit, and one more */
     fluxacct_error_t err = { "" };
     fluxacct_jobspec_info_t info;
-    size_t len = 0, cap = 100 * 64 + 256;
-    char *s = malloc (cap);
-    int depth, i;
+    char s[4096];
+    size_t d;
+    int i;
 
-    ck_assert_ptr_nonnull (s);
-    for (depth = 60; depth <= 70; depth += 10) {
-        len = (size_t)sprintf (s, "{\"version\":1,\"resources\":");
-        for (i = 0; i < depth - 1; i++)
-            len += (size_t)sprintf (s + len, "[{\"type\":\"x\",\"count\":1,\"with\":");
-        len += (size_t)sprintf (s + len, "[{\"type\":\"core\",\"count\":2}]");
-        for (i = 0; i < depth - 1; i++)
-            len += (size_t)sprintf (s + len, "}]");
-        sprintf (s + len, "}");
-        if (depth <= 64) {
+    for (d = 0; d < N_ELEMENTS (depths); d++) {
+        strcpy (s, "{\"version\":1,\"resources\":");
+        for (i = 0; i < depths[d] - 1; i++)
+            strcat (s, "[{\"type\":\"x\",\"count\":1,\"with\":");
+        strcat (s, "[{\"type\":\"core\",\"count\":2}]");
+        for (i = 0; i < depths[d] - 1; i++)
+            strcat (s, "}]");
+        strcat (s, "}");
+        if (depths[d] <= 64) {
             ck_assert_msg (fluxacct_jobspec_parse (s, &info, &err) == 0, "%s",
                            err.text);
             ck_assert_uint_eq (info.ncores, 2);
@@ -576,7 +576,6 @@ START_TEST (test_jobspec_deep)
             ck_fail_with (fluxacct_jobspec_parse (s, &info, &err), err, EINVAL,
                           "nested deeper than 64 levels");
     }
-    free (s);
 }
 END_TEST
 
