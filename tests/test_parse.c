@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <locale.h>
 #include <jansson.h>
 #include "fluxacct/parse.h"
 #include "parse_internal.h"
@@ -261,6 +262,8 @@ static const struct {
     { "{}", EINVAL, "R: version: missing" },
     { "{\"version\":\"1\"}", EINVAL, "R: version: expected 1, got string" },
     { "{\"version\":2}", EINVAL, "R: version: expected 1, got 2" },
+    { "{\"version\":true}", EINVAL, "R: version: expected 1, got true" },
+    { "{\"version\":false}", EINVAL, "R: version: expected 1, got false" },
     { "{\"version\":1}", EINVAL, "R: execution: expected an object, got nothing" },
     { "{\"version\":1,\"execution\":[]}", EINVAL,
       "R: execution: expected an object, got array" },
@@ -280,7 +283,8 @@ static const struct {
     { RL ("{\"rank\":\"1\",\"children\":{}}"), EINVAL,
       "R: execution.R_lite[0].children.core: missing" },
     { RL (ENTRY ("0", "0-3") "," ENTRY ("1", "0-3,,5")), EINVAL,
-      "R: execution.R_lite[1].children.core: idset \"0-3,,5\": empty element at offset 4" },
+      "R: execution.R_lite[1].children.core: idset \"0-3,,5\": "
+      "empty element at offset 4" },
     { RL (ENTRYG ("0", "0", "1-0")), EINVAL,
       "R: execution.R_lite[0].children.gpu: idset \"1-0\": reversed range" },
     { RL ("{\"rank\":\"0\",\"children\":{\"core\":\"0\",\"gpu\":null}}"), EINVAL,
@@ -429,17 +433,20 @@ static const struct {
     { "", EINVAL, "jobspec: invalid JSON" },
     { "[1]", EINVAL, "jobspec: expected a JSON object, got array" },
     { "{\"resources\":[]}", EINVAL, "jobspec: version: missing" },
-    { "{\"version\":2,\"resources\":[]}", EINVAL, "jobspec: version: expected 1, got 2" },
+    { "{\"version\":2,\"resources\":[]}", EINVAL,
+      "jobspec: version: expected 1, got 2" },
     { "{\"version\":1.0,\"resources\":[]}", EINVAL,
       "jobspec: version: expected 1, got real" },
     { "{\"version\":1}", EINVAL, "jobspec: resources: missing" },
     { "{\"version\":1,\"resources\":{}}", EINVAL,
       "jobspec: resources: expected an array, got object" },
     { "{\"version\":1,\"resources\":[]}", EINVAL, "jobspec: resources: empty" },
-    { JS ("[1]", ""), EINVAL, "jobspec: resources[0]: expected an object, got integer" },
+    { JS ("[1]", ""), EINVAL,
+      "jobspec: resources[0]: expected an object, got integer" },
     { JS ("[{\"count\":1}]", ""), EINVAL,
       "jobspec: resources[0].type: expected a string, got nothing" },
-    { JS ("[{\"type\":\"slot\"}]", ""), EINVAL, "jobspec: resources[0].count: missing" },
+    { JS ("[{\"type\":\"slot\"}]", ""), EINVAL,
+      "jobspec: resources[0].count: missing" },
     { JS ("[" SLOT ("2", V ("core", "0")) "]", ""), EINVAL,
       "jobspec: resources[0].with[0].count: must be >= 1, got 0" },
     { JS ("[" SLOT ("-1", V ("core", "1")) "]", ""), EINVAL,
@@ -544,22 +551,22 @@ END_TEST
 
 START_TEST (test_jobspec_deep)
 {
+    static const int depths[] = { 64, 65 }; /* the limit, and one more */
     fluxacct_error_t err = { "" };
     fluxacct_jobspec_info_t info;
-    size_t len = 0, cap = 100 * 64 + 256;
-    char *s = malloc (cap);
-    int depth, i;
+    char s[4096];
+    size_t d;
+    int i;
 
-    ck_assert_ptr_nonnull (s);
-    for (depth = 60; depth <= 70; depth += 10) {
-        len = (size_t)sprintf (s, "{\"version\":1,\"resources\":");
-        for (i = 0; i < depth - 1; i++)
-            len += (size_t)sprintf (s + len, "[{\"type\":\"x\",\"count\":1,\"with\":");
-        len += (size_t)sprintf (s + len, "[{\"type\":\"core\",\"count\":2}]");
-        for (i = 0; i < depth - 1; i++)
-            len += (size_t)sprintf (s + len, "}]");
-        sprintf (s + len, "}");
-        if (depth <= 64) {
+    for (d = 0; d < N_ELEMENTS (depths); d++) {
+        strcpy (s, "{\"version\":1,\"resources\":");
+        for (i = 0; i < depths[d] - 1; i++)
+            strcat (s, "[{\"type\":\"x\",\"count\":1,\"with\":");
+        strcat (s, "[{\"type\":\"core\",\"count\":2}]");
+        for (i = 0; i < depths[d] - 1; i++)
+            strcat (s, "}]");
+        strcat (s, "}");
+        if (depths[d] <= 64) {
             ck_assert_msg (fluxacct_jobspec_parse (s, &info, &err) == 0, "%s",
                            err.text);
             ck_assert_uint_eq (info.ncores, 2);
@@ -569,7 +576,6 @@ START_TEST (test_jobspec_deep)
             ck_fail_with (fluxacct_jobspec_parse (s, &info, &err), err, EINVAL,
                           "nested deeper than 64 levels");
     }
-    free (s);
 }
 END_TEST
 
@@ -595,6 +601,10 @@ START_TEST (test_jobspec_json)
     json_decref (obj);
     json_decref (str);
     ck_fail_with (jobspec_parse_json (NULL, &info, &err), err, EINVAL, "NULL");
+    str = json_string ("{\"version\":");
+    ck_fail_with (jobspec_parse_json (str, &info, &err), err, EINVAL,
+                  "jobspec: invalid JSON");
+    json_decref (str);
 }
 END_TEST
 
@@ -774,6 +784,36 @@ START_TEST (test_parse_decimal)
 }
 END_TEST
 
+/* A comma decimal point in the process locale changes nothing.  Runs only
+ * where such a locale is installed (or found via LOCPATH). */
+START_TEST (test_fsd_locale)
+{
+    static const char *names[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                   "fr_FR.utf8" };
+    char *old = strdup (setlocale (LC_NUMERIC, NULL));
+    char buf[16];
+    double d;
+    size_t i;
+
+    ck_assert_ptr_nonnull (old);
+    for (i = 0; i < N_ELEMENTS (names); i++) {
+        if (!setlocale (LC_NUMERIC, names[i]))
+            continue;
+        ck_assert_str_eq (localeconv ()->decimal_point, ",");
+        ck_assert_int_eq (fluxacct_fsd_parse ("1.5h", &d, NULL), 0);
+        ck_assert_double_eq (d, 5400);
+        ck_assert_int_eq (fluxacct_fsd_parse ("1,5h", &d, NULL), -1);
+        ck_assert_int_eq (fluxacct_fsd_format (5400, buf, sizeof (buf)), 0);
+        ck_assert_str_eq (buf, "1.5h");
+        ck_assert_int_eq (fluxacct_time_parse ("1735718400.5", &d, NULL), 0);
+        ck_assert_double_eq (d, 1735718400.5);
+        break;
+    }
+    setlocale (LC_NUMERIC, old);
+    free (old);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * Timestamps
  */
@@ -826,6 +866,10 @@ static const struct {
     { "2025-01-01T08", "expected epoch seconds" },
     { "2025-01-01T8:00", "expected epoch seconds" },
     { "2025-01-01 08:00:00.5", "expected epoch seconds" },
+    { "2025-01-01 08:0x", "expected epoch seconds" },
+    { "2025-01-01 08-00", "expected epoch seconds" },
+    { "2025-01-01 08:00-00", "expected epoch seconds" },
+    { "2025-01-01 08:00:x0", "expected epoch seconds" },
     { "2025-01-01T08:00Z", "expected epoch seconds" },
     { "2025-01-01T08:00:00+02:00", "expected epoch seconds" },
     { "2025/01/01", "expected epoch seconds" },
@@ -968,7 +1012,8 @@ static const struct {
     { "   ", EINVAL, "empty" },
     { "18446744073709551616", ERANGE, "decimal value exceeds 64 bits" },
     { "99999999999999999999999", ERANGE, "exceeds 64 bits" },
-    { F "jpXCZedGfVR", ERANGE, "jobid \"" F "jpXCZedGfVR\": f58 value exceeds 64 bits" },
+    { F "jpXCZedGfVR", ERANGE,
+      "jobid \"" F "jpXCZedGfVR\": f58 value exceeds 64 bits" },
     { "0x10000000000000000", ERANGE, "hex value exceeds 64 bits" },
     { "-1", EINVAL, "jobid \"-1\": not a valid decimal job id" },
     { "+1", EINVAL, "not a valid decimal job id" },
@@ -1183,6 +1228,7 @@ static Suite *parse_suite (void)
     tcase_add_test (tc, test_fsd_format_errors);
     tcase_add_test (tc, test_fsd_badparam);
     tcase_add_test (tc, test_parse_decimal);
+    tcase_add_test (tc, test_fsd_locale);
     suite_add_tcase (s, tc);
 
     tc = tcase_create ("time");

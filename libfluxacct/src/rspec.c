@@ -490,10 +490,11 @@ int jobspec_parse_json (const json_t *jobspec, fluxacct_jobspec_info_t *out,
     json_t *doc;
     int rc;
 
+    if (out)
+        memset (out, 0, sizeof (*out));
     if (!jobspec || !out)
         return errprintf (error, EINVAL, "jobspec: %s is NULL",
                           !jobspec ? "jobspec" : "out");
-    memset (out, 0, sizeof (*out));
     if (!(doc = load_if_string (jobspec, "jobspec", error)))
         return -1;
     if ((rc = js_parse_obj (doc, out, error)) < 0)
@@ -509,10 +510,11 @@ FLUXACCT_EXPORT int fluxacct_jobspec_parse (const char *jobspec,
     json_t *doc;
     int rc;
 
+    if (out)
+        memset (out, 0, sizeof (*out));
     if (!jobspec || !out)
         return errprintf (error, EINVAL, "jobspec: %s is NULL",
                           !jobspec ? "jobspec" : "out");
-    memset (out, 0, sizeof (*out));
     if (!(doc = load_text (jobspec, "jobspec", error)))
         return -1;
     rc = jobspec_parse_json (doc, out, error);

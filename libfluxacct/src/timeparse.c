@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include "internal.h"
 #include "parse_internal.h"
@@ -81,7 +80,6 @@ size_t fa_parse_decimal (const char *s, double *value, int *overflow)
         *overflow = 0;
         return 1;
     }
-    errno = 0;
     loc = get_c_locale ();
     v = loc != (locale_t)0 ? strtod_l (s, NULL, loc) : strtod (s, NULL);
     *overflow = isinf (v) ? 1 : 0;
@@ -92,6 +90,19 @@ size_t fa_parse_decimal (const char *s, double *value, int *overflow)
 /* ----------------------------------------------------------------------
  * FSD
  */
+
+/* ASCII-only strcasecmp() == 0: the locale's case rules (Turkish dotless
+ * i) must not decide whether "INF" is infinity. */
+static bool ascii_caseeq (const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
 
 static bool fsd_unit (const char *u, double *mult, bool *divide)
 {
@@ -127,7 +138,7 @@ FLUXACCT_EXPORT int fluxacct_fsd_parse (const char *s, double *seconds,
     if (!s || !seconds)
         return errprintf (error, EINVAL, "FSD: %s is NULL",
                           !s ? "string" : "seconds");
-    if (strcasecmp (s, "inf") == 0 || strcasecmp (s, "infinity") == 0) {
+    if (ascii_caseeq (s, "inf") || ascii_caseeq (s, "infinity")) {
         *seconds = INFINITY;
         return 0;
     }

@@ -6,8 +6,9 @@
  * rejected with errno EINVAL (ERANGE when a number is too large), and the
  * optional error buffer names the offending value, e.g.
  *     idset "0-3,,5": empty element at offset 4
- * Every parser is pure: no global state, safe to call from any thread, and
- * independent of the process locale.
+ * All functions are thread-safe and independent of the process locale
+ * (LC_NUMERIC, LC_CTYPE); only fluxacct_time_parse() reads the environment
+ * (TZ, for dates in local time).
  */
 #ifndef FLUXACCT_PARSE_H
 #define FLUXACCT_PARSE_H

@@ -1,0 +1,33 @@
+/* Fuzz R counting: the text and the json_t entry points must agree, and
+ * success must describe at least one node. */
+#include <jansson.h>
+#include "fuzz.h"
+#include "fluxacct/parse.h"
+#include "parse_internal.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    char *s = fuzz_string (data, size);
+    fluxacct_rcount_t c, c2;
+    fluxacct_error_t err, err2;
+    json_t *str;
+    int rc, rc2;
+
+    rc = fluxacct_r_count (s, &c, &err);
+    if (rc < 0)
+        fuzz_check_failure (errno, &err, "R: ", true);
+    else
+        FUZZ_ASSERT (c.nnodes >= 1);
+    /* the importer path: R handed over as a JSON string */
+    if ((str = json_string_nocheck (s))) {
+        rc2 = r_count_json (str, &c2, &err2);
+        FUZZ_ASSERT (rc == rc2);
+        if (rc == 0)
+            FUZZ_ASSERT (memcmp (&c, &c2, sizeof (c)) == 0);
+        else
+            FUZZ_ASSERT (strcmp (err.text, err2.text) == 0);
+        json_decref (str);
+    }
+    free (s);
+    return 0;
+}
