@@ -1,0 +1,451 @@
+/* libfluxacct - fair-share trees from and to flux-accounting's
+ * fairshare-emulate JSON (flux-accounting-compat.md section 3.5).
+ *
+ * Messages carry the Python exception name first, as flux-accounting prints
+ * them after "fairshare-emulate: ", so the command line can pass them on
+ * unchanged.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <jansson.h>
+
+#include "internal.h"
+#include "fairshare_private.h"
+#include "fluxacct/fairshare.h"
+
+#define NO_ROOT "ValueError: JSON must contain 'root' key"
+#define NO_NAME "ValueError: Node must have 'username' or 'bank' key"
+#define NO_USERS "ValueError: no users found in input"
+
+/* ---- loading -------------------------------------------------------- */
+
+/* Python's truth value: the emulator rejects a node whose name is falsy. */
+static bool json_falsy (const json_t *v)
+{
+    switch (json_typeof (v)) {
+        case JSON_NULL:
+        case JSON_FALSE:
+            return true;
+        case JSON_STRING:
+            return json_string_length (v) == 0;
+        case JSON_INTEGER:
+        case JSON_REAL:
+            return json_number_value (v) == 0;
+        case JSON_ARRAY:
+            return json_array_size (v) == 0;
+        case JSON_OBJECT:
+            return json_object_size (v) == 0;
+        default:
+            return false;
+    }
+}
+
+/* A node's description for messages: "bank 'X'" or "user 'u' in bank 'B'". */
+static void describe (char *buf, size_t size, const char *name, const char *bank)
+{
+    if (bank)
+        snprintf (buf, size, "user '%s' in bank '%s'", name, bank);
+    else
+        snprintf (buf, size, "bank '%s'", name);
+}
+
+static int get_shares (const json_t *node, const char *what, uint64_t *shares,
+                       fluxacct_error_t *error)
+{
+    const json_t *v = json_object_get (node, "shares");
+
+    *shares = 1;
+    if (!v)
+        return 0;
+    if (!json_is_integer (v))
+        return errprintf (error, EINVAL, "ValueError: %s: shares must be an integer",
+                          what);
+    if (json_integer_value (v) < 0)
+        return errprintf (error, EINVAL, "ValueError: %s: shares must be >= 0", what);
+    *shares = (uint64_t)json_integer_value (v);
+    return 0;
+}
+
+static int get_usage (const json_t *node, const char *what, double dflt,
+                      double *usage, bool *is_int, fluxacct_error_t *error)
+{
+    const json_t *v = json_object_get (node, "usage");
+
+    *usage = dflt;
+    *is_int = false;
+    if (!v)
+        return 0;
+    if (!json_is_number (v))
+        return errprintf (error, EINVAL, "ValueError: %s: usage must be a number", what);
+    *usage = json_number_value (v);
+    *is_int = json_is_integer (v);
+    if (*usage < 0)
+        return errprintf (error, EINVAL, "ValueError: %s: usage must be >= 0", what);
+    return 0;
+}
+
+/* The name of node (a user if it has a "username" key, as the emulator
+ * decides), or NULL with an error. */
+static const char *get_name (const json_t *node, const char *parent, bool *is_user,
+                             fluxacct_error_t *error)
+{
+    const json_t *v = json_object_get (node, "username");
+
+    *is_user = v != NULL;
+    if (!v)
+        v = json_object_get (node, "bank");
+    if (!v || json_falsy (v))
+        return errprintf_null (error, EINVAL, NO_NAME);
+    if (!json_is_string (v)) {
+        if (parent)
+            return errprintf_null (error, EINVAL,
+                                   "ValueError: a child of bank '%s': '%s' must be a string",
+                                   parent, *is_user ? "username" : "bank");
+        return errprintf_null (error, EINVAL, "ValueError: root: 'bank' must be a string");
+    }
+    return json_string_value (v);
+}
+
+/* Pass an error from the tree on with the emulator's exception name.  In a
+ * file every refusal (a duplicate too) is bad input: EINVAL. */
+static int add_failed (fluxacct_error_t *error, const fluxacct_error_t *why)
+{
+    int errnum = errno == ENOMEM ? ENOMEM : EINVAL;
+    return errprintf (error, errnum, "ValueError: %s", why->text);
+}
+
+static int load_node (fluxacct_fstree_t *t, const json_t *node, const char *parent,
+                      fluxacct_error_t *error);
+
+static int load_children (fluxacct_fstree_t *t, const json_t *node, const char *name,
+                          const char *what, bool is_user, fluxacct_error_t *error)
+{
+    const json_t *kids = json_object_get (node, "children");
+    size_t i;
+    const json_t *kid;
+
+    if (!kids)
+        return 0;
+    if (!json_is_array (kids))
+        return errprintf (error, EINVAL, "ValueError: %s: children must be a list", what);
+    if (is_user && json_array_size (kids) > 0)
+        return errprintf (error, EINVAL, "ValueError: %s: a user cannot have children",
+                          what);
+    json_array_foreach (kids, i, kid) {
+        if (load_node (t, kid, name, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Add node (and its subtree) under bank parent (NULL: node is the root).
+ * Recursion depth is bounded by jansson's own nesting limit. */
+static int load_node (fluxacct_fstree_t *t, const json_t *node, const char *parent,
+                      fluxacct_error_t *error)
+{
+    char what[128];
+    fluxacct_error_t why;
+    const char *name;
+    bool is_user, usage_int;
+    uint64_t shares;
+    double usage;
+    int rc;
+
+    if (!json_is_object (node)) {
+        if (parent)
+            return errprintf (error, EINVAL,
+                              "ValueError: a child of bank '%s' is not an object", parent);
+        return errprintf (error, EINVAL, "ValueError: 'root' must be an object");
+    }
+    if (!(name = get_name (node, parent, &is_user, error)))
+        return -1;
+    if (is_user && !parent)
+        return errprintf (error, EINVAL, "ValueError: root node '%s' must be a bank", name);
+    describe (what, sizeof (what), name, is_user ? parent : NULL);
+    if (get_shares (node, what, &shares, error) < 0
+        || get_usage (node, what, is_user ? 0.0 : NAN, &usage, &usage_int, error) < 0)
+        return -1;
+    if (is_user)
+        rc = fluxacct_fstree_add_user (t, name, parent, shares, usage, &why);
+    else
+        rc = fluxacct_fstree_add_bank (t, name, parent, shares, usage, &why);
+    if (rc < 0)
+        return add_failed (error, &why);
+    if (usage_int)
+        fstree_set_usage_int (t);
+    return load_children (t, node, name, what, is_user, error);
+}
+
+static fluxacct_fstree_t *load_tree (const json_t *o, fluxacct_error_t *error)
+{
+    const json_t *root = json_is_object (o) ? json_object_get (o, "root") : NULL;
+    fluxacct_fstree_t *t;
+
+    if (!root)
+        return errprintf_null (error, EINVAL, NO_ROOT);
+    if (!(t = fluxacct_fstree_create (error)))
+        return NULL;
+    if (load_node (t, root, NULL, error) < 0)
+        goto error;
+    if (fluxacct_fstree_user_count (t, NULL) == 0) {
+        errprintf (error, EINVAL, NO_USERS);
+        goto error;
+    }
+    return t;
+error:
+    fluxacct_fstree_destroy (t);
+    return NULL;
+}
+
+static fluxacct_fstree_t *load_buffer (const char *buf, size_t len,
+                                       fluxacct_error_t *error)
+{
+    json_error_t jerr;
+    /* JSON_DECODE_ANY: a bare scalar is valid JSON, only without a root. */
+    json_t *o = json_loadb (buf, len, JSON_DECODE_ANY, &jerr);
+
+    if (!o)
+        return errprintf_null (error, EINVAL,
+                               "JSONDecodeError: invalid JSON in input file: %s"
+                               " (line %d, column %d)",
+                               jerr.text, jerr.line, jerr.column);
+    fluxacct_fstree_t *t = load_tree (o, error);
+    json_decref (o);
+    return t;
+}
+
+FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_load_json (const char *text,
+                                                              fluxacct_error_t *error)
+{
+    if (!text)
+        return errprintf_null (error, EINVAL, "ValueError: JSON text is NULL");
+    return load_buffer (text, strlen (text), error);
+}
+
+static char *read_file (const char *path, size_t *lenp, fluxacct_error_t *error)
+{
+    FILE *f = fopen (path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    if (!f) {
+        if (errno == ENOENT)
+            return errprintf_null (error, ENOENT,
+                                   "FileNotFoundError: input file not found: %s", path);
+        return errprintf_null (error, errno, "OSError: cannot open input file %s: %s",
+                               path, strerror (errno));
+    }
+    do {
+        if (cap - len < 65536) {
+            char *p = realloc (buf, cap = cap ? cap * 2 : 1 << 20);
+            if (!p) {
+                free (buf);
+                fclose (f);
+                return errprintf_null (error, ENOMEM, "MemoryError: reading %s", path);
+            }
+            buf = p;
+        }
+        n = fread (buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    if (ferror (f)) {
+        int e = errno ? errno : EIO;
+        free (buf);
+        fclose (f);
+        return errprintf_null (error, e, "OSError: cannot read input file %s: %s",
+                               path, strerror (e));
+    }
+    fclose (f);
+    *lenp = len;
+    return buf;
+}
+
+FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_load_json_file (const char *path,
+                                                                   fluxacct_error_t *error)
+{
+    size_t len = 0;
+    char *buf;
+
+    if (!path)
+        return errprintf_null (error, EINVAL, "ValueError: input file path is NULL");
+    if (!(buf = read_file (path, &len, error)))
+        return NULL;
+    fluxacct_fstree_t *t = load_buffer (buf, len, error);
+    int saved_errno = errno;
+    free (buf);
+    errno = saved_errno;
+    return t;
+}
+
+/* ---- writing -------------------------------------------------------- */
+
+struct strbuf {
+    char *s;
+    size_t len;
+    size_t cap;
+    bool failed;
+};
+
+static void sb_append (struct strbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->cap - b->len <= n) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap - b->len <= n)
+            cap *= 2;
+        char *p = realloc (b->s, cap);
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy (b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_printf (struct strbuf *b, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static void sb_printf (struct strbuf *b, const char *fmt, ...)
+{
+    char tmp[128];
+    va_list ap;
+    va_start (ap, fmt);
+    int n = vsnprintf (tmp, sizeof (tmp), fmt, ap);
+    va_end (ap);
+    sb_append (b, tmp, n < (int)sizeof (tmp) ? (size_t)n : sizeof (tmp) - 1);
+}
+
+/* Python's repr() of a float: the shortest digits that read back to v, in
+ * fixed notation when the decimal exponent is in [-4, 16), else as
+ * d.ddde+XX; integral values keep a ".0". */
+static void py_float_repr (char *out, size_t size, double v)
+{
+    char tmp[40], digits[20] = "", body[48];
+    int prec, exp, nd = 0, k = 0;
+
+    if (isnan (v) || isinf (v)) {
+        snprintf (out, size, "%s", isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    for (prec = 1; prec < 17; prec++) {
+        snprintf (tmp, sizeof (tmp), "%.*e", prec - 1, v);
+        if (strtod (tmp, NULL) == v)
+            break;
+    }
+    snprintf (tmp, sizeof (tmp), "%.*e", prec - 1, fabs (v));
+    for (const char *p = tmp; *p != 'e'; p++)
+        if (*p != '.')
+            digits[nd++] = *p;
+    exp = atoi (strchr (tmp, 'e') + 1);
+    if (exp < -4 || exp >= 16) {
+        body[k++] = digits[0];
+        if (nd > 1)
+            body[k++] = '.';
+        for (int i = 1; i < nd; i++)
+            body[k++] = digits[i];
+        k += snprintf (body + k, sizeof (body) - k, "e%c%02d", exp < 0 ? '-' : '+',
+                       abs (exp));
+    }
+    else if (exp < 0) {
+        body[k++] = '0';
+        body[k++] = '.';
+        for (int i = 0; i < -exp - 1; i++)
+            body[k++] = '0';
+        for (int i = 0; i < nd; i++)
+            body[k++] = digits[i];
+    }
+    else {
+        for (int i = 0; i <= exp; i++)
+            body[k++] = i < nd ? digits[i] : '0';
+        body[k++] = '.';
+        if (nd <= exp + 1)
+            body[k++] = '0';
+        for (int i = exp + 1; i < nd; i++)
+            body[k++] = digits[i];
+    }
+    body[k] = '\0';
+    snprintf (out, size, "%s%s", signbit (v) ? "-" : "", body);
+}
+
+/* Python's round(x, 6): the correctly rounded 6-decimal string, read back. */
+static double py_round6 (double x)
+{
+    char tmp[64];
+    snprintf (tmp, sizeof (tmp), "%.6f", x);
+    return strtod (tmp, NULL);
+}
+
+static int sb_json_string (struct strbuf *b, const char *s)
+{
+    json_t *o = json_string (s);
+    char *text = o ? json_dumps (o, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
+
+    json_decref (o);
+    if (!text)
+        return -1;
+    sb_append (b, text, strlen (text));
+    free (text);
+    return 0;
+}
+
+static int write_user (struct strbuf *b, const fluxacct_fstree_t *t,
+                       const fluxacct_fsnode_t *u)
+{
+    char num[64];
+
+    sb_printf (b, "  {\n    \"username\": ");
+    if (sb_json_string (b, u->name) < 0)
+        return -1;
+    sb_printf (b, ",\n    \"bank\": ");
+    if (sb_json_string (b, u->bank) < 0)
+        return -1;
+    sb_printf (b, ",\n    \"shares\": %" PRIu64 ",\n    \"usage\": ", u->shares);
+    if (fstree_usage_is_int (t, u->index))
+        snprintf (num, sizeof (num), "%.0f", u->usage);
+    else
+        py_float_repr (num, sizeof (num), u->usage);
+    sb_printf (b, "%s,\n    \"fairshare\": ", num);
+    py_float_repr (num, sizeof (num), py_round6 (u->fairshare));
+    sb_printf (b, "%s\n  }", num);
+    return 0;
+}
+
+FLUXACCT_EXPORT char *fluxacct_fstree_results_json (const fluxacct_fstree_t *t,
+                                                    fluxacct_error_t *error)
+{
+    struct strbuf b = { 0 };
+    fluxacct_fsnode_t u;
+    int n = fluxacct_fstree_user_count (t, error);
+
+    /* Node 0 (the root) exists in every computed tree: this checks that. */
+    if (n < 0 || fluxacct_fstree_node (t, 0, &u, error) < 0)
+        return NULL;
+    sb_append (&b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        fluxacct_fstree_user (t, i, &u, NULL);
+        sb_append (&b, i ? ",\n" : "\n", i ? 2 : 1);
+        if (write_user (&b, t, &u) < 0) {
+            free (b.s);
+            return errprintf_null (error, EINVAL, "user '%s' in bank '%s': name is not UTF-8",
+                                   u.name, u.bank);
+        }
+    }
+    sb_append (&b, n ? "\n]" : "]", n ? 2 : 1);
+    if (b.failed) {
+        free (b.s);
+        return errprintf_null (error, ENOMEM, "out of memory writing fair-share results");
+    }
+    return b.s;
+}
