@@ -387,16 +387,54 @@ static double py_round6 (double x)
     return strtod (tmp, NULL);
 }
 
-static int sb_json_string (struct strbuf *b, const char *s)
+/* Decode one UTF-8 sequence at *s into *cp and advance *s; -1 if invalid. */
+static int utf8_next (const unsigned char **s, uint32_t *cp)
 {
-    json_t *o = json_string (s);
-    char *text = o ? json_dumps (o, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
+    const unsigned char *p = *s;
+    int n = p[0] < 0x80 ? 0 : p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : p[0] >= 0xc2 ? 1 : -1;
+    static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
 
-    json_decref (o);
-    if (!text)
+    if (n < 0 || p[0] > 0xf4)
         return -1;
-    sb_append (b, text, strlen (text));
-    free (text);
+    *cp = n ? p[0] & (0x3f >> n) : p[0];
+    for (int i = 1; i <= n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return -1;
+        *cp = (*cp << 6) | (p[i] & 0x3f);
+    }
+    if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+        return -1;
+    *s = p + n + 1;
+    return 0;
+}
+
+/* A JSON string as Python's json.dumps writes it (ensure_ascii): printable
+ * ASCII as is, the usual short escapes, everything else as lowercase
+ * \uXXXX, with surrogate pairs above the BMP. */
+static int sb_json_string (struct strbuf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    uint32_t cp;
+
+    sb_append (b, "\"", 1);
+    while (*s) {
+        if (utf8_next (&s, &cp) < 0)
+            return -1;
+        const char *esc = cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : cp == '\n' ? "\\n"
+                          : cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : cp == '\b' ? "\\b"
+                          : cp == '\f' ? "\\f" : NULL;
+        char c = (char)cp;
+        if (esc)
+            sb_append (b, esc, 2);
+        else if (cp >= 0x20 && cp < 0x7f)
+            sb_append (b, &c, 1);
+        else if (cp < 0x10000)
+            sb_printf (b, "\\u%04x", (unsigned)cp);
+        else
+            sb_printf (b, "\\u%04x\\u%04x", (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
+                       (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
+    }
+    sb_append (b, "\"", 1);
     return 0;
 }
 
