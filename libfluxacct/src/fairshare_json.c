@@ -6,6 +6,7 @@
  * unchanged.
  */
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -327,28 +328,93 @@ static void sb_printf (struct strbuf *b, const char *fmt, ...)
     sb_append (b, tmp, n < (int)sizeof (tmp) ? (size_t)n : sizeof (tmp) - 1);
 }
 
+/* Move the decimal digit string d (nd digits) by delta (+1 or -1) in its
+ * last digit; false if that would carry out of the first digit. */
+static bool bump (char *d, int nd, int delta)
+{
+    int i = nd - 1;
+
+    while (i >= 0 && d[i] == (delta > 0 ? '9' : '0'))
+        d[i--] = delta > 0 ? '0' : '9';
+    if (i < 0 || (i == 0 && delta < 0 && d[0] == '1'))
+        return false;
+    d[i] += delta;
+    return true;
+}
+
+static bool reads_back (const char *digits, int exp, double v)
+{
+    char tmp[48];
+    snprintf (tmp, sizeof (tmp), "%c.%se%d", digits[0], digits + 1, exp);
+    return strtod (tmp, NULL) == v;
+}
+
+/* The nd-digit string closest to v > 0 that reads back to v, into digits
+ * (with the decimal exponent of its first digit); false if there is none.
+ * The correctly rounded string is the closest; where the interval of reals
+ * that round to v is lopsided (at powers of two), the neighbour on v's
+ * other side may read back when it does not. */
+static bool digits_of (double v, int nd, char *digits, int *exp)
+{
+    char tmp[48], d[24];
+    int k = 0;
+
+    snprintf (tmp, sizeof (tmp), "%.*e", nd - 1, v);
+    for (const char *p = tmp; *p != 'e'; p++)
+        if (*p != '.')
+            digits[k++] = *p;
+    digits[k] = '\0';
+    *exp = atoi (strchr (tmp, 'e') + 1);
+    if (strtod (tmp, NULL) == v)
+        return true;
+    for (int delta = -1; delta <= 1; delta += 2) {
+        memcpy (d, digits, nd + 1);
+        if (bump (d, nd, delta) && reads_back (d, *exp, v)) {
+            memcpy (digits, d, nd + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Python's repr() of a float: the shortest digits that read back to v, in
  * fixed notation when the decimal exponent is in [-4, 16), else as
- * d.ddde+XX; integral values keep a ".0". */
+ * d.ddde+XX; integral values keep a ".0".
+ * A normal double tells apart all decimals of 15 digits, so if 15 digits
+ * read back, the shortest string is those digits less trailing zeros;
+ * otherwise it has 16 or 17.  Subnormals carry fewer bits: for them, a
+ * binary search on the length (if n digits read back, n + 1 do). */
 static void py_float_repr (char *out, size_t size, double v)
 {
-    char tmp[40], digits[20] = "", body[48];
-    int prec, exp, nd = 0, k = 0;
+    char digits[24] = "0", body[48];
+    int exp = 0, nd = 1, k = 0;
+    double a = fabs (v);
 
     if (isnan (v) || isinf (v)) {
         snprintf (out, size, "%s", isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
         return;
     }
-    for (prec = 1; prec < 17; prec++) {
-        snprintf (tmp, sizeof (tmp), "%.*e", prec - 1, v);
-        if (strtod (tmp, NULL) == v)
-            break;
+    if (a >= DBL_MIN) {
+        for (nd = 15; nd < 17; nd++)
+            if (digits_of (a, nd, digits, &exp))
+                break;
+        if (nd == 17)
+            digits_of (a, nd, digits, &exp);
     }
-    snprintf (tmp, sizeof (tmp), "%.*e", prec - 1, fabs (v));
-    for (const char *p = tmp; *p != 'e'; p++)
-        if (*p != '.')
-            digits[nd++] = *p;
-    exp = atoi (strchr (tmp, 'e') + 1);
+    else if (a > 0) {
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (digits_of (a, mid, digits, &exp))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        nd = lo;
+        digits_of (a, nd, digits, &exp);
+    }
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
     if (exp < -4 || exp >= 16) {
         body[k++] = digits[0];
         if (nd > 1)
@@ -379,12 +445,23 @@ static void py_float_repr (char *out, size_t size, double v)
     snprintf (out, size, "%s%s", signbit (v) ? "-" : "", body);
 }
 
-/* Python's round(x, 6): the correctly rounded 6-decimal string, read back. */
-static double py_round6 (double x)
+/* repr (round (x, 6)) as Python prints it.  round() gives the double
+ * nearest the correctly rounded 6-decimal string of x (what "%.6f" prints).
+ * From 1e-4 up that string, less its trailing zeros, is already the
+ * shortest text that reads back to it (a double tells apart every decimal
+ * of up to 15 digits) and Python shows it in fixed notation, so only the
+ * smaller values need the general repr. */
+static void py_round6_repr (char *out, size_t size, double x)
 {
-    char tmp[64];
-    snprintf (tmp, sizeof (tmp), "%.6f", x);
-    return strtod (tmp, NULL);
+    snprintf (out, size, "%.6f", x);
+    double r = strtod (out, NULL);
+    if (fabs (r) < 1e-4) {
+        py_float_repr (out, size, r);
+        return;
+    }
+    char *end = out + strlen (out) - 1;
+    while (*end == '0' && end[-1] != '.')
+        *end-- = '\0';
 }
 
 /* Decode one UTF-8 sequence at *s into *cp and advance *s; -1 if invalid. */
@@ -418,6 +495,12 @@ static int sb_json_string (struct strbuf *b, const char *str)
 
     sb_append (b, "\"", 1);
     while (*s) {
+        const unsigned char *plain = s;
+        while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+            s++;
+        sb_append (b, (const char *)plain, s - plain);
+        if (!*s)
+            break;
         if (utf8_next (&s, &cp) < 0)
             return -1;
         const char *esc = cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : cp == '\n' ? "\\n"
@@ -443,10 +526,11 @@ static int write_user (struct strbuf *b, const fluxacct_fstree_t *t,
 {
     char num[64];
 
-    sb_printf (b, "  {\n    \"username\": ");
+#define LIT(s) sb_append (b, s, sizeof (s) - 1)
+    LIT ("  {\n    \"username\": ");
     if (sb_json_string (b, u->name) < 0)
         return -1;
-    sb_printf (b, ",\n    \"bank\": ");
+    LIT (",\n    \"bank\": ");
     if (sb_json_string (b, u->bank) < 0)
         return -1;
     sb_printf (b, ",\n    \"shares\": %" PRIu64 ",\n    \"usage\": ", u->shares);
@@ -454,9 +538,12 @@ static int write_user (struct strbuf *b, const fluxacct_fstree_t *t,
         snprintf (num, sizeof (num), "%.0f", u->usage);
     else
         py_float_repr (num, sizeof (num), u->usage);
-    sb_printf (b, "%s,\n    \"fairshare\": ", num);
-    py_float_repr (num, sizeof (num), py_round6 (u->fairshare));
-    sb_printf (b, "%s\n  }", num);
+    sb_append (b, num, strlen (num));
+    LIT (",\n    \"fairshare\": ");
+    py_round6_repr (num, sizeof (num), u->fairshare);
+    sb_append (b, num, strlen (num));
+    LIT ("\n  }");
+#undef LIT
     return 0;
 }
 
