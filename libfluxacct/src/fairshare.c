@@ -30,9 +30,16 @@ struct arena_block {
     char data[];
 };
 
-/* Open-addressing hash of node slots; -1 marks an empty bucket. */
+/* Open-addressing hash of node slots.  Each bucket keeps the key's hash
+ * beside the slot, so probing and growing rarely touch the nodes (which
+ * are scattered in memory for a large tree).  slot -1: empty. */
+struct bucket {
+    uint32_t hash;
+    int slot;
+};
+
 struct slot_index {
-    int *buckets;
+    struct bucket *buckets;
     size_t size;  /* a power of two */
     size_t count;
 };
@@ -132,21 +139,17 @@ static void arena_free (struct arena_block *b)
 
 /* ---- slot index ----------------------------------------------------- */
 
-/* FNV-1a, seeded so a user's hash also depends on its bank. */
-static size_t hash_name (const char *s, uint64_t seed)
+/* FNV-1a, seeded so a user's hash also depends on its bank (parent < 0:
+ * a bank, keyed by name alone). */
+static uint32_t hash_key (const char *s, int parent)
 {
+    uint64_t seed = parent < 0 ? 0 : (uint64_t)parent + 1;
     uint64_t h = 14695981039346656037ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
     while (*s) {
         h ^= (unsigned char)*s++;
         h *= 1099511628211ULL;
     }
-    return (size_t)(h ^ (h >> 29));
-}
-
-static size_t node_hash (const fluxacct_fstree_t *t, int slot)
-{
-    const struct fsnode *n = &t->nodes[slot];
-    return hash_name (n->name, n->is_user ? (uint64_t)n->parent + 1 : 0);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 /* Bucket holding the bank (parent < 0) or the user in bank parent named
@@ -154,17 +157,18 @@ static size_t node_hash (const fluxacct_fstree_t *t, int slot)
 static size_t index_find (const fluxacct_fstree_t *t,
                           const struct slot_index *ix,
                           const char *name,
-                          int parent)
+                          int parent,
+                          uint32_t hash)
 {
     size_t mask = ix->size - 1;
-    size_t i = hash_name (name, parent < 0 ? 0 : (uint64_t)parent + 1) & mask;
 
-    for (;; i = (i + 1) & mask) {
-        int s = ix->buckets[i];
-        if (s < 0)
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const struct bucket *b = &ix->buckets[i];
+        if (b->slot < 0)
             return i;
-        if ((parent < 0 || t->nodes[s].parent == parent)
-            && !strcmp (t->nodes[s].name, name))
+        if (b->hash == hash
+            && (parent < 0 || t->nodes[b->slot].parent == parent)
+            && !strcmp (t->nodes[b->slot].name, name))
             return i;
     }
 }
@@ -176,26 +180,27 @@ static int index_lookup (const fluxacct_fstree_t *t,
 {
     if (ix->size == 0)
         return -1;
-    return ix->buckets[index_find (t, ix, name, parent)];
+    size_t i = index_find (t, ix, name, parent, hash_key (name, parent));
+    return ix->buckets[i].slot;
 }
 
 /* Keep the load under one half, so probes stay short. */
-static int index_reserve (const fluxacct_fstree_t *t, struct slot_index *ix)
+static int index_reserve (struct slot_index *ix)
 {
     if ((ix->count + 1) * 2 <= ix->size)
         return 0;
     size_t size = ix->size ? ix->size * 2 : 64;
-    int *b = malloc (size * sizeof (*b));
+    struct bucket *b = malloc (size * sizeof (*b));
     if (!b)
         return -1;
-    memset (b, 0xff, size * sizeof (*b));
+    for (size_t i = 0; i < size; i++)
+        b[i].slot = -1;
     for (size_t i = 0; i < ix->size; i++) {
-        int s = ix->buckets[i];
-        if (s >= 0) {
-            size_t j = node_hash (t, s) & (size - 1);
-            while (b[j] >= 0)
+        if (ix->buckets[i].slot >= 0) {
+            size_t j = ix->buckets[i].hash & (size - 1);
+            while (b[j].slot >= 0)
                 j = (j + 1) & (size - 1);
-            b[j] = s;
+            b[j] = ix->buckets[i];
         }
     }
     free (ix->buckets);
@@ -290,8 +295,12 @@ static int append_node (fluxacct_fstree_t *t,
 static void index_insert (fluxacct_fstree_t *t, struct slot_index *ix, int slot)
 {
     const struct fsnode *n = &t->nodes[slot];
-    size_t i = index_find (t, ix, n->name, n->is_user ? n->parent : -1);
-    ix->buckets[i] = slot;
+    int parent = n->is_user ? n->parent : -1;
+    uint32_t hash = hash_key (n->name, parent);
+    size_t i = index_find (t, ix, n->name, parent, hash);
+
+    ix->buckets[i].hash = hash;
+    ix->buckets[i].slot = slot;
     ix->count++;
 }
 
@@ -332,7 +341,7 @@ FLUXACCT_EXPORT int fluxacct_fstree_add_bank (fluxacct_fstree_t *t,
                           name, t->nodes[t->root].name);
     if (parent && (p = find_parent (t, parent, name, error)) < 0)
         return -1;
-    if (index_reserve (t, &t->banks) < 0)
+    if (index_reserve (&t->banks) < 0)
         return errprintf (error, ENOMEM, "out of memory adding bank '%s'", name);
     int slot = append_node (t, name, p, shares, usage, false, error);
     if (slot < 0)
@@ -365,7 +374,7 @@ FLUXACCT_EXPORT int fluxacct_fstree_add_user (fluxacct_fstree_t *t,
     if (index_lookup (t, &t->users, username, p) >= 0)
         return errprintf (error, EEXIST, "user '%s' already exists in bank '%s'",
                           username, bank);
-    if (index_reserve (t, &t->users) < 0)
+    if (index_reserve (&t->users) < 0)
         return errprintf (error, ENOMEM, "out of memory adding user '%s'", username);
     int slot = append_node (t, username, p, shares, usage, true, error);
     if (slot < 0)
