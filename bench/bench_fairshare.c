@@ -6,9 +6,10 @@
  *       shares and usage drawn from SEED; report the build time and the best
  *       of RUNS (default 5) computes.
  *
- *   bench_fairshare -j FILE
- *       Load a fairshare-emulate JSON file, compute once, report the load
- *       and compute seconds and the peak RSS.
+ *   bench_fairshare -j FILE [-r RUNS]
+ *       Load a fairshare-emulate JSON file, compute, write the results as
+ *       JSON; report the seconds of each, the best of RUNS - 1 further
+ *       computes, and the peak RSS.
  */
 #include <math.h>
 #include <stdint.h>
@@ -151,7 +152,7 @@ static int bench_generated (int nusers, int nbanks, uint64_t seed, int runs)
     return 0;
 }
 
-static int bench_json (const char *path)
+static int bench_json (const char *path, int runs)
 {
     fluxacct_error_t e;
 
@@ -164,6 +165,15 @@ static int bench_json (const char *path)
     if (fluxacct_fstree_compute (t, &e) < 0)
         die ("compute", &e);
     double t_compute = now () - t0;
+    /* Later computes reuse memory the first one faulted in. */
+    double best = INFINITY;
+    for (int i = 1; i < runs; i++) {
+        t0 = now ();
+        if (fluxacct_fstree_compute (t, &e) < 0)
+            die ("compute", &e);
+        if (now () - t0 < best)
+            best = now () - t0;
+    }
     t0 = now ();
     char *json = fluxacct_fstree_results_json (t, &e);
     if (!json)
@@ -174,6 +184,8 @@ static int bench_json (const char *path)
             fluxacct_fstree_node_count (t, NULL));
     printf ("load %.3f s\n", t_load);
     printf ("compute %.3f s\n", t_compute);
+    if (runs > 1)
+        printf ("compute again, best of %d: %.3f s\n", runs - 1, best);
     printf ("results json %.3f s (%zu bytes)\n", t_write, strlen (json));
     printf ("checksum %.9f\n", checksum (t));
     printf ("peak rss %ld KiB\n", peak_rss_kb ());
@@ -185,7 +197,7 @@ static int bench_json (const char *path)
 static void usage (void)
 {
     fprintf (stderr, "usage: bench_fairshare [-u USERS] [-b BANKS] [-s SEED] [-r RUNS]\n"
-                     "       bench_fairshare -j FILE\n");
+                     "       bench_fairshare -j FILE [-r RUNS]\n");
     exit (1);
 }
 
@@ -207,5 +219,5 @@ int main (int argc, char **argv)
     }
     if (optind != argc || nusers < 0 || runs < 1)
         usage ();
-    return json ? bench_json (json) : bench_generated (nusers, nbanks, seed, runs);
+    return json ? bench_json (json, runs) : bench_generated (nusers, nbanks, seed, runs);
 }
