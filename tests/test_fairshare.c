@@ -992,6 +992,43 @@ START_TEST (test_json_escapes)
 }
 END_TEST
 
+/* Float forms that need more than rounding to 15 digits, as Python's
+ * repr() prints them: powers of two, where the interval of reals that
+ * round to the double is lopsided (2^-44, 2^803), and subnormals. */
+START_TEST (test_json_float_repr)
+{
+    static const struct {
+        double v;
+        const char *text;
+    } x[] = {
+        { 0x1p-44, "\"usage\": 5.684341886080802e-14," },
+        { 0x1p803, "\"usage\": 5.334411546303884e+241," },
+        { 0x0.00004p-1022, "\"usage\": 8.487983164e-314," },
+        { 0x0.0000000000080p-1022, "\"usage\": 6.3e-322," },
+        { 0.1 + 0.2, "\"usage\": 0.30000000000000004," },
+        { 123456789012345678.0, "\"usage\": 1.2345678901234568e+17," },
+        { 1e22, "\"usage\": 1e+22," },
+        { 5e-324, "\"usage\": 5e-324," },
+    };
+    int n = sizeof (x) / sizeof (x[0]);
+    fluxacct_fstree_t *t = fluxacct_fstree_create (NULL);
+    char name[16];
+
+    bank (t, "root", NULL, 1, NAN);
+    for (int i = 0; i < n; i++) {
+        snprintf (name, sizeof (name), "u%d", i);
+        user (t, name, "root", 1, x[i].v);
+    }
+    compute (t);
+    char *out = fluxacct_fstree_results_json (t, NULL);
+    ck_assert (out != NULL);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg (strstr (out, x[i].text) != NULL, "missing %s", x[i].text);
+    free (out);
+    fluxacct_fstree_destroy (t);
+}
+END_TEST
+
 static Suite *fairshare_suite (void)
 {
     Suite *s = suite_create ("fairshare");
@@ -1034,6 +1071,7 @@ static Suite *fairshare_suite (void)
     tcase_add_test (tc, test_json_repr);
     tcase_add_test (tc, test_json_defaults);
     tcase_add_test (tc, test_json_escapes);
+    tcase_add_test (tc, test_json_float_repr);
     suite_add_tcase (s, tc);
     return s;
 }

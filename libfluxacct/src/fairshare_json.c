@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <jansson.h>
 
 #include "internal.h"
@@ -377,17 +376,55 @@ static bool digits_of (double v, int nd, char *digits, int *exp)
     return false;
 }
 
-/* Python's repr() of a float: the shortest digits that read back to v, in
- * fixed notation when the decimal exponent is in [-4, 16), else as
- * d.ddde+XX; integral values keep a ".0".
+/* Python's layout of the digits d[0..nd) x 10^(exp - nd + 1): fixed
+ * notation for exponents in [-4, 16), with ".0" when integral, else
+ * d.ddde+XX. */
+static void layout_repr (char *out, size_t size, const char *sign, const char *d,
+                         int nd, int exp)
+{
+    char body[48];
+    int k = 0;
+
+    if (exp < -4 || exp >= 16) {
+        body[k++] = d[0];
+        if (nd > 1)
+            body[k++] = '.';
+        for (int i = 1; i < nd; i++)
+            body[k++] = d[i];
+        snprintf (body + k, sizeof (body) - k, "e%c%02d", exp < 0 ? '-' : '+', abs (exp));
+        snprintf (out, size, "%s%s", sign, body);
+        return;
+    }
+    if (exp < 0) {
+        body[k++] = '0';
+        body[k++] = '.';
+        for (int i = 0; i < -exp - 1; i++)
+            body[k++] = '0';
+        for (int i = 0; i < nd; i++)
+            body[k++] = d[i];
+    }
+    else {
+        for (int i = 0; i <= exp; i++)
+            body[k++] = i < nd ? d[i] : '0';
+        body[k++] = '.';
+        if (nd <= exp + 1)
+            body[k++] = '0';
+        for (int i = exp + 1; i < nd; i++)
+            body[k++] = d[i];
+    }
+    body[k] = '\0';
+    snprintf (out, size, "%s%s", sign, body);
+}
+
+/* Python's repr() of a float: the shortest digits that read back to v.
  * A normal double tells apart all decimals of 15 digits, so if 15 digits
  * read back, the shortest string is those digits less trailing zeros;
  * otherwise it has 16 or 17.  Subnormals carry fewer bits: for them, a
  * binary search on the length (if n digits read back, n + 1 do). */
 static void py_float_repr (char *out, size_t size, double v)
 {
-    char digits[24] = "0", body[48];
-    int exp = 0, nd = 1, k = 0;
+    char digits[24] = "0";
+    int exp = 0, nd = 1;
     double a = fabs (v);
 
     if (isnan (v) || isinf (v)) {
@@ -415,34 +452,7 @@ static void py_float_repr (char *out, size_t size, double v)
     }
     while (nd > 1 && digits[nd - 1] == '0')
         nd--;
-    if (exp < -4 || exp >= 16) {
-        body[k++] = digits[0];
-        if (nd > 1)
-            body[k++] = '.';
-        for (int i = 1; i < nd; i++)
-            body[k++] = digits[i];
-        k += snprintf (body + k, sizeof (body) - k, "e%c%02d", exp < 0 ? '-' : '+',
-                       abs (exp));
-    }
-    else if (exp < 0) {
-        body[k++] = '0';
-        body[k++] = '.';
-        for (int i = 0; i < -exp - 1; i++)
-            body[k++] = '0';
-        for (int i = 0; i < nd; i++)
-            body[k++] = digits[i];
-    }
-    else {
-        for (int i = 0; i <= exp; i++)
-            body[k++] = i < nd ? digits[i] : '0';
-        body[k++] = '.';
-        if (nd <= exp + 1)
-            body[k++] = '0';
-        for (int i = exp + 1; i < nd; i++)
-            body[k++] = digits[i];
-    }
-    body[k] = '\0';
-    snprintf (out, size, "%s%s", signbit (v) ? "-" : "", body);
+    layout_repr (out, size, signbit (v) ? "-" : "", digits, nd, exp);
 }
 
 /* repr (round (x, 6)) as Python prints it.  round() gives the double
