@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,6 +549,52 @@ START_TEST (test_deep_chain)
 }
 END_TEST
 
+/* The results depend on the tree, not on the order it was built in: the
+ * same 60 users (many tied) under 6 banks, added forwards and backwards,
+ * give the same visit order and values. */
+static fluxacct_fstree_t *tree_ordered (bool reverse)
+{
+    fluxacct_fstree_t *t = fluxacct_fstree_create (NULL);
+    char name[16], parent[16];
+
+    bank (t, "root", NULL, 1, NAN);
+    static const int fwd[] = { 0, 1, 2, 3, 4, 5 }, rev[] = { 1, 0, 5, 4, 3, 2 };
+    for (int k = 0; k < 6; k++) {
+        int b = reverse ? rev[k] : fwd[k];
+        snprintf (name, sizeof (name), "bank%d", b);
+        bank (t, name, b < 2 ? "root" : (b % 2 ? "bank1" : "bank0"), 1 + b % 2, NAN);
+    }
+    for (int k = 0; k < 60; k++) {
+        int i = reverse ? 59 - k : k;
+        snprintf (name, sizeof (name), "user%d", i % 20);
+        snprintf (parent, sizeof (parent), "bank%d", i % 6);
+        user (t, name, parent, 1 + i % 3, (double)(i % 4) * 0.1);
+    }
+    compute (t);
+    return t;
+}
+
+START_TEST (test_insertion_order)
+{
+    fluxacct_fstree_t *a = tree_ordered (false);
+    fluxacct_fstree_t *b = tree_ordered (true);
+    fluxacct_fsnode_t x, y;
+
+    ck_assert_int_eq (fluxacct_fstree_user_count (a, NULL), 60);
+    for (int i = 0; i < 60; i++) {
+        ck_assert_int_eq (fluxacct_fstree_user (a, i, &x, NULL), 0);
+        ck_assert_int_eq (fluxacct_fstree_user (b, i, &y, NULL), 0);
+        ck_assert_str_eq (x.name, y.name);
+        ck_assert_str_eq (x.bank, y.bank);
+        ck_assert_int_eq (x.rank, y.rank);
+        ck_assert_int_eq (x.tied, y.tied);
+        ck_assert_int_eq (x.index, y.index);
+    }
+    fluxacct_fstree_destroy (a);
+    fluxacct_fstree_destroy (b);
+}
+END_TEST
+
 /* ---- node details --------------------------------------------------- */
 
 /* tree_no_ties, node by node (root usage = 60):
@@ -1051,6 +1098,7 @@ static Suite *fairshare_suite (void)
     tcase_add_test (tc, test_bank_usage_given);
     tcase_add_test (tc, test_usage_extremes);
     tcase_add_test (tc, test_deep_chain);
+    tcase_add_test (tc, test_insertion_order);
     suite_add_tcase (s, tc);
 
     tc = tcase_create ("nodes");

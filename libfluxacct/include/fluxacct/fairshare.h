@@ -10,6 +10,13 @@
  * - every node, banks and users, depth first over the real tree with siblings
  *   in their sorted order (index 0 is the root): fluxacct_fstree_node().
  *
+ * Where semantics.md is silent: S and U are compensated (Neumaier) sums, so
+ * the order siblings were added in does not sway them; equal weight is
+ * not transitive, so siblings sorted by exact weight form runs of adjacent
+ * equal pairs, and a run is one tie (its users share a rank, its banks are
+ * merged) with users first, then by name, then (users from merged banks)
+ * by bank name.
+ *
  * Node indexes are only valid after fluxacct_fstree_compute() and until the
  * tree is changed.  Adding a node after a compute discards the results; the
  * result functions then fail with EINVAL until the next compute.
@@ -53,7 +60,7 @@ typedef struct {
     uint64_t shares;
     double usage;        /**< usage as used (given, or summed for a bank) */
     double level_shares; /**< shares / S (0 if S is 0; 1 for the root) */
-    double level_usage;  /**< usage / U (0 if U is 0; root: 1, or 0 if unused) */
+    double level_usage;  /**< usage / U (0 if U is 0; root: 1, 0 if no usage) */
     double weight;       /**< w among the siblings; may be +infinity */
     int position;        /**< 0-based place among its siblings after sorting */
     int siblings;        /**< number of siblings, itself included */
@@ -61,8 +68,10 @@ typedef struct {
     double norm_usage;   /**< usage / root usage (0 if the root's is 0) */
     double fairshare;    /**< users: rank / N, in (0, 1]; banks: NAN */
     int rank;            /**< users: the rank that gave fairshare; banks: 0 */
-    int tied;            /**< users: size of its tie group (1 = no tie);
-                              banks: banks merged with it (1 = none) */
+    int tied;            /**< users: size of its tie group, itself
+                              included (1 = no tie); banks: tied banks whose
+                              children were walked as one level with its
+                              own, itself included (1 = not merged) */
     int user_index;      /**< users: place in visit order; banks: -1 */
 } fluxacct_fsnode_t;
 
