@@ -204,84 +204,76 @@ error:
     return NULL;
 }
 
-static fluxacct_fstree_t *load_buffer (const char *buf, size_t len,
+/* Build the tree from what jansson parsed (o NULL: it failed, with jerr). */
+static fluxacct_fstree_t *load_parsed (json_t *o, const json_error_t *jerr,
                                        fluxacct_error_t *error)
 {
-    json_error_t jerr;
-    /* JSON_DECODE_ANY: a bare scalar is valid JSON, only without a root. */
-    json_t *o = json_loadb (buf, len, JSON_DECODE_ANY, &jerr);
-
     if (!o)
         return errprintf_null (error, EINVAL,
                                "JSONDecodeError: invalid JSON in input file: %s"
                                " (line %d, column %d)",
-                               jerr.text, jerr.line, jerr.column);
+                               jerr->text, jerr->line, jerr->column);
     fluxacct_fstree_t *t = load_tree (o, error);
+    int saved_errno = errno;
     json_decref (o);
+    errno = saved_errno;
     return t;
 }
+
+/* JSON_DECODE_ANY: a bare scalar is valid JSON, only without a root. */
+#define LOAD_FLAGS JSON_DECODE_ANY
 
 FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_load_json (const char *text,
                                                               fluxacct_error_t *error)
 {
+    json_error_t jerr;
+
     if (!text)
         return errprintf_null (error, EINVAL, "ValueError: JSON text is NULL");
-    return load_buffer (text, strlen (text), error);
+    return load_parsed (json_loads (text, LOAD_FLAGS, &jerr), &jerr, error);
 }
 
-static char *read_file (const char *path, size_t *lenp, fluxacct_error_t *error)
-{
-    FILE *f = fopen (path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
+struct reader {
+    FILE *f;
+    int errnum;  /* of a failed read, kept before jansson runs on */
+};
 
-    if (!f) {
+/* jansson pulls the file through this, so it is never held whole. */
+static size_t read_chunk (void *buf, size_t len, void *arg)
+{
+    struct reader *r = arg;
+    size_t n = fread (buf, 1, len, r->f);
+
+    if (n == 0 && ferror (r->f)) {
+        r->errnum = errno ? errno : EIO;
+        return (size_t)-1;
+    }
+    return n;
+}
+
+FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_load_json_file (const char *path,
+                                                                   fluxacct_error_t *error)
+{
+    struct reader r = { 0 };
+    json_error_t jerr;
+
+    if (!path)
+        return errprintf_null (error, EINVAL, "ValueError: input file path is NULL");
+    if (!(r.f = fopen (path, "rb"))) {
         if (errno == ENOENT)
             return errprintf_null (error, ENOENT,
                                    "FileNotFoundError: input file not found: %s", path);
         return errprintf_null (error, errno, "OSError: cannot open input file %s: %s",
                                path, strerror (errno));
     }
-    do {
-        if (cap - len < 65536) {
-            char *p = realloc (buf, cap = cap ? cap * 2 : 1 << 20);
-            if (!p) {
-                free (buf);
-                fclose (f);
-                return errprintf_null (error, ENOMEM, "MemoryError: reading %s", path);
-            }
-            buf = p;
-        }
-        n = fread (buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    if (ferror (f)) {
-        int e = errno ? errno : EIO;
-        free (buf);
-        fclose (f);
-        return errprintf_null (error, e, "OSError: cannot read input file %s: %s",
-                               path, strerror (e));
+    json_t *o = json_load_callback (read_chunk, &r, LOAD_FLAGS, &jerr);
+    fclose (r.f);
+    if (r.errnum) {
+        json_decref (o);
+        return errprintf_null (error, r.errnum, "OSError: cannot read input file %s: %s",
+                               path, strerror (r.errnum));
     }
-    fclose (f);
-    *lenp = len;
-    return buf;
-}
-
-FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_load_json_file (const char *path,
-                                                                   fluxacct_error_t *error)
-{
-    size_t len = 0;
-    char *buf;
-
-    if (!path)
-        return errprintf_null (error, EINVAL, "ValueError: input file path is NULL");
-    if (!(buf = read_file (path, &len, error)))
-        return NULL;
-    fluxacct_fstree_t *t = load_buffer (buf, len, error);
-    int saved_errno = errno;
-    free (buf);
-    errno = saved_errno;
-    return t;
+    return load_parsed (o, &jerr, error);
 }
 
 /* ---- writing -------------------------------------------------------- */
