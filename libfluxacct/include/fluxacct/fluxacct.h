@@ -16,5 +16,6 @@
 #include <fluxacct/parse.h>
 #include <fluxacct/jobs.h>
 #include <fluxacct/usage.h>
+#include <fluxacct/fairshare.h>
 
 #endif /* FLUXACCT_H */
