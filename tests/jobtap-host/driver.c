@@ -979,15 +979,22 @@ static json_t *json_path (json_t *o, const char *path)
     return o;
 }
 
+/* VALUE "absent" expects no value at PATH. */
 static int expect_path (struct driver *d, json_t *root, const char *path,
                         const char *value, const char *what)
 {
-    json_t *want = value_arg (value);
+    json_t *want;
     json_t *got = json_path (root, path);
     char buf[512];
     int rc = CMD_OK;
 
     snprintf (buf, sizeof (buf), "%s %s", what, path);
+    if (strcmp (value, "absent") == 0) {
+        if (got)
+            return mismatch (d, buf, NULL, got);
+        return CMD_OK;
+    }
+    want = value_arg (value);
     if (!got || !json_match (want, got))
         rc = mismatch (d, buf, want, got);
     json_decref (want);
