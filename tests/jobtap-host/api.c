@@ -70,9 +70,15 @@ static int stack_or_reject (jobtap_host_t *h,
                             int *matched,
                             jobtap_host_error_t *error)
 {
-    flux_plugin_arg_t *args = host_job_args (h, job);
+    flux_plugin_arg_t *args;
     int rc;
 
+    if (!host_stack_matches (h, topic)) {
+        if (matched)
+            *matched = 0;
+        return 0;
+    }
+    args = host_job_args (h, job);
     if (extra)
         json_object_update (args->in, extra);
     rc = host_call_stack (h, job, topic, args);
@@ -128,9 +134,11 @@ static int submit_checks (jobtap_host_t *h, struct job *job, jobtap_host_error_t
 
 static void submit_reject (jobtap_host_t *h, struct job *job)
 {
-    flux_plugin_arg_t *args = host_job_args (h, job);
-    (void)host_call_stack (h, job, "job.destroy", args);
-    flux_plugin_arg_destroy (args);
+    if (host_stack_matches (h, "job.destroy")) {
+        flux_plugin_arg_t *args = host_job_args (h, job);
+        (void)host_call_stack (h, job, "job.destroy", args);
+        flux_plugin_arg_destroy (args);
+    }
     host_job_purge (h, job);
 }
 
@@ -167,10 +175,13 @@ int jobtap_host_submit (jobtap_host_t *h,
         return -1;
     }
     /* job.new cannot reject: a failure is only logged. */
-    args = host_job_args (h, job);
-    if (host_call_stack (h, job, "job.new", args) < 0)
-        host_logf (h, LOG_DEBUG, "job.new: plugin failed for job %ju", (uintmax_t)id);
-    flux_plugin_arg_destroy (args);
+    if (host_stack_matches (h, "job.new")) {
+        args = host_job_args (h, job);
+        if (host_call_stack (h, job, "job.new", args) < 0)
+            host_logf (h, LOG_DEBUG, "job.new: plugin failed for job %ju",
+                       (uintmax_t)id);
+        flux_plugin_arg_destroy (args);
+    }
     host_post (h, job, "validate", NULL);
     job->hold_events = false;
     host_job_process (h, job);

@@ -213,6 +213,7 @@ int host_call_stack (jobtap_host_t *h,
                      struct job *job,
                      const char *topic,
                      flux_plugin_arg_t *args);
+bool host_stack_matches (jobtap_host_t *h, const char *topic);
 const char *host_errmsg (flux_plugin_arg_t *args, const char *dflt);
 void host_logf (jobtap_host_t *h, int level, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));

@@ -340,6 +340,17 @@ int host_call_stack (jobtap_host_t *h,
     return total;
 }
 
+/* Whether any loaded plugin has a handler for topic: callers skip building
+ * arguments nobody would see (most plugins handle few topics). */
+bool host_stack_matches (jobtap_host_t *h, const char *topic)
+{
+    for (struct hplugin *hp = h->plugins; hp; hp = hp->next) {
+        if (flux_plugin_match_handler (hp->p, topic))
+            return true;
+    }
+    return false;
+}
+
 /* The IN keys of every job callback (spec §2.3); OUT starts as {}. */
 flux_plugin_arg_t *host_job_args (jobtap_host_t *h, struct job *job)
 {
@@ -608,9 +619,12 @@ static void state_callback (jobtap_host_t *h,
                             const struct event *ev)
 {
     char topic[64];
-    flux_plugin_arg_t *args = host_job_args (h, job);
+    flux_plugin_arg_t *args;
 
     snprintf (topic, sizeof (topic), "job.state.%s", state_topic_name (job->state));
+    if (!host_stack_matches (h, topic))
+        return;
+    args = host_job_args (h, job);
     jset (args->in, "entry", host_event_entry (ev));
     jset (args->in, "prev_state", json_integer (prev));
     if (host_call_stack (h, job, topic, args) < 0)
@@ -625,7 +639,11 @@ static void state_callback (jobtap_host_t *h,
 
 static void call_stack_logged (jobtap_host_t *h, struct job *job, const char *topic)
 {
-    flux_plugin_arg_t *args = host_job_args (h, job);
+    flux_plugin_arg_t *args;
+
+    if (!host_stack_matches (h, topic))
+        return;
+    args = host_job_args (h, job);
     if (host_call_stack (h, job, topic, args) < 0)
         host_logf (h, LOG_DEBUG, "%s: plugin callback failed for job %ju", topic,
                    (uintmax_t)job->id);
