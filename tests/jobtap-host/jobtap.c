@@ -110,6 +110,9 @@ int flux_jobtap_set_load_sort_order (flux_plugin_t *p, const char *sort_order)
 }
 
 static void set_errmsg (flux_plugin_arg_t *args, const char *fmt, va_list ap)
+    __attribute__ ((format (printf, 2, 0)));
+
+static void set_errmsg (flux_plugin_arg_t *args, const char *fmt, va_list ap)
 {
     char buf[1024];
     vsnprintf (buf, sizeof (buf), fmt, ap);

@@ -134,6 +134,9 @@ static const char *level_name (int level)
 }
 
 static void vlog (flux_t *h, int level, const char *fmt, va_list ap)
+    __attribute__ ((format (printf, 3, 0)));
+
+static void vlog (flux_t *h, int level, const char *fmt, va_list ap)
 {
     char buf[1024];
     char line[1100];
