@@ -180,10 +180,13 @@ void jobtap_host_destroy (jobtap_host_t *h)
     if (!h)
         return;
     int saved_errno = errno;
-    /* Jobs first: their aux destructors live in the plugins. */
-    for (size_t i = 0; i < h->nslots; i++) {
+    /* Jobs first: their aux destructors live in the plugins.  Removal may
+     * shift a later job into slot i, so look at slot i again. */
+    for (size_t i = 0; i < h->nslots;) {
         if (h->slots[i])
             host_job_purge (h, h->slots[i]);
+        else
+            i++;
     }
     while ((hp = last_plugin (h))) {
         plugin_list_remove (h, hp);

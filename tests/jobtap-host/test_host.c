@@ -248,9 +248,11 @@ START_TEST (test_api_destroy_with_active_jobs)
 
     ck_assert_int_eq (jobtap_host_load (h, plugin_path ("prio-urgency"), NULL,
                                         &error), 0);
-    for (flux_jobid_t id = 1; id <= 10; id++)
-        ck_assert_int_eq (jobtap_host_submit (h, id, 1, 16, jobspec, &error), 0);
+    for (flux_jobid_t id = 1; id <= 5000; id++)
+        ck_assert_int_eq (jobtap_host_submit (h, id * 7919, 1, 16, jobspec, &error), 0);
+    ck_assert_int_eq (jobtap_host_job_count (h), 5000);
     json_decref (jobspec);
+    /* Under valgrind: every job's aux destructor ran, nothing leaks. */
     jobtap_host_destroy (h);
 }
 END_TEST
