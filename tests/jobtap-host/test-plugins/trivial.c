@@ -2,8 +2,10 @@
  * tests.  It sets no name (the host names it after the file), sets
  * priority = urgency, and fails init when its conf says {"fail": true}.
  * Registering a service during init must fail (EINVAL): the name is still
- * the file path then; the outcome is reported by plugin.query. */
+ * the file path then; the outcome is reported by plugin.query.  Jobs in
+ * queue "bypass" get R from job.state.sched (no scheduler needed). */
 #include <errno.h>
+#include <string.h>
 #include <jansson.h>
 #include <flux/core.h>
 #include <flux/jobtap.h>
@@ -19,6 +21,22 @@ static int priority_cb (flux_plugin_t *p, const char *topic, flux_plugin_arg_t *
         return -1;
     return flux_plugin_arg_pack (args, FLUX_PLUGIN_ARG_OUT, "{s:I}", "priority",
                                  (json_int_t)urgency);
+}
+
+static int sched_cb (flux_plugin_t *p, const char *topic, flux_plugin_arg_t *args,
+                     void *data)
+{
+    const char *queue = NULL;
+
+    if (flux_plugin_arg_unpack (args, FLUX_PLUGIN_ARG_IN, "{s:{s?{s?{s?s}}}}",
+                                "jobspec", "attributes", "system", "queue", &queue) < 0)
+        return -1;
+    if (!queue || strcmp (queue, "bypass") != 0)
+        return 0;
+    return flux_plugin_arg_pack (args, FLUX_PLUGIN_ARG_OUT,
+                                 "{s:{s:i s:{s:[{s:s s:{s:s}}]}}}",
+                                 "R", "version", 1, "execution", "R_lite",
+                                 "rank", "0", "children", "core", "0-3");
 }
 
 static int query_cb (flux_plugin_t *p, const char *topic, flux_plugin_arg_t *args,
@@ -50,6 +68,7 @@ int flux_plugin_init (flux_plugin_t *p)
         early_service_errno = errno;
     if (flux_plugin_add_handler (p, "job.state.priority", priority_cb, NULL) < 0
         || flux_plugin_add_handler (p, "job.priority.get", priority_cb, NULL) < 0
+        || flux_plugin_add_handler (p, "job.state.sched", sched_cb, NULL) < 0
         || flux_plugin_add_handler (p, "plugin.query", query_cb, NULL) < 0)
         return -1;
     return 0;
