@@ -58,7 +58,9 @@ struct ctx {
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 /* Print "flux-account: ERROR: ..." on stderr and return the exit status
- * for errno (2 for usage errors and read-only databases, else 1). */
+ * for errno (2 for usage errors and read-only databases, else 1).
+ * fail_error() also treats the library's EINVAL (a bad value) as a usage
+ * error. */
 int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 int fail_error (const fluxacct_error_t *error);
 int usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
