@@ -187,8 +187,10 @@ static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
         if (*p != '{') { fputc (*p++, f); continue; }
         const char *end = strchr (p, '}');
         char key[128], *spec;
-        if (!end || (size_t)(end - p - 1) >= sizeof (key))
-            return fail ("invalid format string: %s", fmt);
+        if (!end || (size_t)(end - p - 1) >= sizeof (key)) {
+            usage_error ("invalid format string: %s", fmt);
+            return -1;
+        }
         snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
         if ((spec = strchr (key, ':')))
             *spec++ = '\0';
@@ -199,7 +201,7 @@ static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
                 snprintf (cols + strlen (cols), sizeof (cols) - strlen (cols),
                           "%s%s", c ? "," : "",
                           fluxacct_rows_column_name (r, c));
-            fail ("Invalid column name in format string: %s.\n"
+            usage_error ("Invalid column name in format string: %s.\n"
                   "Available columns: %s", key, cols);
             return -1;
         }
@@ -224,6 +226,7 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
 {
     fluxacct_error_t error;
     char *s;
+    int rc;
 
     switch (o->mode) {
         case OUT_JSON:
@@ -236,12 +239,25 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
         case OUT_PARSABLE:
             print_parsable (ctx->out, rows);
             return 0;
-        case OUT_FORMAT:
-            if (print_format_row (ctx->out, rows, -1, o->format) < 0)
-                return EXIT_FAIL;
+        case OUT_FORMAT: {
+            /* Format the header aside first: a bad key must not leave a
+             * partial line on the output. */
+            char *hdr = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream (&hdr, &len);
+            if (!m)
+                return fail ("out of memory");
+            rc = print_format_row (m, rows, -1, o->format);
+            fclose (m);
+            if (rc == 0)
+                fwrite (hdr, 1, len, ctx->out);
+            free (hdr);
+            if (rc != 0)
+                return EXIT_USAGE;
             for (size_t i = 0; i < fluxacct_rows_count (rows); i++)
                 print_format_row (ctx->out, rows, (long)i, o->format);
             return 0;
+        }
         default:
             return print_table (ctx->out, rows) < 0 ? fail ("out of memory")
                                                     : 0;
