@@ -176,11 +176,12 @@ static void print_parsable (FILE *f, const fluxacct_rows_t *r)
     }
 }
 
-/* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s]. */
+/* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s].
+ * As in Python's str.format, numbers align right by default, text left. */
 static void emit_field (FILE *f, const char *value, double num, int isnum,
                         const char *spec, int header)
 {
-    char align = '<', type = 's';
+    char align = isnum && !header ? '>' : '<', type = 's';
     int width = 0, prec = -1;
     char buf[256];
 
