@@ -196,6 +196,11 @@ FLUXACCT_EXPORT int fluxacct_bank_add (fluxacct_db_t *db,
     if (check_name (f->bank, "bank", error) < 0
         || check_bank_values (f, error) < 0)
         return -1;
+    /* Bank filters take comma lists (list-users -B a,b), so a name with a
+     * comma could never be selected on its own. */
+    if (strchr (f->bank, ','))
+        return errprintf (error, EINVAL, "bank name must not contain a "
+                          "comma: %s", f->bank);
     if (f->parent_bank && *f->parent_bank
         && !strcmp (f->parent_bank, f->bank))
         return errprintf (error, EINVAL, "bank %s cannot be its own parent",

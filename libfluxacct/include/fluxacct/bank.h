@@ -39,6 +39,7 @@ void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f);
 
 /**
  * Add a bank, or re-enable a disabled bank of the same name and parent.
+ * A name must not contain a comma (filters take comma lists).
  * @return 0, or -1 with errno: EINVAL bad name or value; EEXIST the bank
  *   exists (or a second root was asked for); ENOENT unknown parent; EPERM
  *   the parent holds associations or is disabled.
