@@ -1,4 +1,5 @@
 /* flux-account - bank commands. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 static int parse_shares (const char *s, int64_t *out)
 {
     char *end;
-    long long v = strtoll (s, &end, 10);
-    if (end == s || *end || v < 0)
+    long long v;
+    errno = 0;
+    v = strtoll (s, &end, 10);
+    if (errno || end == s || *end || v < 0)
         return usage_error ("shares must be a non-negative integer, got '%s'",
                             s);
     *out = v;

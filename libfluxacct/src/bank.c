@@ -91,9 +91,11 @@ int bank_has_children (fluxacct_db_t *db, const char *bank,
 static int check_bank_values (const fluxacct_bank_fields_t *f,
                               fluxacct_error_t *error)
 {
-    if (f->shares != FLUXACCT_UNSET && f->shares < 0)
-        return errprintf (error, EINVAL, "shares must be a non-negative "
-                          "integer, got %lld", (long long)f->shares);
+    if (f->shares != FLUXACCT_UNSET
+        && (f->shares < 0 || f->shares > FLUXACCT_UNLIMITED))
+        return errprintf (error, EINVAL, "shares must be an integer from 0 "
+                          "to %d, got %lld", FLUXACCT_UNLIMITED,
+                          (long long)f->shares);
     if (!isnan (f->priority) && !isfinite (f->priority))
         return errprintf (error, EINVAL, "bank priority must be finite");
     if (!isnan (f->ignore_older_than)

@@ -27,7 +27,7 @@ typedef struct {
     int version;
     const char *bank;         /**< name (required) */
     const char *parent_bank;  /**< add: NULL or "" makes the root */
-    int64_t shares;           /**< >= 0; add: default 1 */
+    int64_t shares;           /**< 0..2147483647; add: default 1 */
     double priority;          /**< bank priority factor; add: default 0.0 */
     double ignore_older_than; /**< epoch seconds; add: default 0 */
 } fluxacct_bank_fields_t;
