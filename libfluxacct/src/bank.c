@@ -170,8 +170,13 @@ static int bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
     if (found) {
         int same = !strcmp (old_parent, parent);
         free (old_parent);
-        if (same && !active)
+        if (same && !active) {
+            /* Re-enabling under a disabled parent would leave an active
+             * bank (and soon users) inside a disabled subtree. */
+            if (*parent && check_parent (db, parent, error) < 0)
+                return -1;
             return bank_reactivate (db, f->bank, error);
+        }
         return errprintf (error, EEXIST, "bank %s already exists in "
                           "bank_table", f->bank);
     }
