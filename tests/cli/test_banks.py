@@ -167,6 +167,16 @@ def test_readd_disabled_bank_reactivates(tree, db):
                      "WHERE bank='B2'") == [(1, 5)]
 
 
+def test_readd_disabled_bank_under_disabled_parent_refused(tree, fails, db):
+    tree("delete-bank", "B")
+    fails("add-bank", "--parent-bank", "B", "B2", "4",
+          match="parent bank B is disabled")
+    tree("add-bank", "--parent-bank", "root", "B", "2")
+    tree("add-bank", "--parent-bank", "B", "B2", "4")
+    assert query(db, "SELECT bank, active FROM bank_table ORDER BY bank_id") \
+        == [("root", 1), ("A", 1), ("B", 1), ("B1", 0), ("B2", 1)]
+
+
 def test_readd_disabled_bank_elsewhere_refused(tree, fails):
     tree("delete-bank", "B2")
     fails("add-bank", "--parent-bank", "root", "B2", "4",
@@ -364,6 +374,24 @@ def test_view_bank_users_json(tree):
     assert [u["username"] for u in users] == ["alice", "bob"]
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "design question: view-bank -u --json prints two JSON arrays back to "
+    "back (bank, then users), which is not one JSON document"))
+def test_view_bank_users_json_is_one_document(tree):
+    json.loads(tree("view-bank", "A", "-u", "--json")[1])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "design question: view-bank -u -o FMT applies FMT to the bank row and "
+    "to the user rows, whose columns differ, so every format fails half-way "
+    "and leaves the bank part on stdout; refuse -u with -o up front, or "
+    "format one part only"))
+def test_view_bank_users_format(tree):
+    # a failing command must not leave part of its data on stdout
+    code, out, err = tree("view-bank", "A", "-u", "-o", "{bank}", ok=None)
+    assert code == 0 or out == ""
+
+
 def test_view_bank_users_parsable(tree):
     out = tree("view-bank", "B1", "-u", "-P")[1]
     assert out.splitlines()[2:] == [
@@ -461,6 +489,12 @@ def test_edit_bank_move_subtree(tree, db):
 ])
 def test_edit_bank_bad_moves(tree, fails, bank, parent, match):
     fails("edit-bank", bank, "--parent-bank", parent, match=match)
+
+
+def test_edit_bank_move_under_disabled_parent_refused(tree, fails):
+    tree("add-bank", "--parent-bank", "root", "E", "1")
+    tree("delete-bank", "E")
+    fails("edit-bank", "B2", "--parent-bank", "E", match="disabled")
 
 
 def test_edit_bank_deep_cycle_refused(tree, fails):

@@ -133,6 +133,16 @@ def test_create_db_path_from_env(tmp_path, monkeypatch):
     assert path.exists()
 
 
+def test_create_db_path_precedence(tmp_path):
+    pos, opt, env_path = (tmp_path / n for n in ("pos.db", "opt.db",
+                                                  "env.db"))
+    env = dict(os.environ, FLUXACCT_DB=str(env_path))
+    assert execute(["-p", opt, "create-db", pos], env=env)[0] == 0
+    assert pos.exists() and not opt.exists() and not env_path.exists()
+    assert execute(["-p", opt, "create-db"], env=env)[0] == 0
+    assert opt.exists() and not env_path.exists()
+
+
 def test_create_db_mode(tmp_path):
     path = tmp_path / "m.db"
     assert execute(["create-db", "--mode", "0600", path])[0] == 0
@@ -288,6 +298,15 @@ def test_output_file_unwritable(tree, db, tmp_path):
                               "add-bank", "--parent-bank", "A", "Z"])
     assert code == FAIL and "cannot write" in err
     assert dump_db(db) == before
+
+
+def test_output_file_with_format(tree, db, tmp_path):
+    out_path = tmp_path / "fmt.txt"
+    code, out, err = execute(["-p", db, "-o", out_path, "list-banks", "-o",
+                              "{bank}"])
+    assert (code, out, err) == (0, "", "")
+    assert out_path.read_text().split() == ["bank", "root", "A", "B", "B1",
+                                            "B2"]
 
 
 def test_output_file_after_subcommand_is_format(tree, run):

@@ -270,6 +270,21 @@ def test_edit_user_fields(qp, db):
                      "WHERE username='bob'") == [(4242,)]
 
 
+def test_edit_user_userid_one_bank(tree, db):
+    tree("add-user", "-u", "alice", "-B", "B2", "-i", "1001")
+    tree("edit-user", "alice", "-B", "B2", "--userid", "5")
+    assert query(db, "SELECT bank, userid FROM association_table "
+                     "WHERE username='alice' ORDER BY bank") == \
+        [("A", 1001), ("B2", 5)]
+    # the usage table agrees row by row
+    assert query(db, "SELECT bank, userid FROM job_usage_factor_table "
+                     "WHERE username='alice' ORDER BY bank") == \
+        [("A", 1001), ("B2", 5)]
+    tree("edit-user", "alice", "--userid", "7")
+    assert query(db, "SELECT DISTINCT userid FROM job_usage_factor_table "
+                     "WHERE username='alice'") == [(7,)]
+
+
 def test_edit_user_resets_with_minus_one(qp, db):
     qp("edit-user", "bob", "--shares", "9", "--fairshare", "0.9",
        "--max-running-jobs", "9", "--max-active-jobs", "9", "-N", "9",
@@ -349,6 +364,22 @@ def test_edit_user_default_bank_errors(tree, fails):
     fails("edit-user", "alice", "--default-bank", "B2",
           match=["alice", "B2"])
     fails("edit-user", "alice", "--default-bank", "nope", match="nope")
+
+
+def test_edit_user_default_bank_failure_is_atomic(tree, fails):
+    tree("add-user", "-u", "alice", "-B", "B2")
+    fails("edit-user", "alice", "--shares", "5", "--default-bank", "nope",
+          match="nope")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "design question: --default-bank accepts a bank whose association is "
+    "disabled, although assoc.h says a disabled default is replaced by the "
+    "earliest active association"))
+def test_edit_user_default_bank_disabled_association(tree, fails):
+    tree("add-user", "-u", "alice", "-B", "B2")
+    tree("delete-user", "alice", "B2")
+    fails("edit-user", "alice", "--default-bank", "B2", match="B2")
 
 
 def test_edit_user_errors(tree, fails):
