@@ -144,6 +144,13 @@ def test_add_config_errors(run, fails, arg, rc, match):
     fails("add-config", arg, rc=rc, match=match)
 
 
+def test_add_config_long_key(run, fails, db):
+    run("add-config", "k" * 255 + "=v")
+    fails("add-config", "k" * 256 + "=v", rc=USAGE,
+          match="longer than 255 bytes")
+    assert config(db)["k" * 255] == "v"
+
+
 def test_add_config_duplicate(run, fails):
     run("add-config", "site=a")
     fails("add-config", "site=b", match="key site already exists in "

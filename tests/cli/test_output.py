@@ -1,6 +1,7 @@
 """Output forms shared by the view and list commands: table, --json,
 --parsable, -o/--format, --fields."""
 import json
+import sqlite3
 
 import pytest
 
@@ -211,3 +212,21 @@ def test_no_output_on_success_of_mutations(run):
                  ["delete-queue", "q"], ["edit-bank", "root", "--shares", "3"],
                  ["delete-bank", "root"]):
         assert run(*args) == (0, "", ""), args
+
+
+def test_views_do_not_write(full, db):
+    # checkpoint, so the main file holds everything, then read it all
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(db, "rb") as f:
+        before = f.read()
+    runs = [cmd + opts for cmd in VIEWS
+            for opts in ([], ["--json"], ["--parsable"])]
+    runs += [["view-bank", "root", "-t"], ["view-bank", "root", "-t", "-P"],
+             ["print-hierarchy"], ["view-bank", "A", "-u"],
+             ["view-user", "alice", "--list-banks"]]
+    for args in runs:
+        full(*args)
+    with open(db, "rb") as f:
+        assert f.read() == before
