@@ -1,4 +1,5 @@
 /* flux-account - bank commands. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 static int parse_shares (const char *s, int64_t *out)
 {
     char *end;
-    long long v = strtoll (s, &end, 10);
-    if (end == s || *end || v < 0)
+    long long v;
+    errno = 0;
+    v = strtoll (s, &end, 10);
+    if (errno || end == s || *end || v < 0)
         return usage_error ("shares must be a non-negative integer, got '%s'",
                             s);
     *out = v;
@@ -124,9 +127,12 @@ static void tree_user_rows (struct tree *t, const char *bank, int depth)
                      (long long)fluxacct_rows_int (u, i, 2), us, fs);
         else {
             char left[600];
+            const char *user = fluxacct_rows_text (u, i, 0);
             snprintf (left, sizeof (left), "%s%s", prefix, bank);
-            fprintf (t->ctx->out, "%-20s%20s%20s%20lld%20s%20s\n", left,
-                     fluxacct_rows_text (u, i, 0), active ? "true" : "false",
+            fput_padded (t->ctx->out, left, strlen (left), 20, '<');
+            fput_padded (t->ctx->out, user, strlen (user), 20, '>');
+            fprintf (t->ctx->out, "%20s%20lld%20s%20s\n",
+                     active ? "true" : "false",
                      (long long)fluxacct_rows_int (u, i, 2), us, fs);
         }
     }
@@ -150,10 +156,12 @@ static void tree_bank (struct tree *t, size_t idx, int depth)
         fprintf (t->ctx->out, "%s||%s|%lld|%s\n", left,
                  active ? "true" : "false",
                  (long long)fluxacct_rows_int (b, idx, 3), us);
-    else
-        fprintf (t->ctx->out, "%-20s%20s%20s%20lld%20s\n", left, "",
+    else {
+        fput_padded (t->ctx->out, left, strlen (left), 20, '<');
+        fprintf (t->ctx->out, "%20s%20s%20lld%20s\n", "",
                  active ? "true" : "false",
                  (long long)fluxacct_rows_int (b, idx, 3), us);
+    }
     for (size_t i = 0; i < fluxacct_rows_count (b); i++) {
         const char *p = fluxacct_rows_text (b, i, 2);
         if (p && !strcmp (p, name)) {
