@@ -230,6 +230,30 @@ static int print_bank_users (struct ctx *ctx, const char *bank,
     return rc;
 }
 
+static int print_bank_users_json (struct ctx *ctx, fluxacct_rows_t *bank,
+                                  const char *name)
+{
+    char filter[600], *filters[2] = { filter, NULL }, *b = NULL, *u = NULL;
+    fluxacct_error_t error;
+    fluxacct_rows_t *users;
+    int rc = 0;
+
+    snprintf (filter, sizeof (filter), "bank=%s", name);
+    if (!(users = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
+                                       "username,active,default_bank,shares,"
+                                       "job_usage,fairshare", &error)))
+        return fail_error (&error);
+    if (!(b = fluxacct_rows_to_json (bank, 0, &error))
+        || !(u = fluxacct_rows_to_json (users, 0, &error)))
+        rc = fail_error (&error);
+    else
+        fprintf (ctx->out, "{\"bank\": %s, \"users\": %s}\n", b, u);
+    free (b);
+    free (u);
+    fluxacct_rows_destroy (users);
+    return rc;
+}
+
 static int cmd_view_bank (struct ctx *ctx, struct args *a)
 {
     struct outopts o;
@@ -249,9 +273,18 @@ static int cmd_view_bank (struct ctx *ctx, struct args *a)
         return print_tree (ctx, a->pos[0], o.mode == OUT_PARSABLE,
                            arg_flag (a, "active"), arg_flag (a, "concise"));
     }
+    if (arg_flag (a, "users") && o.mode == OUT_FORMAT)
+        return usage_error ("-u/--users cannot be combined with -o/--format: "
+                            "the bank and its users have different columns");
     if (!(r = fluxacct_bank_view (ctx->db, a->pos[0], arg_str (a, "fields"),
                                   &error)))
         return fail_error (&error);
+    if (arg_flag (a, "users") && o.mode == OUT_JSON) {
+        /* one JSON document: {"bank": [row], "users": [rows]} */
+        rc = print_bank_users_json (ctx, r, a->pos[0]);
+        fluxacct_rows_destroy (r);
+        return rc;
+    }
     rc = print_rows (ctx, r, &o);
     fluxacct_rows_destroy (r);
     if (rc == 0 && arg_flag (a, "users")) {

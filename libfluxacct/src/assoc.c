@@ -681,6 +681,9 @@ static int set_default_bank (fluxacct_db_t *db, const char *username,
     if (state == 0)
         return errprintf (error, ENOENT, "user %s has no association in bank "
                           "%s to make its default bank", username, bank);
+    if (state == 1)
+        return errprintf (error, EPERM, "association %s,%s is disabled; it "
+                          "cannot be the default bank", username, bank);
     if (!(st = db_prep (db, sql, error)))
         return -1;
     sqlite3_bind_text (st, 1, bank, -1, SQLITE_STATIC);

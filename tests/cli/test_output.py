@@ -140,10 +140,6 @@ def test_json_empty_list(run):
     assert run("list-queues", "--json")[1] == "[]\n"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rows_to_json uses JSON_REAL_PRECISION(17): 0.1 prints as "
-    "0.10000000000000001; flux-accounting (Python json) and the CLI's "
-    "other forms print the shortest round-trip text, 0.1"))
 def test_json_reals_shortest(tree):
     tree("edit-user", "bob", "--fairshare", "0.1")
     out = tree("view-user", "bob", "--json", "--fields", "fairshare")[1]

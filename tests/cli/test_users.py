@@ -372,10 +372,6 @@ def test_edit_user_default_bank_failure_is_atomic(tree, fails):
           match="nope")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design question: --default-bank accepts a bank whose association is "
-    "disabled, although assoc.h says a disabled default is replaced by the "
-    "earliest active association"))
 def test_edit_user_default_bank_disabled_association(tree, fails):
     tree("add-user", "-u", "alice", "-B", "B2")
     tree("delete-user", "alice", "B2")
@@ -468,14 +464,11 @@ def test_view_user_json(tree):
     assert data[0]["active"] == 1 and data[0]["fairshare"] == 0.5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "design question: flux-accounting's JSON shows 2147483647 as "
-    "\"unlimited\" (compat spec 9.1); flux-account --json prints the "
-    "integer (rows.h has FLUXACCT_JSON_UNLIMITED but the CLI does not "
-    "pass it)"))
-def test_view_user_json_unlimited_as_in_flux_accounting(tree):
+def test_view_user_json_keeps_limits_numeric(tree):
+    # decision (README, "Differences from flux-accounting"): JSON keeps
+    # 2147483647 as a number so every value of a column has one type
     data = json.loads(tree("view-user", "alice", "--json")[1])
-    assert data[0]["max_nodes"] == "unlimited"
+    assert data[0]["max_nodes"] == 2147483647
 
 
 def test_view_user_parsable(tree):
