@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <langinfo.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <fluxacct/parse.h>
 
 #include "cli.h"
@@ -288,6 +291,234 @@ static int cmd_clear_usage (struct ctx *ctx, struct args *a)
     return 0;
 }
 
+/* ---- view-usage-report and show-usage ------------------------------ */
+
+static int parse_bins (const char *s, int64_t *bins, size_t *n)
+{
+    static const int64_t defaults[] = { 0, 2, 8, 32, 128, 512, 2048, 8192 };
+    char *copy, *tok, *save, *end;
+
+    *n = 0;
+    if (!s)
+        return 0;
+    if (!(*s >= '0' && *s <= '9')) {
+        memcpy (bins, defaults, sizeof (defaults));
+        *n = 8;
+        return 0;
+    }
+    copy = strdup (s);
+    for (tok = strtok_r (copy, ",", &save); tok && *n < 64;
+         tok = strtok_r (NULL, ",", &save)) {
+        long long v = strtoll (tok, &end, 10);
+        if (*end || v < 0 || (*n && v <= bins[*n - 1])) {
+            free (copy);
+            return usage_error ("invalid --job-size-bins '%s': expected "
+                                "ascending node counts like 0,2,8", s);
+        }
+        bins[(*n)++] = v;
+    }
+    free (copy);
+    return 0;
+}
+
+static double local_midnight (int days_ago)
+{
+    time_t now = time (NULL);
+    struct tm tm;
+    localtime_r (&now, &tm);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_mday -= days_ago;
+    tm.tm_isdst = -1;
+    return (double)mktime (&tm);
+}
+
+static int cmd_view_usage_report (struct ctx *ctx, struct args *a)
+{
+    static const char *types[] = { "byassociation", "bybank", "byuser" };
+    static const char *names[] = { "association", "bank", "user" };
+    const char *type = arg_str (a, "report-type"), *unit = arg_str (a, "time-unit");
+    double start = local_midnight (1), end = (double)time (NULL), div = 1;
+    int64_t bins[64];
+    size_t nbins = 0;
+    int by = 0, rc;
+    fluxacct_error_t error;
+    fluxacct_rows_t *r;
+    struct outopts o = { OUT_TABLE, NULL };
+
+    if (arg_flag (a, "json") && arg_flag (a, "parsable"))
+        return usage_error ("--json and --parsable are mutually exclusive");
+    o.mode = arg_flag (a, "json") ? OUT_JSON
+             : arg_flag (a, "parsable") ? OUT_PARSABLE : OUT_TABLE;
+    if (arg_time (a, "start", &start) < 0 || arg_time (a, "end", &end) < 0)
+        return EXIT_USAGE;
+    if (type) {
+        for (by = 0; by < 3 && strcmp (types[by], type); by++)
+            ;
+        if (by == 3)
+            return usage_error ("invalid --report-type '%s' (bybank, byuser "
+                                "or byassociation)", type);
+    }
+    if (unit && strcmp (unit, "sec")) {
+        if (!strcmp (unit, "min"))
+            div = 60;
+        else if (!strcmp (unit, "hour"))
+            div = 3600;
+        else
+            return usage_error ("invalid --time-unit '%s' (sec, min or hour)",
+                                unit);
+    }
+    if (parse_bins (arg_str (a, "job-size-bins"), bins, &nbins))
+        return EXIT_USAGE;
+    if (!(r = fluxacct_usage_report (ctx->db, start, end, by,
+                                     arg_str (a, "username"),
+                                     arg_str (a, "bank"), bins, nbins, div,
+                                     &error)))
+        return errno == EINVAL ? (fail_error (&error), EXIT_USAGE)
+                               : fail_error (&error);
+    if (o.mode != OUT_TABLE) {
+        rc = print_rows (ctx, r, &o);
+        fluxacct_rows_destroy (r);
+        return rc;
+    }
+    size_t nc = fluxacct_rows_columns (r), nr = fluxacct_rows_count (r);
+    size_t first = nbins >= 2 ? 1 : nc - 1; /* value columns to print */
+    double *totals = calloc (nc, sizeof (double));
+    char head[64];
+    snprintf (head, sizeof (head), "%s(node%s)", names[by], unit ? unit : "sec");
+    if (nbins >= 2) {
+        fprintf (ctx->out, "%-24s", head);
+        for (size_t i = 0; i < nbins; i++)
+            fprintf (ctx->out, " %13lld+", (long long)bins[i]);
+    }
+    else
+        fprintf (ctx->out, "%-26s        total", head);
+    fputc ('\n', ctx->out);
+    for (size_t i = 0; i < nr; i++) {
+        fprintf (ctx->out, "%-24s", fluxacct_rows_text (r, i, 0));
+        for (size_t c = first; c < (nbins >= 2 ? nc - 1 : nc); c++) {
+            double v = fluxacct_rows_real (r, i, c);
+            totals[c] += v;
+            fprintf (ctx->out, " %14.2f", v);
+        }
+        fputc ('\n', ctx->out);
+    }
+    fprintf (ctx->out, "%-24s", "TOTAL");
+    for (size_t c = first; c < (nbins >= 2 ? nc - 1 : nc); c++)
+        fprintf (ctx->out, " %14.2f", totals[c]);
+    fputc ('\n', ctx->out);
+    free (totals);
+    fluxacct_rows_destroy (r);
+    return 0;
+}
+
+static int term_width (void)
+{
+    struct winsize ws;
+    const char *c = getenv ("COLUMNS");
+    if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (c && atoi (c) > 0)
+        return atoi (c);
+    return 80;
+}
+
+static int cmd_show_usage (struct ctx *ctx, struct args *a)
+{
+    const char *what = a->pos[0];
+    int64_t limit = 10;
+    fluxacct_error_t error;
+    fluxacct_rows_t *r;
+    int banks;
+
+    if (arg_int (a, "limit", 0, &limit) < 0)
+        return EXIT_USAGE;
+    if (limit < 1)
+        return usage_error ("--limit must be at least 1");
+    if (!strcmp (what, "associations"))
+        banks = 0;
+    else if (!strcmp (what, "banks"))
+        banks = 1;
+    else
+        return usage_error ("show-usage: expected 'associations' or 'banks', "
+                            "got '%s'", what);
+    r = banks ? fluxacct_bank_list (ctx->db, FLUXACCT_INCLUDE_INACTIVE,
+                                    "bank,parent_bank,job_usage", &error)
+              : fluxacct_assoc_list (ctx->db, NULL, "username,bank,job_usage",
+                                     &error);
+    if (!r)
+        return fail_error (&error);
+    size_t n = fluxacct_rows_count (r), k = 0;
+    struct { char label[600]; double v; } *rows = calloc (n + 1, sizeof (*rows));
+    for (size_t i = 0; i < n; i++) {
+        if (banks && !*fluxacct_rows_text (r, i, 1))
+            continue; /* the root is the total */
+        if (banks)
+            snprintf (rows[k].label, sizeof (rows[k].label), "%s",
+                      fluxacct_rows_text (r, i, 0));
+        else
+            snprintf (rows[k].label, sizeof (rows[k].label), "%s / %s",
+                      fluxacct_rows_text (r, i, 0), fluxacct_rows_text (r, i, 1));
+        rows[k++].v = fluxacct_rows_real (r, i, 2);
+    }
+    fluxacct_rows_destroy (r);
+    /* top `limit` by usage, largest first (stable on ties) */
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k && i < (size_t)limit; j++)
+            if (rows[j].v > rows[i].v) {
+                __typeof__ (*rows) t = rows[i];
+                rows[i] = rows[j];
+                rows[j] = t;
+            }
+    if ((size_t)limit < k)
+        k = (size_t)limit;
+    if (k == 0) {
+        fprintf (ctx->out, "no data to display\n");
+        free (rows);
+        return 0;
+    }
+    size_t maxlabel = 0, maxval = 0;
+    double vmax = 0;
+    char buf[64];
+    for (size_t i = 0; i < k; i++) {
+        maxlabel = strlen (rows[i].label) > maxlabel ? strlen (rows[i].label)
+                                                     : maxlabel;
+        snprintf (buf, sizeof (buf), "% .2f", rows[i].v);
+        maxval = strlen (buf) > maxval ? strlen (buf) : maxval;
+        vmax = rows[i].v > vmax ? rows[i].v : vmax;
+    }
+    int maxbar = term_width () - (int)(maxlabel + 10 + maxval);
+    if (maxbar < 10)
+        maxbar = 10;
+    const char *cs = nl_langinfo (CODESET);
+    int utf8 = cs && !strcasecmp (cs, "UTF-8");
+    for (size_t i = 0; i < k; i++) {
+        int len = vmax > 0 ? (int)(rows[i].v * maxbar / vmax) : 0;
+        fprintf (ctx->out, "%-*s | ", (int)maxlabel, rows[i].label);
+        for (int b = 0; b < len; b++)
+            fputs (utf8 ? "\xe2\x96\x88" : "#", ctx->out);
+        fprintf (ctx->out, "%*s % .2f\n", maxbar - len, "", rows[i].v);
+    }
+    free (rows);
+    return 0;
+}
+
+static const struct optdef report_opts[] = {
+    { "start", 's', 1, "TIME", "first job end time (default: yesterday 00:00)" },
+    { "end", 'e', 1, "TIME", "last job end time (default: now)" },
+    { "username", 'u', 1, "USER", "only USER's jobs" },
+    { "bank", 'b', 1, "BANK", "only BANK's jobs" },
+    { "report-type", 'r', 1, "TYPE", "byassociation (default), bybank or byuser" },
+    { "time-unit", 't', 1, "UNIT", "sec (default), min or hour" },
+    { "job-size-bins", 'S', 1, "N,N,...", "split by job size (nodes); 'default' gives 0,2,8,32,...,8192" },
+    { "json", 'j', 0, NULL, "print rows as a JSON array of objects" },
+    { "parsable", 'P', 0, NULL, "print '|'-separated rows with a header" },
+    { NULL },
+};
+static const struct optdef show_opts[] = {
+    { "limit", 'n', 1, "N", "show the top N (default 10)" },
+    { NULL },
+};
+
 static const struct optdef import_opts[] = {
     { "strict", 0, 0, NULL, "refuse the whole file if any line is malformed" },
     { NULL },
@@ -340,5 +571,11 @@ const struct cmd job_cmds[] = {
       update_usage_opts },
     { "clear-usage", cmd_clear_usage, CMD_WRITE, "BANK...", 1, -1,
       "Forget the past usage of banks and their associations.", clear_opts },
+    { "view-usage-report", cmd_view_usage_report, CMD_READ, NULL, 0, 0,
+      "Undecayed node-time of the jobs that ended in a window, by "
+      "association, bank or user.", report_opts },
+    { "show-usage", cmd_show_usage, CMD_READ, "associations|banks", 1, 1,
+      "Top associations or banks by decayed usage, as a bar chart.",
+      show_opts },
     { NULL },
 };

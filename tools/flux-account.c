@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,7 @@ int main (int argc, char **argv)
     const char *outfile = NULL;
     int c, rc;
 
+    setlocale (LC_CTYPE, "");
     ctx.path = fluxacct_default_db_path ();
     if (standalone_argv (&argc, &argv, &ctx.path) < 0)
         return fail ("out of memory");

@@ -16,6 +16,7 @@
  * records concerned (nothing is reset or lost).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -834,4 +835,117 @@ FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_usage_periods (fluxacct_db_t *db,
     return db_select (db, cols, NULL, "job_usage_per_association_table WHERE "
                       "username=? ORDER BY bank, period", username, NULL, NULL,
                       error);
+}
+
+/* ---- view-usage-report ---------------------------------------------- */
+
+#define USERNAME_SQL \
+    "coalesce((SELECT username FROM association_table a WHERE a.userid = " \
+    "jobs.userid AND a.bank = jobs.charge_bank), (SELECT username FROM " \
+    "association_table a WHERE a.userid = jobs.userid LIMIT 1), " \
+    "CAST(jobs.userid AS TEXT))"
+
+static int append (char **s, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static int append (char **s, const char *fmt, ...)
+{
+    va_list ap;
+    char *add, *n;
+    int rc;
+
+    va_start (ap, fmt);
+    rc = vasprintf (&add, fmt, ap);
+    va_end (ap);
+    if (rc < 0)
+        return -1;
+    rc = asprintf (&n, "%s%s", *s, add);
+    free (add);
+    if (rc < 0)
+        return -1;
+    free (*s);
+    *s = n;
+    return 0;
+}
+
+static char *report_sql (int by, const char *username, const char *bank,
+                         const int64_t *bins, size_t nbins, double unit)
+{
+    static const char *keys[] = {
+        "coalesce(charge_bank, '') || ':' || " USERNAME_SQL,
+        "coalesce(charge_bank, '')",
+        USERNAME_SQL,
+    };
+    char *s = strdup ("SELECT key");
+    int rc = 0;
+
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < nbins && rc == 0; i++) {
+        if (i + 1 < nbins)
+            rc = append (&s, ", sum(CASE WHEN nnodes >= %lld AND nnodes < %lld "
+                         "THEN u ELSE 0 END) / %.17g AS \"%lld+\"",
+                         (long long)bins[i], (long long)bins[i + 1], unit,
+                         (long long)bins[i]);
+        else
+            rc = append (&s, ", sum(CASE WHEN nnodes >= %lld THEN u ELSE 0 "
+                         "END) / %.17g AS \"%lld+\"", (long long)bins[i],
+                         unit, (long long)bins[i]);
+    }
+    if (rc == 0)
+        rc = append (&s, ", sum(u) / %.17g AS total FROM (SELECT %s AS key, "
+                     "nnodes, nnodes * (t_inactive - t_run) AS u FROM jobs "
+                     "WHERE t_inactive >= ?1 AND t_inactive <= ?2 AND t_run > "
+                     "0 AND nnodes IS NOT NULL%s%s) GROUP BY key ORDER BY "
+                     "total DESC, key", unit, keys[by],
+                     username ? " AND " USERNAME_SQL " = ?3" : "",
+                     bank ? " AND charge_bank = ?4" : "");
+    if (rc < 0) {
+        free (s);
+        return NULL;
+    }
+    return s;
+}
+
+FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db,
+                                                        double start,
+                                                        double end, int by,
+                                                        const char *username,
+                                                        const char *bank,
+                                                        const int64_t *bins,
+                                                        size_t nbins,
+                                                        double unit,
+                                                        fluxacct_error_t *error)
+{
+    sqlite3_stmt *st;
+    fluxacct_rows_t *r;
+    char *sql;
+
+    if (!db || by < 0 || by > 2 || (nbins && !bins) || !(unit > 0)
+        || !isfinite (unit))
+        return errprintf_null (error, EINVAL, "invalid argument");
+    if (!isfinite (start) || !isfinite (end) || end < start)
+        return errprintf_null (error, EINVAL, "invalid report window: the end "
+                               "(%.0f) is before the start (%.0f)", end, start);
+    for (size_t i = 0; i < nbins; i++)
+        if (bins[i] < 0 || (i && bins[i] <= bins[i - 1]))
+            return errprintf_null (error, EINVAL, "job size bins must be "
+                                   "ascending non-negative node counts");
+    if (!(sql = report_sql (by, username, bank, bins, nbins, unit)))
+        return errprintf_null (error, ENOMEM, "out of memory");
+    if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+        free (sql);
+        db_error (db, error, "view-usage-report");
+        return NULL;
+    }
+    free (sql);
+    sqlite3_bind_double (st, 1, start);
+    sqlite3_bind_double (st, 2, end);
+    if (username)
+        sqlite3_bind_text (st, 3, username, -1, SQLITE_STATIC);
+    if (bank)
+        sqlite3_bind_text (st, 4, bank, -1, SQLITE_STATIC);
+    r = rows_from_stmt (db, st, error);
+    sqlite3_finalize (st);
+    return r;
 }

@@ -66,6 +66,37 @@ fluxacct_rows_t *fluxacct_usage_periods (fluxacct_db_t *db,
                                          const char *username,
                                          fluxacct_error_t *error);
 
+/** Grouping of fluxacct_usage_report(). */
+enum {
+    FLUXACCT_REPORT_BYASSOCIATION = 0, /**< key "bank:username" */
+    FLUXACCT_REPORT_BYBANK = 1,        /**< key bank */
+    FLUXACCT_REPORT_BYUSER = 2,        /**< key username */
+};
+
+/**
+ * Undecayed node-seconds of the jobs that ended in [start, end], grouped by
+ * association, bank or user, optionally split by job size.  Columns: "key",
+ * then one column per bin named "N+" (jobs with N <= nnodes < next bound)
+ * when nbins > 0, then "total"; rows by total, largest first.  Usernames
+ * come from the associations (the uid as text when none matches).  Jobs
+ * without a bank are reported under their charged (default) bank.
+ *
+ * @param by       FLUXACCT_REPORT_*
+ * @param username only this user's jobs, or NULL
+ * @param bank     only this bank's jobs, or NULL
+ * @param bins     ascending lower bounds of job sizes (nodes), or NULL
+ * @param nbins    number of bounds (0: no split)
+ * @param unit     divide by this (1 seconds, 60 minutes, 3600 hours)
+ * @return a result the caller must destroy, or NULL with errno EINVAL (bad
+ *   window, grouping, unit or bins).
+ */
+fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db, double start,
+                                        double end, int by,
+                                        const char *username,
+                                        const char *bank,
+                                        const int64_t *bins, size_t nbins,
+                                        double unit, fluxacct_error_t *error);
+
 #ifdef __cplusplus
 }
 #endif
