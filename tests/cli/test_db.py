@@ -17,7 +17,7 @@ SUBCOMMANDS = [
     "view-queue", "list-queues", "add-project", "delete-project",
     "view-project", "list-projects",
     "import-jobs", "fetch-job-records", "view-job-records", "scrub-old-jobs",
-    "update-usage", "clear-usage",
+    "update-usage", "clear-usage", "view-usage-report", "show-usage",
     "update-fshare", "fairshare-emulate", "shares", "explain-fairshare",
 ]
 
