@@ -426,10 +426,11 @@ FLUXACCT_EXPORT int fluxacct_assoc_add_many (fluxacct_db_t *db,
 
     if (!db || (!f && n > 0))
         return errprintf (error, EINVAL, "invalid argument");
-    for (size_t i = 0; i < n; i++)
-        if (check_add_fields (&f[i], error) < 0)
-            return errprintf (error, errno, "element %zu: %s", i,
-                              error ? error->text : "invalid");
+    for (size_t i = 0; i < n; i++) {
+        fluxacct_error_t e;
+        if (check_add_fields (&f[i], &e) < 0)
+            return errprintf (error, errno, "element %zu: %s", i, e.text);
+    }
     if (db_txn_begin (db, error) < 0)
         return -1;
     for (size_t i = 0; i < n && rc == 0; i++) {
