@@ -99,27 +99,52 @@ static void make_db (const char *path, int banks, int assocs)
     free (bk);
 }
 
+struct gjob {
+    double submit, start, end;
+    int a, nnodes, cores;
+};
+
+static int cmp_end (const void *x, const void *y)
+{
+    double a = ((const struct gjob *)x)->end, b = ((const struct gjob *)y)->end;
+    return a < b ? -1 : a > b;
+}
+
+/* Jobs come out in end-time order, as flux job-list and the job-archive
+ * hand them over, with Flux-style 64-bit ids (milliseconds since the
+ * instance epoch in the high bits, a sequence number in the low 24 bits),
+ * so ids grow with submit time as real ones do. */
 static void make_jobs (const char *path, int banks, int assocs, long jobs,
                        double weeks, double now, long first_id)
 {
     FILE *f = strcmp (path, "-") ? fopen (path, "w") : stdout;
     int leaves = nleaves (banks);
+    double epoch = now - (weeks + 2) * 604800;
+    struct gjob *v = calloc ((size_t)jobs + 1, sizeof (*v));
     char bank[32];
 
-    if (!f) {
+    if (!f || !v) {
         perror (path);
         exit (1);
     }
     for (long j = 0; j < jobs; j++) {
-        int a = (int)(rnd () * assocs);
         /* Pareto-like sizes and durations: many small, a long tail */
-        int nnodes = (int)fmin (1024, floor (pow (1 - rnd (), -1.2)));
-        int cores = 1 << (int)(rnd () * 6);
+        v[j].a = (int)(rnd () * assocs);
+        v[j].nnodes = (int)fmin (1024, floor (pow (1 - rnd (), -1.2)));
+        v[j].cores = 1 << (int)(rnd () * 6);
         double dur = fmin (86400, 10 * pow (1 - rnd (), -1.5));
-        double end = now - rnd () * weeks * 604800;
-        double start = end - dur;
-        leaf_name (bank, sizeof (bank), a % leaves);
-        fprintf (f, "{\"id\":%ld,\"userid\":%d,\"t_submit\":%.3f,"
+        v[j].end = now - rnd () * weeks * 604800;
+        v[j].start = v[j].end - dur;
+        v[j].submit = v[j].start - rnd () * 600;
+    }
+    qsort (v, (size_t)jobs, sizeof (*v), cmp_end);
+    for (long j = 0; j < jobs; j++) {
+        struct gjob *g = &v[j];
+        unsigned long long id =
+            ((unsigned long long)((g->submit - epoch) * 1000) << 24)
+            | (unsigned long long)((first_id + j) & 0xffffff);
+        leaf_name (bank, sizeof (bank), g->a % leaves);
+        fprintf (f, "{\"id\":%llu,\"userid\":%d,\"t_submit\":%.3f,"
                  "\"t_run\":%.3f,\"t_inactive\":%.3f,\"ranks\":\"0-%d\","
                  "\"R\":{\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":"
                  "\"%s%d\",\"children\":{\"core\":\"%s%d\"}}],\"starttime\":"
@@ -129,11 +154,13 @@ static void make_jobs (const char *path, int banks, int assocs, long jobs,
                  "[{\"type\":\"core\",\"count\":%d}]}]}],\"tasks\":[],"
                  "\"attributes\":{\"system\":{\"duration\":%.0f,\"bank\":"
                  "\"%s\"}}}}\n",
-                 first_id + j, 100000 + a, start - rnd () * 600, start, end,
-                 nnodes - 1, nnodes > 1 ? "0-" : "", nnodes - 1,
-                 cores > 1 ? "0-" : "", cores - 1, start, start + 2 * dur,
-                 nnodes, cores, 2 * dur, bank);
+                 id, 100000 + g->a, g->submit, g->start, g->end,
+                 g->nnodes - 1, g->nnodes > 1 ? "0-" : "", g->nnodes - 1,
+                 g->cores > 1 ? "0-" : "", g->cores - 1, g->start,
+                 g->start + 2 * (g->end - g->start), g->nnodes, g->cores,
+                 2 * (g->end - g->start), bank);
     }
+    free (v);
     if (f != stdout)
         fclose (f);
 }

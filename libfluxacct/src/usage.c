@@ -179,6 +179,16 @@ static double *sums_slot (struct sums *s, int64_t userid, int bank,
     return &s->v[i];
 }
 
+/* Size the table for about n keys up front (growing by doubling rehashes
+ * every key each time). */
+static int sums_reserve (struct sums *s, size_t n)
+{
+    while (s->cap < 2 * n + 2)
+        if (sums_grow (s) < 0)
+            return -1;
+    return 0;
+}
+
 static double sums_get (struct sums *s, int64_t userid, int bank,
                         int64_t period)
 {
@@ -413,10 +423,22 @@ static int load_sums (struct engine *e, int64_t lo, int64_t hi,
 {
     static const char *sql = "SELECT userid, bank, period, value FROM "
                              "usage_period_table WHERE period BETWEEN ? AND ?";
-    sqlite3_stmt *st = db_prep (e->db, sql, error);
+    static const char *csql = "SELECT count(*) FROM usage_period_table "
+                              "WHERE period BETWEEN ? AND ?";
+    sqlite3_stmt *st = db_prep (e->db, csql, error);
     int rc;
 
     if (!st)
+        return -1;
+    sqlite3_bind_int64 (st, 1, lo);
+    sqlite3_bind_int64 (st, 2, hi);
+    if (sqlite3_step (st) == SQLITE_ROW
+        && sums_reserve (s, (size_t)sqlite3_column_int64 (st, 0)) < 0) {
+        sqlite3_reset (st);
+        return errprintf (error, ENOMEM, "out of memory");
+    }
+    sqlite3_reset (st);
+    if (!(st = db_prep (e->db, sql, error)))
         return -1;
     sqlite3_bind_int64 (st, 1, lo);
     sqlite3_bind_int64 (st, 2, hi);
@@ -546,9 +568,12 @@ static double assoc_usage (struct engine *e, struct eval *ev, int64_t userid,
     return total;
 }
 
+/* Write one association's period values and total.  With `partial` (an
+ * incremental run in the same period) only the periods that got new jobs
+ * can have changed, and the number of periods has not. */
 static int write_assoc (struct engine *e, struct eval *ev, const char *user,
                         int64_t userid, const char *bank_name, int bank,
-                        fluxacct_error_t *error)
+                        int partial, fluxacct_error_t *error)
 {
     static const char *usql =
         "UPDATE association_table SET job_usage=?1 WHERE username=?2 AND "
@@ -567,6 +592,8 @@ static int write_assoc (struct engine *e, struct eval *ev, const char *user,
     if (!(st = db_prep (e->db, psql, error)))
         return -1;
     for (int64_t k = 0; k < nperiods (&e->cfg); k++) {
+        if (partial && !sums_slot (&e->delta, userid, bank, ev->P - k, 0))
+            continue;
         sqlite3_bind_text (st, 1, user, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (st, 2, userid);
         sqlite3_bind_text (st, 3, bank_name, -1, SQLITE_STATIC);
@@ -575,18 +602,87 @@ static int write_assoc (struct engine *e, struct eval *ev, const char *user,
         if (db_step_done (e->db, st, error) < 0)
             return -1;
     }
-    if (!(st = db_prep (e->db, dsql, error)))
-        return -1;
-    sqlite3_bind_text (st, 1, user, -1, SQLITE_STATIC);
-    sqlite3_bind_text (st, 2, bank_name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (st, 3, nperiods (&e->cfg));
-    if (db_step_done (e->db, st, error) < 0 || !(st = db_prep (e->db, usql,
-                                                               error)))
+    if (!partial) {
+        if (!(st = db_prep (e->db, dsql, error)))
+            return -1;
+        sqlite3_bind_text (st, 1, user, -1, SQLITE_STATIC);
+        sqlite3_bind_text (st, 2, bank_name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (st, 3, nperiods (&e->cfg));
+        if (db_step_done (e->db, st, error) < 0)
+            return -1;
+    }
+    if (!(st = db_prep (e->db, usql, error)))
         return -1;
     sqlite3_bind_double (st, 1, assoc_usage (e, ev, userid, bank));
     sqlite3_bind_text (st, 2, user, -1, SQLITE_STATIC);
     sqlite3_bind_text (st, 3, bank_name, -1, SQLITE_STATIC);
     return db_step_done (e->db, st, error);
+}
+
+/* Write the values of every association the statement returns (username,
+ * userid, bank). */
+static int evaluate_rows (struct engine *e, struct eval *ev, sqlite3_stmt *st,
+                          int partial, uint64_t *count,
+                          fluxacct_error_t *error)
+{
+    int rc = 0, step;
+
+    while (rc == 0 && (step = sqlite3_step (st)) == SQLITE_ROW) {
+        char *u = strdup ((const char *)sqlite3_column_text (st, 0));
+        int64_t userid = sqlite3_column_int64 (st, 1);
+        char *b = strdup ((const char *)sqlite3_column_text (st, 2));
+        int bank = b ? strtab_get (&e->banks.names, b, 1) : -1;
+        rc = u && b && bank >= 0
+                 ? write_assoc (e, ev, u, userid, b, bank, partial, error)
+                 : errprintf (error, ENOMEM, "out of memory");
+        free (u);
+        free (b);
+        (*count)++;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = db_error (e->db, error, "usage");
+    sqlite3_reset (st);
+    return rc;
+}
+
+/* Only the associations whose (userid, bank) got new jobs, and those that
+ * have no values yet (added since the last run). */
+static int evaluate_touched (struct engine *e, struct eval *ev,
+                             uint64_t *count, fluxacct_error_t *error)
+{
+    static const char *keysql =
+        "SELECT username, userid, bank FROM association_table WHERE "
+        "userid=? AND bank=?";
+    static const char *newsql =
+        "SELECT username, userid, bank FROM association_table a WHERE NOT "
+        "EXISTS (SELECT 1 FROM job_usage_per_association_table p WHERE "
+        "p.username = a.username AND p.bank = a.bank)";
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    /* several periods of one key may be touched: visit each key once */
+    struct sums done = { 0 };
+    for (size_t i = 0; rc == 0 && i < e->delta.cap; i++) {
+        struct skey *k = &e->delta.k[i];
+        if (!k->used || sums_slot (&done, k->userid, k->bank, 0, 0))
+            continue;
+        if (!sums_slot (&done, k->userid, k->bank, 0, 1)) {
+            rc = errprintf (error, ENOMEM, "out of memory");
+            break;
+        }
+        if (!(st = db_prep (e->db, keysql, error))) {
+            rc = -1;
+            break;
+        }
+        sqlite3_bind_int64 (st, 1, k->userid);
+        sqlite3_bind_text (st, 2, e->banks.names.v[k->bank], -1,
+                           SQLITE_TRANSIENT);
+        rc = evaluate_rows (e, ev, st, 1, count, error);
+    }
+    sums_free (&done);
+    if (rc == 0 && (st = db_prep (e->db, newsql, error)))
+        rc = evaluate_rows (e, ev, st, 0, count, error);
+    return rc;
 }
 
 /* Rewrite every association's values (or, when only_touched, those whose
@@ -595,45 +691,18 @@ static int evaluate (struct engine *e, double now, int only_touched,
                      uint64_t *count, fluxacct_error_t *error)
 {
     static const char *sql =
-        "SELECT username, userid, bank, EXISTS (SELECT 1 FROM "
-        "job_usage_per_association_table p WHERE p.username = a.username AND "
-        "p.bank = a.bank) FROM association_table a";
+        "SELECT username, userid, bank FROM association_table";
     struct eval ev;
     sqlite3_stmt *st;
-    int rc = 0, step;
+    int rc;
 
-    if (prepare_eval (e, now, &ev, error) < 0) {
+    if (prepare_eval (e, now, &ev, error) < 0)
         rc = -1;
-        goto done;
-    }
-    if (!(st = db_prep (e->db, sql, error))) {
-        rc = -1;
-        goto done;
-    }
-    while (rc == 0 && (step = sqlite3_step (st)) == SQLITE_ROW) {
-        const char *user = (const char *)sqlite3_column_text (st, 0);
-        int64_t userid = sqlite3_column_int64 (st, 1);
-        const char *bank_name = (const char *)sqlite3_column_text (st, 2);
-        int bank = strtab_get (&e->banks.names, bank_name, 1);
-        if (only_touched && sqlite3_column_int (st, 3)) {
-            int touched = 0;
-            for (int64_t k = 0; k < e->cfg.N && !touched; k++)
-                touched = sums_slot (&e->delta, userid, bank, ev.P - k, 0)
-                          != NULL;
-            if (!touched)
-                continue;
-        }
-        char *u = strdup (user), *b = strdup (bank_name);
-        rc = u && b ? write_assoc (e, &ev, u, userid, b, bank, error)
-                    : errprintf (error, ENOMEM, "out of memory");
-        free (u);
-        free (b);
-        (*count)++;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = db_error (e->db, error, "usage");
-    sqlite3_reset (st);
-done:
+    else if (only_touched)
+        rc = evaluate_touched (e, &ev, count, error);
+    else
+        rc = (st = db_prep (e->db, sql, error))
+                 ? evaluate_rows (e, &ev, st, 0, count, error) : -1;
     sums_free (&ev.sums);
     sums_free (&ev.edges);
     return rc;
