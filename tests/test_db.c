@@ -158,6 +158,43 @@ START_TEST (open_flux_accounting_db_refused)
 }
 END_TEST
 
+/* A database whose header is fine but whose pages are damaged: calls fail
+ * with EPROTO and a message saying so, never crash. */
+START_TEST (corrupt_pages)
+{
+    db_setup ();
+    add_bank ("root", NULL, 1);
+    for (int i = 0; i < 200; i++) {
+        char name[32];
+        snprintf (name, sizeof (name), "bank%03d", i);
+        add_bank (name, "root", 1);
+    }
+    fluxacct_db_close (db);
+    db = NULL;
+    /* checkpoint the WAL into the file, then overwrite pages 2.. */
+    char cmd[600];
+    snprintf (cmd, sizeof (cmd), "sqlite3 '%s' 'PRAGMA wal_checkpoint(TRUNCATE)'"
+              " >/dev/null", test_path);
+    ck_assert_int_eq (system (cmd), 0);
+    FILE *f = fopen (test_path, "r+b");
+    ck_assert_ptr_nonnull (f);
+    fseek (f, 4096, SEEK_SET);
+    for (int i = 0; i < 4096 * 6; i++)
+        fputc ((i * 7919) & 0xff, f);
+    fclose (f);
+    db = fluxacct_db_open (test_path, 0, &err);
+    if (db) {
+        fluxacct_rows_t *r = fluxacct_bank_list (db, 0, NULL, &err);
+        ck_assert_ptr_null (r);
+        ck_assert_int_eq (errno, EPROTO);
+        ck_assert_ptr_nonnull (strstr (err.text, "corrupt"));
+    }
+    else
+        ck_assert_int_eq (errno, EPROTO);
+    db_teardown ();
+}
+END_TEST
+
 START_TEST (readonly_refuses_writes)
 {
     tmp_setup ();
@@ -319,6 +356,7 @@ static Suite *db_suite (void)
     tcase_add_test (tc, open_errors);
     tcase_add_test (tc, open_newer_schema_refused_untouched);
     tcase_add_test (tc, open_flux_accounting_db_refused);
+    tcase_add_test (tc, corrupt_pages);
     tcase_add_test (tc, readonly_refuses_writes);
     tcase_add_test (tc, batch_commit_and_rollback);
     tcase_add_test (tc, close_rolls_back_open_batch);
