@@ -10,6 +10,8 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -153,13 +155,27 @@ int main (int argc, char **argv)
                             "--help')", argv[optind]);
     if ((rc = parse_args (cmd, argc - optind, argv + optind, &a)) != 0)
         return rc;
-    if (outfile && !(ctx.out = fopen (outfile, "w")))
-        return fail ("cannot write %s: %s", outfile, strerror (errno));
-    if ((rc = open_db (&ctx, cmd)) != 0)
-        return rc;
-    rc = cmd->fn (&ctx, &a);
+    /* -o FILE: write a temporary file beside it and rename it into place
+     * only when the command succeeded, so a failure leaves FILE as it was. */
+    char *tmpname = NULL;
+    if (outfile) {
+        int fd;
+        if (asprintf (&tmpname, "%s.XXXXXX", outfile) < 0
+            || (fd = mkstemp (tmpname)) < 0 || !(ctx.out = fdopen (fd, "w")))
+            return fail ("cannot write %s: %s", outfile, strerror (errno));
+        (void)fchmod (fd, 0644);
+    }
+    if ((rc = open_db (&ctx, cmd)) == 0)
+        rc = cmd->fn (&ctx, &a);
     fluxacct_db_close (ctx.db);
     if (fflush (ctx.out) != 0 || (ctx.out != stdout && fclose (ctx.out) != 0))
-        return rc ? rc : fail ("error writing output: %s", strerror (errno));
+        rc = rc ? rc : fail ("error writing output: %s", strerror (errno));
+    if (tmpname) {
+        if (rc == 0 && rename (tmpname, outfile) < 0)
+            rc = fail ("cannot write %s: %s", outfile, strerror (errno));
+        if (rc != 0)
+            unlink (tmpname);
+        free (tmpname);
+    }
     return rc;
 }

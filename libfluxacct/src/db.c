@@ -378,6 +378,15 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
     }
     sqlite3_extended_result_codes (db->h, 1);
     fluxacct_db_set_busy_timeout (db, default_busy_ms (), NULL);
+    if (!db->readonly) {
+        /* Keep the -wal and -shm files (created with the database's mode)
+         * when the last writer closes: readers who may not write the
+         * directory, like users running view commands, need them to
+         * exist. */
+        int persist = 1;
+        sqlite3_file_control (db->h, "main", SQLITE_FCNTL_PERSIST_WAL,
+                              &persist);
+    }
     return db;
 }
 
@@ -404,6 +413,11 @@ FLUXACCT_EXPORT fluxacct_db_t *fluxacct_db_open (const char *path, int flags,
     if (S_ISDIR (sb.st_mode))
         return errprintf_null (error, EPROTO, "a directory, not a "
                                "database: %s", path);
+    if (!(flags & FLUXACCT_DB_READONLY) && access (path, W_OK) < 0
+        && (errno == EACCES || errno == EROFS || errno == EPERM))
+        return errprintf_null (error, EROFS, "the accounting database %s is "
+                               "read-only for you; run this as its owner",
+                               path);
     if (!(db = db_connect (path, flags, error)))
         return NULL;
     if (check_schema (db, error) < 0)

@@ -226,3 +226,13 @@ def test_views_do_not_write(full, db):
         full(*args)
     with open(db, "rb") as f:
         assert f.read() == before
+
+
+def test_output_file_kept_on_failure(run, tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("previous\n")
+    code, o, e = run("-o", out, "view-user", "nobody-here", db=True, rc=1)
+    assert out.read_text() == "previous\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("out.txt.")]
+    run("-o", out, "list-banks")
+    assert out.read_text().startswith("bank_id")

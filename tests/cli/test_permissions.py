@@ -1,0 +1,91 @@
+"""Permissions (issue 7 item 3): the database is created 0644; any user can
+run the read commands; a write command by a user without write access fails
+with one clear line and exit status 2, and changes nothing.  Runs the CLI
+as 'nobody' through setpriv, so it needs root (CI runs as root)."""
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import FLUX_ACCOUNT, USAGE, dump_db, execute
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"),
+    reason="needs root and setpriv to run commands as nobody")
+
+READ = [["list-banks"], ["view-bank", "root"], ["view-bank", "root", "-t"],
+        ["print-hierarchy"], ["list-users"], ["view-user", "alice"],
+        ["list-queues"], ["list-projects"], ["list-factors"],
+        ["list-configs"], ["view-job-records"], ["shares"],
+        ["explain-fairshare", "alice"], ["view-usage-report"],
+        ["show-usage", "banks"]]
+WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
+         ["add-user", "-u", "bob", "-B", "A"], ["edit-user", "alice",
+                                                  "--shares", "3"],
+         ["delete-bank", "A"], ["add-queue", "q"], ["edit-config",
+                                                    "decay_factor=0.3"],
+         ["update-usage"], ["update-fshare"], ["reset-factors"]]
+
+
+@pytest.fixture(scope="module")
+def shared_db():
+    d = tempfile.mkdtemp(prefix="fluxacct-perm-")
+    os.chmod(d, 0o755)
+    path = os.path.join(d, "FluxAccounting.db")
+    for args in (["create-db", path],
+                 ["-p", path, "add-bank", "root", "1"],
+                 ["-p", path, "add-bank", "--parent-bank", "root", "A", "1"],
+                 ["-p", path, "add-user", "-u", "alice", "-B", "A"]):
+        code, out, err = execute(args)
+        assert code == 0, err
+    yield path
+    shutil.rmtree(d)
+
+
+def as_nobody(*args):
+    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                        "--clear-groups", FLUX_ACCOUNT, *args],
+                       capture_output=True, stdin=subprocess.DEVNULL,
+                       env={"PATH": os.environ.get("PATH", ""), "TZ": "UTC"})
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def test_created_0644(shared_db):
+    assert stat.S_IMODE(os.stat(shared_db).st_mode) == 0o644
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(shared_db + suffix):
+            assert stat.S_IMODE(os.stat(shared_db + suffix).st_mode) == 0o644
+
+
+def test_mode_option(tmp_path):
+    path = tmp_path / "m.db"
+    assert execute(["create-db", "--mode", "0640", path])[0] == 0
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+@pytest.mark.parametrize("args", READ, ids=lambda a: " ".join(a))
+def test_read_commands_work_for_anyone(shared_db, args):
+    code, out, err = as_nobody("-p", shared_db, *args)
+    assert code == 0, err
+    assert err == ""
+
+
+@pytest.mark.parametrize("args", WRITE, ids=lambda a: " ".join(a))
+def test_write_commands_refused_cleanly(shared_db, args):
+    before = dump_db(shared_db)
+    code, out, err = as_nobody("-p", shared_db, *args)
+    assert code == USAGE
+    assert out == ""
+    assert err == (f"flux-account: ERROR: the accounting database {shared_db}"
+                   " is read-only for you; run this as its owner\n")
+    assert dump_db(shared_db) == before
+
+
+def test_readers_see_latest_writes(shared_db):
+    assert execute(["-p", shared_db, "add-bank", "--parent-bank", "root",
+                    "late", "1"])[0] == 0
+    code, out, err = as_nobody("-p", shared_db, "list-banks", "-o", "{bank}")
+    assert code == 0 and "late" in out.split()
