@@ -2,7 +2,6 @@
 import dataclasses
 import errno
 import math
-import os
 import threading
 
 from ._core import ffi, lib, check, check_ptr, cstr, new_error, pystr, \
@@ -18,8 +17,9 @@ class FairShareNode:
 
     For a user, ``bank`` is its bank; for a bank, its parent (None for the
     root).  "Level" values are relative to the node and its siblings;
-    ``fairshare`` is NaN and ``rank`` 0 for banks; ``user_index`` is the
-    user's place in visit order (-1 for banks).
+    ``fairshare`` is None and ``rank`` 0 for banks (so that nodes compare
+    equal to themselves); ``user_index`` is the user's place in visit order
+    (-1 for banks).
     """
     index: int
     type: str            # "bank" or "user"
@@ -51,11 +51,15 @@ _FIELDS = [f.name for f in dataclasses.fields(FairShareNode)]
 
 
 def _node(info):
+    """Copy a fluxacct_fsnode_t (its strings are borrowed from the tree)."""
     values = {name: getattr(info, name) for name in _FIELDS
               if name not in ('type', 'name', 'bank')}
-    return FairShareNode(
-        type='user' if info.type == lib.FLUXACCT_FSNODE_USER else 'bank',
-        name=pystr(info.name), bank=pystr(info.bank), **values)
+    is_user = info.type == lib.FLUXACCT_FSNODE_USER
+    if not is_user:
+        values['fairshare'] = None
+    return FairShareNode(type='user' if is_user else 'bank',
+                         name=pystr(info.name), bank=pystr(info.bank),
+                         **values)
 
 
 class FairShareTree:
