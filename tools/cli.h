@@ -58,7 +58,9 @@ struct ctx {
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 /* Print "flux-account: ERROR: ..." on stderr and return the exit status
- * for errno (2 for usage errors and read-only databases, else 1). */
+ * for errno (2 for usage errors and read-only databases, else 1).
+ * fail_error() also treats the library's EINVAL (a bad value) as a usage
+ * error. */
 int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 int fail_error (const fluxacct_error_t *error);
 int usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
@@ -90,6 +92,11 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
 /* A cell as text: table form (unlimited, true/false, 6 decimals) or raw
  * (full precision).  Returns a malloc'd string. */
 char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);
+/* Characters (UTF-8 code points) in the first len bytes of s. */
+size_t utf8_width (const char *s, size_t len);
+/* Print the first len bytes of s padded with spaces to `width`
+ * characters; align '<' left, '>' right, '^' centre. */
+void fput_padded (FILE *f, const char *s, size_t len, int width, char align);
 /* Shortest round-trip text of a double, with ".0" when integral. */
 void fmt_double (double d, char *buf, size_t len);
 
@@ -99,6 +106,7 @@ extern const struct cmd user_cmds[];
 extern const struct cmd queue_cmds[];
 extern const struct cmd misc_cmds[];
 extern const struct cmd job_cmds[];
+extern const struct cmd fairshare_cmds[];
 
 #define OUTPUT_OPTS \
     { "json", 'j', 0, NULL, "print rows as a JSON array of objects" }, \

@@ -1,4 +1,5 @@
 /* flux-account - bank commands. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 static int parse_shares (const char *s, int64_t *out)
 {
     char *end;
-    long long v = strtoll (s, &end, 10);
-    if (end == s || *end || v < 0)
+    long long v;
+    errno = 0;
+    v = strtoll (s, &end, 10);
+    if (errno || end == s || *end || v < 0)
         return usage_error ("shares must be a non-negative integer, got '%s'",
                             s);
     *out = v;
@@ -124,9 +127,12 @@ static void tree_user_rows (struct tree *t, const char *bank, int depth)
                      (long long)fluxacct_rows_int (u, i, 2), us, fs);
         else {
             char left[600];
+            const char *user = fluxacct_rows_text (u, i, 0);
             snprintf (left, sizeof (left), "%s%s", prefix, bank);
-            fprintf (t->ctx->out, "%-20s%20s%20s%20lld%20s%20s\n", left,
-                     fluxacct_rows_text (u, i, 0), active ? "true" : "false",
+            fput_padded (t->ctx->out, left, strlen (left), 20, '<');
+            fput_padded (t->ctx->out, user, strlen (user), 20, '>');
+            fprintf (t->ctx->out, "%20s%20lld%20s%20s\n",
+                     active ? "true" : "false",
                      (long long)fluxacct_rows_int (u, i, 2), us, fs);
         }
     }
@@ -150,10 +156,12 @@ static void tree_bank (struct tree *t, size_t idx, int depth)
         fprintf (t->ctx->out, "%s||%s|%lld|%s\n", left,
                  active ? "true" : "false",
                  (long long)fluxacct_rows_int (b, idx, 3), us);
-    else
-        fprintf (t->ctx->out, "%-20s%20s%20s%20lld%20s\n", left, "",
+    else {
+        fput_padded (t->ctx->out, left, strlen (left), 20, '<');
+        fprintf (t->ctx->out, "%20s%20s%20lld%20s\n", "",
                  active ? "true" : "false",
                  (long long)fluxacct_rows_int (b, idx, 3), us);
+    }
     for (size_t i = 0; i < fluxacct_rows_count (b); i++) {
         const char *p = fluxacct_rows_text (b, i, 2);
         if (p && !strcmp (p, name)) {
@@ -222,6 +230,30 @@ static int print_bank_users (struct ctx *ctx, const char *bank,
     return rc;
 }
 
+static int print_bank_users_json (struct ctx *ctx, fluxacct_rows_t *bank,
+                                  const char *name)
+{
+    char filter[600], *filters[2] = { filter, NULL }, *b = NULL, *u = NULL;
+    fluxacct_error_t error;
+    fluxacct_rows_t *users;
+    int rc = 0;
+
+    snprintf (filter, sizeof (filter), "bank=%s", name);
+    if (!(users = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
+                                       "username,active,default_bank,shares,"
+                                       "job_usage,fairshare", &error)))
+        return fail_error (&error);
+    if (!(b = fluxacct_rows_to_json (bank, 0, &error))
+        || !(u = fluxacct_rows_to_json (users, 0, &error)))
+        rc = fail_error (&error);
+    else
+        fprintf (ctx->out, "{\"bank\": %s, \"users\": %s}\n", b, u);
+    free (b);
+    free (u);
+    fluxacct_rows_destroy (users);
+    return rc;
+}
+
 static int cmd_view_bank (struct ctx *ctx, struct args *a)
 {
     struct outopts o;
@@ -241,9 +273,18 @@ static int cmd_view_bank (struct ctx *ctx, struct args *a)
         return print_tree (ctx, a->pos[0], o.mode == OUT_PARSABLE,
                            arg_flag (a, "active"), arg_flag (a, "concise"));
     }
+    if (arg_flag (a, "users") && o.mode == OUT_FORMAT)
+        return usage_error ("-u/--users cannot be combined with -o/--format: "
+                            "the bank and its users have different columns");
     if (!(r = fluxacct_bank_view (ctx->db, a->pos[0], arg_str (a, "fields"),
                                   &error)))
         return fail_error (&error);
+    if (arg_flag (a, "users") && o.mode == OUT_JSON) {
+        /* one JSON document: {"bank": [row], "users": [rows]} */
+        rc = print_bank_users_json (ctx, r, a->pos[0]);
+        fluxacct_rows_destroy (r);
+        return rc;
+    }
     rc = print_rows (ctx, r, &o);
     fluxacct_rows_destroy (r);
     if (rc == 0 && arg_flag (a, "users")) {

@@ -13,7 +13,8 @@
 #include "cli.h"
 
 static const struct cmd *const groups[] = {
-    misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, NULL,
+    misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, fairshare_cmds,
+    NULL,
 };
 
 static const struct cmd *find_cmd (const char *name)
@@ -62,6 +63,50 @@ static int open_db (struct ctx *ctx, const struct cmd *cmd)
     return 0;
 }
 
+/* Standalone names (the cron pipeline's commands): the program name picks
+ * the subcommand, and -p/--path/-f DB may appear anywhere. */
+static const struct {
+    const char *name;
+    const char *sub;
+} standalone[] = {
+    { "flux-account-update-usage", "update-usage" },
+    { "flux-account-update-fshare", "update-fshare" },
+    { "flux-update-fshare", "update-fshare" },
+    { "flux-account-fetch-job-records", "fetch-job-records" },
+    { "flux-account-priority-update", "priority-update" },
+};
+
+static int standalone_argv (int *argc, char ***argv, const char **path)
+{
+    const char *base = strrchr ((*argv)[0], '/');
+    char **nv;
+    int n = 0;
+
+    base = base ? base + 1 : (*argv)[0];
+    for (size_t i = 0; i < sizeof (standalone) / sizeof (standalone[0]); i++) {
+        if (strcmp (base, standalone[i].name) != 0)
+            continue;
+        if (!(nv = calloc ((size_t)*argc + 2, sizeof (char *))))
+            return -1;
+        nv[n++] = (*argv)[0];
+        nv[n++] = (char *)standalone[i].sub;
+        for (int k = 1; k < *argc; k++) {
+            char *a = (*argv)[k];
+            if ((!strcmp (a, "-p") || !strcmp (a, "-f") || !strcmp (a, "--path"))
+                && k + 1 < *argc)
+                *path = (*argv)[++k];
+            else if (!strncmp (a, "--path=", 7))
+                *path = a + 7;
+            else
+                nv[n++] = a;
+        }
+        *argc = n;
+        *argv = nv;
+        return 1;
+    }
+    return 0;
+}
+
 int main (int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -80,6 +125,8 @@ int main (int argc, char **argv)
     int c, rc;
 
     ctx.path = fluxacct_default_db_path ();
+    if (standalone_argv (&argc, &argv, &ctx.path) < 0)
+        return fail ("out of memory");
     opterr = 0;
     while ((c = getopt_long (argc, argv, "+p:o:qvVh", longopts, NULL)) != -1) {
         switch (c) {

@@ -30,7 +30,10 @@ int fail (const char *fmt, ...)
 
 int fail_error (const fluxacct_error_t *error)
 {
-    int status = errno == EROFS ? EXIT_USAGE : EXIT_FAIL;
+    /* EINVAL: the library rejected a value from the command line (bad
+     * number, name, field list, conflicting options) - a usage error, like
+     * the same mistakes the option parser catches. */
+    int status = errno == EROFS || errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
     fprintf (stderr, "flux-account: ERROR: %s\n", error->text);
     return status;
 }

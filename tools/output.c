@@ -22,6 +22,37 @@ void fmt_double (double d, char *buf, size_t len)
         strncat (buf, ".0", len - strlen (buf) - 1);
 }
 
+/* Characters (UTF-8 code points, as Python's len()) in the first `len`
+ * bytes of s.  Column widths count these, not bytes, so that names like
+ * "dépt" line up as they do in flux-accounting's tables. */
+size_t utf8_width (const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && s[i]; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Bytes of s making up its first `chars` characters. */
+static size_t utf8_prefix (const char *s, size_t chars)
+{
+    size_t i = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80 && chars-- == 0)
+            break;
+    return i;
+}
+
+void fput_padded (FILE *f, const char *s, size_t len, int width, char align)
+{
+    int pad = width - (int)utf8_width (s, len);
+    if (pad < 0)
+        pad = 0;
+    int left = align == '>' ? pad : align == '^' ? pad / 2 : 0;
+    fprintf (f, "%*s%.*s%*s", left, "", (int)len, s, pad - left, "");
+}
+
 /* Table form of a double: six decimals, trailing zeros trimmed; tiny
  * values in exponent form so they do not print as 0. */
 static void fmt_double_short (double d, char *buf, size_t len)
@@ -90,19 +121,23 @@ static int print_table (FILE *f, const fluxacct_rows_t *r)
 
     if (!w)
         return -1;
-    for (size_t c = 0; c < nc; c++)
-        w[c] = strlen (fluxacct_rows_column_name (r, c));
+    for (size_t c = 0; c < nc; c++) {
+        const char *name = fluxacct_rows_column_name (r, c);
+        w[c] = utf8_width (name, strlen (name));
+    }
     for (size_t i = 0; i < nr; i++)
         for (size_t c = 0; c < nc; c++) {
             char *s = cell_text (r, i, c, 0);
-            size_t l = s ? strlen (s) : 0;
+            size_t l = s ? utf8_width (s, strlen (s)) : 0;
             if (l > w[c])
                 w[c] = l;
             free (s);
         }
-    for (size_t c = 0; c < nc; c++)
-        fprintf (f, "%s%-*s", c ? " | " : "", c + 1 < nc ? (int)w[c] : 0,
-                 fluxacct_rows_column_name (r, c));
+    for (size_t c = 0; c < nc; c++) {
+        const char *name = fluxacct_rows_column_name (r, c);
+        fputs (c ? " | " : "", f);
+        fput_padded (f, name, strlen (name), c + 1 < nc ? (int)w[c] : 0, '<');
+    }
     fputc ('\n', f);
     for (size_t c = 0; c < nc; c++) {
         fputs (c ? "-+-" : "", f);
@@ -113,8 +148,9 @@ static int print_table (FILE *f, const fluxacct_rows_t *r)
     for (size_t i = 0; i < nr; i++) {
         for (size_t c = 0; c < nc; c++) {
             char *s = cell_text (r, i, c, 0);
-            fprintf (f, "%s%-*s", c ? " | " : "", c + 1 < nc ? (int)w[c] : 0,
-                     s ? s : "");
+            fputs (c ? " | " : "", f);
+            fput_padded (f, s ? s : "", s ? strlen (s) : 0,
+                         c + 1 < nc ? (int)w[c] : 0, '<');
             free (s);
         }
         fputc ('\n', f);
@@ -140,11 +176,12 @@ static void print_parsable (FILE *f, const fluxacct_rows_t *r)
     }
 }
 
-/* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s]. */
+/* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s].
+ * As in Python's str.format, numbers align right by default, text left. */
 static void emit_field (FILE *f, const char *value, double num, int isnum,
                         const char *spec, int header)
 {
-    char align = '<', type = 's';
+    char align = isnum && !header ? '>' : '<', type = 's';
     int width = 0, prec = -1;
     char buf[256];
 
@@ -165,13 +202,16 @@ static void emit_field (FILE *f, const char *value, double num, int isnum,
         snprintf (buf, sizeof (buf), "%.*f", prec < 0 ? 6 : prec, num);
     else if (isnum && type == 'd')
         snprintf (buf, sizeof (buf), "%lld", (long long)num);
-    else
-        snprintf (buf, sizeof (buf), "%.*s", prec < 0 ? 255 : prec, value);
-    int pad = width - (int)strlen (buf);
-    if (pad < 0)
-        pad = 0;
-    int left = align == '>' ? pad : align == '^' ? pad / 2 : 0;
-    fprintf (f, "%*s%s%*s", left, "", buf, pad - left, "");
+    else {
+        /* The value itself (no copy: lists can be longer than buf), cut
+         * to `prec` characters when a precision is given. */
+        size_t n = strlen (value);
+        if (prec >= 0)
+            n = utf8_prefix (value, (size_t)prec);
+        fput_padded (f, value, n, width, align);
+        return;
+    }
+    fput_padded (f, buf, strlen (buf), width, align);
 }
 
 /* Print row `row` (or the header when row < 0) with the user format.
@@ -187,8 +227,10 @@ static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
         if (*p != '{') { fputc (*p++, f); continue; }
         const char *end = strchr (p, '}');
         char key[128], *spec;
-        if (!end || (size_t)(end - p - 1) >= sizeof (key))
-            return fail ("invalid format string: %s", fmt);
+        if (!end || (size_t)(end - p - 1) >= sizeof (key)) {
+            usage_error ("invalid format string: %s", fmt);
+            return -1;
+        }
         snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
         if ((spec = strchr (key, ':')))
             *spec++ = '\0';
@@ -199,7 +241,7 @@ static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
                 snprintf (cols + strlen (cols), sizeof (cols) - strlen (cols),
                           "%s%s", c ? "," : "",
                           fluxacct_rows_column_name (r, c));
-            fail ("Invalid column name in format string: %s.\n"
+            usage_error ("Invalid column name in format string: %s.\n"
                   "Available columns: %s", key, cols);
             return -1;
         }
@@ -224,6 +266,7 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
 {
     fluxacct_error_t error;
     char *s;
+    int rc;
 
     switch (o->mode) {
         case OUT_JSON:
@@ -236,12 +279,25 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
         case OUT_PARSABLE:
             print_parsable (ctx->out, rows);
             return 0;
-        case OUT_FORMAT:
-            if (print_format_row (ctx->out, rows, -1, o->format) < 0)
-                return EXIT_FAIL;
+        case OUT_FORMAT: {
+            /* Format the header aside first: a bad key must not leave a
+             * partial line on the output. */
+            char *hdr = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream (&hdr, &len);
+            if (!m)
+                return fail ("out of memory");
+            rc = print_format_row (m, rows, -1, o->format);
+            fclose (m);
+            if (rc == 0)
+                fwrite (hdr, 1, len, ctx->out);
+            free (hdr);
+            if (rc != 0)
+                return EXIT_USAGE;
             for (size_t i = 0; i < fluxacct_rows_count (rows); i++)
                 print_format_row (ctx->out, rows, (long)i, o->format);
             return 0;
+        }
         default:
             return print_table (ctx->out, rows) < 0 ? fail ("out of memory")
                                                     : 0;

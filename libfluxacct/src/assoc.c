@@ -681,6 +681,9 @@ static int set_default_bank (fluxacct_db_t *db, const char *username,
     if (state == 0)
         return errprintf (error, ENOENT, "user %s has no association in bank "
                           "%s to make its default bank", username, bank);
+    if (state == 1)
+        return errprintf (error, EPERM, "association %s,%s is disabled; it "
+                          "cannot be the default bank", username, bank);
     if (!(st = db_prep (db, sql, error)))
         return -1;
     sqlite3_bind_text (st, 1, bank, -1, SQLITE_STATIC);
@@ -688,17 +691,22 @@ static int set_default_bank (fluxacct_db_t *db, const char *username,
     return db_step_done (db, st, error);
 }
 
+/* Keep job_usage_factor_table's userid equal to the edited rows' (all of
+ * the user's rows, or only the one in `bank`). */
 static int sync_userid (fluxacct_db_t *db, const char *username,
-                        int64_t userid, fluxacct_error_t *error)
+                        const char *bank, int64_t userid,
+                        fluxacct_error_t *error)
 {
-    static const char *sql = "UPDATE job_usage_factor_table SET userid=? "
-                             "WHERE username=?";
+    static const char *sql = "UPDATE job_usage_factor_table SET userid=?1 "
+                             "WHERE username=?2 AND (?3 IS NULL OR bank=?3)";
     sqlite3_stmt *st = db_prep (db, sql, error);
 
     if (!st)
         return -1;
     sqlite3_bind_int64 (st, 1, userid);
     sqlite3_bind_text (st, 2, username, -1, SQLITE_STATIC);
+    if (bank)
+        sqlite3_bind_text (st, 3, bank, -1, SQLITE_STATIC);
     return db_step_done (db, st, error);
 }
 
@@ -740,7 +748,7 @@ static int assoc_edit (fluxacct_db_t *db, const char *username,
     if (rc == 0 && f->default_bank)
         rc = set_default_bank (db, username, f->default_bank, error);
     if (rc == 0 && f->userid != FLUXACCT_UNSET)
-        rc = sync_userid (db, username, f->userid, error);
+        rc = sync_userid (db, username, bank, f->userid, error);
     return rc;
 }
 

@@ -91,9 +91,11 @@ int bank_has_children (fluxacct_db_t *db, const char *bank,
 static int check_bank_values (const fluxacct_bank_fields_t *f,
                               fluxacct_error_t *error)
 {
-    if (f->shares != FLUXACCT_UNSET && f->shares < 0)
-        return errprintf (error, EINVAL, "shares must be a non-negative "
-                          "integer, got %lld", (long long)f->shares);
+    if (f->shares != FLUXACCT_UNSET
+        && (f->shares < 0 || f->shares > FLUXACCT_UNLIMITED))
+        return errprintf (error, EINVAL, "shares must be an integer from 0 "
+                          "to %d, got %lld", FLUXACCT_UNLIMITED,
+                          (long long)f->shares);
     if (!isnan (f->priority) && !isfinite (f->priority))
         return errprintf (error, EINVAL, "bank priority must be finite");
     if (!isnan (f->ignore_older_than)
@@ -168,8 +170,13 @@ static int bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
     if (found) {
         int same = !strcmp (old_parent, parent);
         free (old_parent);
-        if (same && !active)
+        if (same && !active) {
+            /* Re-enabling under a disabled parent would leave an active
+             * bank (and soon users) inside a disabled subtree. */
+            if (*parent && check_parent (db, parent, error) < 0)
+                return -1;
             return bank_reactivate (db, f->bank, error);
+        }
         return errprintf (error, EEXIST, "bank %s already exists in "
                           "bank_table", f->bank);
     }
@@ -196,6 +203,11 @@ FLUXACCT_EXPORT int fluxacct_bank_add (fluxacct_db_t *db,
     if (check_name (f->bank, "bank", error) < 0
         || check_bank_values (f, error) < 0)
         return -1;
+    /* Bank filters take comma lists (list-users -B a,b), so a name with a
+     * comma could never be selected on its own. */
+    if (strchr (f->bank, ','))
+        return errprintf (error, EINVAL, "bank name must not contain a "
+                          "comma: %s", f->bank);
     if (f->parent_bank && *f->parent_bank
         && !strcmp (f->parent_bank, f->bank))
         return errprintf (error, EINVAL, "bank %s cannot be its own parent",

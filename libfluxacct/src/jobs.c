@@ -6,11 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
 
 #include "db_internal.h"
 #include "parse_internal.h"
+#include "jsonspan.h"
+#include "schema.h"
 #include "fluxacct/jobs.h"
 
 /* ---- association lookup tables for the importer -------------------- */
@@ -42,7 +45,13 @@ struct importer {
     size_t nkeys;
     size_t lineno;
     const char *source; /* "line" or "row" */
+    int bulk;           /* secondary job indexes dropped for the import */
 };
+
+/* Inputs larger than this (bytes) are imported with the secondary job
+ * indexes dropped and rebuilt by sorting at the end: random-order index
+ * inserts cost more than a sort once a few hundred thousand rows come in. */
+#define BULK_BYTES (64 * 1024 * 1024)
 
 /* The parts of one job the importer stores. */
 struct job_in {
@@ -50,8 +59,10 @@ struct job_in {
     sqlite3_int64 userid;
     double t_submit, t_run, t_inactive;
     const char *ranks;
-    char *R;            /* text to store (malloc'd) */
-    char *jobspec;      /* text to store (malloc'd) */
+    char *R;            /* text to store (malloc'd), or NULL: R_text */
+    char *jobspec;      /* text to store (malloc'd), or NULL: spec_text */
+    const char *R_text, *spec_text;  /* borrowed spans (fast path) */
+    size_t R_len, spec_len;
     char *bank, *project;
     double duration;
     int have_counts;
@@ -306,8 +317,16 @@ static int insert_job (struct importer *imp, struct job_in *j,
     sqlite3_bind_double (st, 4, j->t_run);
     sqlite3_bind_double (st, 5, j->t_inactive);
     sqlite3_bind_text (st, 6, j->ranks ? j->ranks : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text (st, 7, j->R, -1, SQLITE_STATIC);
-    sqlite3_bind_text (st, 8, j->jobspec, -1, SQLITE_STATIC);
+    if (j->R)
+        sqlite3_bind_text (st, 7, j->R, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_text (st, 7, j->R_text ? j->R_text : "", (int)j->R_len,
+                           SQLITE_STATIC);
+    if (j->jobspec)
+        sqlite3_bind_text (st, 8, j->jobspec, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_text (st, 8, j->spec_text ? j->spec_text : "",
+                           (int)j->spec_len, SQLITE_STATIC);
     sqlite3_bind_text (st, 9, j->project ? j->project : "", -1, SQLITE_STATIC);
     sqlite3_bind_text (st, 10, j->bank ? j->bank : "", -1, SQLITE_STATIC);
     sqlite3_bind_double (st, 11, j->duration);
@@ -370,6 +389,198 @@ static int malformed (struct importer *imp, const char *why,
     return 0;
 }
 
+/* ---- the fast path: common job lines without building a document ---- */
+
+/* Copy a plain (escape-free) string value into a NUL-terminated buffer.
+ * 1 ok, 0 not a plain string or too long. */
+static int plain_copy (struct jspan v, char *buf, size_t len)
+{
+    const char *s;
+    size_t n;
+
+    if (jspan_plain_string (v, &s, &n) != 1 || n >= len)
+        return 0;
+    memcpy (buf, s, n);
+    buf[n] = '\0';
+    return 1;
+}
+
+static int idset_size (struct jspan v, struct idset_ranges *ranges,
+                       uint64_t *count)
+{
+    char buf[4096];
+
+    if (!plain_copy (v, buf, sizeof (buf))
+        || idset_decode_ranges (buf, ranges, count, NULL) < 0)
+        return 0;
+    return 1;
+}
+
+/* Count R's resources; 1 done, 0 leave it to r_count_json (which also
+ * words any error exactly). */
+static int fast_r (struct jspan R, fluxacct_rcount_t *out)
+{
+    struct jspan v, exec, rl, entry, children, x;
+    struct idset_ranges ranks = { 0 };
+    const char *it = NULL;
+    uint64_t ncores = 0, ngpus = 0;
+    double version;
+    int n = 0, ok = 0;
+
+    if (jspan_get (R, "version", &v) != 1 || jspan_number (v, &version) < 0
+        || version != 1 || jspan_get (R, "execution", &exec) != 1
+        || jspan_get (exec, "R_lite", &rl) != 1 || !jspan_is_array (rl))
+        return 0;
+    while (jspan_next (rl, &it, &entry)) {
+        uint64_t nr, nc, ng = 0;
+        n++;
+        if (jspan_get (entry, "rank", &v) != 1
+            || !idset_size (v, &ranks, &nr) || nr == 0
+            || jspan_get (entry, "children", &children) != 1
+            || !jspan_is_object (children)
+            || jspan_get (children, "core", &x) != 1
+            || !idset_size (x, NULL, &nc))
+            goto done;
+        if (jspan_get (children, "gpu", &x) == 1 && !idset_size (x, NULL, &ng))
+            goto done;
+        if ((nc && nr > UINT64_MAX / nc) || (ng && nr > UINT64_MAX / ng))
+            goto done;
+        ncores += nr * nc;
+        ngpus += nr * ng;
+    }
+    if (n > 0) {
+        out->nnodes = idset_ranges_union_count (&ranks);
+        out->ncores = ncores;
+        out->ngpus = ngpus;
+        ok = 1;
+    }
+done:
+    idset_ranges_clear (&ranks);
+    return ok;
+}
+
+static int fast_id (struct jspan v, char *buf, size_t len)
+{
+    char tmp[64];
+    uint64_t id;
+
+    if (v.p && v.n > 0 && v.n < 21 && v.p[0] >= '0' && v.p[0] <= '9') {
+        char *end;
+        memcpy (tmp, v.p, v.n);
+        tmp[v.n] = '\0';
+        errno = 0;
+        id = strtoull (tmp, &end, 10);
+        if (errno || *end)
+            return 0;
+    }
+    else if (!plain_copy (v, tmp, sizeof (tmp))
+             || fluxacct_jobid_parse (tmp, &id, NULL) < 0)
+        return 0;
+    snprintf (buf, len, "%llu", (unsigned long long)id);
+    return 1;
+}
+
+/* attributes.system.{bank,project,duration} of an object jobspec. */
+static int fast_jobspec (struct jspan spec, struct job_in *j)
+{
+    struct jspan attrs, sys, v;
+    char buf[1024];
+    int r;
+
+    if ((r = jspan_get (spec, "attributes", &attrs)) != 1)
+        return r == 0;
+    if ((r = jspan_get (attrs, "system", &sys)) != 1)
+        return r == 0 || !jspan_is_object (attrs) ? r == 0 : 1;
+    if (!jspan_is_object (sys))
+        return 1; /* no attributes.system object: nothing to read */
+    if (jspan_get (sys, "bank", &v) == 1) {
+        if (!plain_copy (v, buf, sizeof (buf)))
+            return 0;
+        if (*buf && !(j->bank = strdup (buf)))
+            return 0;
+    }
+    if (jspan_get (sys, "project", &v) == 1) {
+        if (!plain_copy (v, buf, sizeof (buf)) || !(j->project = strdup (buf)))
+            return 0;
+    }
+    if (jspan_get (sys, "duration", &v) == 1 && jspan_number (v, &j->duration))
+        j->duration = 0;
+    return 1;
+}
+
+static int fast_number (struct jspan v, int required, double *t)
+{
+    if (!v.p) {
+        *t = 0;
+        return !required;
+    }
+    return jspan_number (v, t) == 0 && isfinite (*t) && *t >= 0;
+}
+
+/* 1 handled (stored or counted), 0 use the jansson path, -1 error. */
+static int import_line_fast (struct importer *imp, const char *buf,
+                             size_t len, fluxacct_error_t *error)
+{
+    static const char *const keys[] = { "id", "userid", "t_submit", "t_run",
+                                        "t_inactive", "ranks", "jobspec",
+                                        "R" };
+    struct jspan o, v[8];
+    struct job_in j = { 0 };
+    const char *s = buf, *end = buf + len;
+    double uid;
+    int rc;
+
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    o.p = s;
+    o.n = (size_t)(end - s);
+    if (!jspan_is_object (o) || jspan_members (o, keys, 8, v) < 0)
+        return 0;
+    /* the object must end the line */
+    if (!(s = jspan_skip (o.p, end, 0)) || s != end)
+        return 0;
+    if (!v[0].p || !fast_id (v[0], j.id, sizeof (j.id)) || !v[1].p
+        || jspan_number (v[1], &uid) < 0 || uid < 0 || uid > 4294967295.0
+        || uid != floor (uid) || memchr (v[1].p, '.', v[1].n)
+        || memchr (v[1].p, 'e', v[1].n) || memchr (v[1].p, 'E', v[1].n)
+        || !fast_number (v[2], 0, &j.t_submit)
+        || !fast_number (v[3], 0, &j.t_run)
+        || !fast_number (v[4], 1, &j.t_inactive))
+        return 0;
+    j.userid = (sqlite3_int64)uid;
+    j.ranks = "";
+    if (v[5].p) {
+        static __thread char ranks[4096];
+        if (!plain_copy (v[5], ranks, sizeof (ranks)))
+            return 0;
+        j.ranks = ranks;
+    }
+    if (v[6].p) {
+        if (!jspan_is_object (v[6]) || !fast_jobspec (v[6], &j))
+            goto slow;
+        j.spec_text = v[6].p;
+        j.spec_len = v[6].n;
+    }
+    if (v[7].p) {
+        if (!jspan_is_object (v[7]) || !fast_r (v[7], &j.counts))
+            goto slow;
+        j.have_counts = 1;
+        j.R_text = v[7].p;
+        j.R_len = v[7].n;
+    }
+    if (j.t_run > 0 && j.t_inactive < j.t_run)
+        goto slow;
+    if (j.t_submit > 0 && j.t_run > 0 && j.t_run < j.t_submit)
+        goto slow;
+    imp->st.lines++;
+    rc = store_job (imp, &j, "", error);
+    job_in_clear (&j);
+    return rc < 0 ? -1 : 1;
+slow:
+    job_in_clear (&j);
+    return 0;
+}
+
 static int import_line (struct importer *imp, const char *buf, size_t len,
                         fluxacct_error_t *error)
 {
@@ -384,6 +595,8 @@ static int import_line (struct importer *imp, const char *buf, size_t len,
         len--;
     if (len == 0)
         return 0;
+    if ((rc = import_line_fast (imp, buf, len, error)) != 0)
+        return rc < 0 ? -1 : 0;
     imp->st.lines++;
     if (!(o = json_loadb (buf, len, 0, &jerr))) {
         snprintf (why.text, sizeof (why.text), "invalid JSON: %.140s", jerr.text);
@@ -402,7 +615,7 @@ static int import_line (struct importer *imp, const char *buf, size_t len,
 /* ---- transactions around an import ---------------------------------- */
 
 static int import_begin (struct importer *imp, fluxacct_db_t *db, int flags,
-                         fluxacct_report_f rep, void *arg,
+                         fluxacct_report_f rep, void *arg, size_t bytes,
                          fluxacct_error_t *error)
 {
     memset (imp, 0, sizeof (*imp));
@@ -421,6 +634,14 @@ static int import_begin (struct importer *imp, fluxacct_db_t *db, int flags,
     }
     if (imp->next_seq < 1)
         imp->next_seq = 1;
+    if (bytes >= BULK_BYTES) {
+        if (db_exec (db, fluxacct_jobs_index_drop_sql, error) < 0) {
+            db_txn_end (db, -1, error);
+            free_keys (imp);
+            return -1;
+        }
+        imp->bulk = 1;
+    }
     return 0;
 }
 
@@ -429,6 +650,8 @@ static int import_end (struct importer *imp, int rc,
 {
     if (rc == 0)
         rc = db_state_set_int (imp->db, "next_seq", imp->next_seq, error);
+    if (rc == 0 && imp->bulk)
+        rc = db_exec (imp->db, fluxacct_jobs_index_sql, error);
     rc = db_txn_end (imp->db, rc, error);
     free_keys (imp);
     if (stats)
@@ -450,7 +673,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_buffer (fluxacct_db_t *db,
 
     if (!db || (!buf && len) || (flags & ~FLUXACCT_IMPORT_STRICT))
         return errprintf (error, EINVAL, "invalid argument");
-    if (import_begin (&imp, db, flags, report_cb, arg, error) < 0)
+    if (import_begin (&imp, db, flags, report_cb, arg, len, error) < 0)
         return -1;
     while (rc == 0 && pos < len) {
         const char *nl = memchr (buf + pos, '\n', len - pos);
@@ -478,11 +701,15 @@ FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
 
     if (!db || !path || (flags & ~FLUXACCT_IMPORT_STRICT))
         return errprintf (error, EINVAL, "invalid argument");
+    struct stat sb;
+    size_t bytes = 0;
     if (!strcmp (path, "-"))
         f = stdin;
     else if (!(f = fopen (path, "r")))
         return errprintf (error, errno, "%s: %s", path, strerror (errno));
-    if (import_begin (&imp, db, flags, report_cb, arg, error) < 0) {
+    if (fstat (fileno (f), &sb) == 0 && S_ISREG (sb.st_mode))
+        bytes = (size_t)sb.st_size;
+    if (import_begin (&imp, db, flags, report_cb, arg, bytes, error) < 0) {
         if (f != stdin)
             fclose (f);
         return -1;
@@ -568,7 +795,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
         errno = EPROTO;
         return -1;
     }
-    if (import_begin (&imp, db, 0, report_cb, arg, error) < 0) {
+    if (import_begin (&imp, db, 0, report_cb, arg, 0, error) < 0) {
         sqlite3_finalize (st);
         sqlite3_close (h);
         return -1;

@@ -90,7 +90,14 @@ FLUXACCT_EXPORT int fluxacct_queue_add (fluxacct_db_t *db,
 
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_queue_fields (f, error) < 0 || db_txn_begin (db, error) < 0)
+    if (check_queue_fields (f, error) < 0)
+        return -1;
+    /* An association's queues are a comma list: a queue whose name has a
+     * comma could never be given to one. */
+    if (strchr (f->queue, ','))
+        return errprintf (error, EINVAL, "queue name must not contain a "
+                          "comma: %s", f->queue);
+    if (db_txn_begin (db, error) < 0)
         return -1;
     if (!(st = db_prep (db, "SELECT 1 FROM queue_table WHERE queue=?", error)))
         goto done;

@@ -1,9 +1,9 @@
 /* libfluxacct - result tables (fluxacct_rows_t). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 
 #include "db_internal.h"
 
@@ -199,54 +199,100 @@ FLUXACCT_EXPORT const char *fluxacct_rows_text (const fluxacct_rows_t *r,
     return c && c->type == FLUXACCT_TYPE_TEXT ? c->v.s : NULL;
 }
 
-static json_t *cell_json (const cell_t *c, int flags)
+/* Shortest text that reads back as the same double, with ".0" when it
+ * looks integral (as Python's repr and flux-accounting's JSON do). */
+static void real_text (double d, char *buf, size_t len)
 {
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf (buf, len, "%.*g", prec, d);
+        if (strtod (buf, NULL) == d)
+            break;
+    }
+    if (!strpbrk (buf, ".en"))
+        strncat (buf, ".0", len - strlen (buf) - 1);
+}
+
+static void put_string (FILE *f, const char *s)
+{
+    fputc ('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+            case '"': fputs ("\\\"", f); break;
+            case '\\': fputs ("\\\\", f); break;
+            case '\n': fputs ("\\n", f); break;
+            case '\t': fputs ("\\t", f); break;
+            case '\r': fputs ("\\r", f); break;
+            default:
+                if (*p < 0x20)
+                    fprintf (f, "\\u%04x", *p);
+                else
+                    fputc (*p, f);
+        }
+    }
+    fputc ('"', f);
+}
+
+static void put_cell (FILE *f, const cell_t *c, int flags)
+{
+    char buf[64];
+
     switch (c->type) {
         case FLUXACCT_TYPE_INT:
             if ((flags & FLUXACCT_JSON_UNLIMITED)
                 && c->v.i == FLUXACCT_UNLIMITED)
-                return json_string ("unlimited");
-            return json_integer (c->v.i);
+                fputs ("\"unlimited\"", f);
+            else
+                fprintf (f, "%lld", (long long)c->v.i);
+            break;
         case FLUXACCT_TYPE_REAL:
-            return isfinite (c->v.d) ? json_real (c->v.d) : json_null ();
+            if (!isfinite (c->v.d))
+                fputs ("null", f);
+            else {
+                real_text (c->v.d, buf, sizeof (buf));
+                fputs (buf, f);
+            }
+            break;
         case FLUXACCT_TYPE_TEXT:
-            return json_string (c->v.s);
+            put_string (f, c->v.s);
+            break;
         default:
-            return json_null ();
+            fputs ("null", f);
     }
 }
 
+/* JSON is written by hand rather than through jansson so that reals print
+ * in their shortest exact form (0.1, not 0.10000000000000001). */
 FLUXACCT_EXPORT char *fluxacct_rows_to_json (const fluxacct_rows_t *r,
                                              int flags,
                                              fluxacct_error_t *error)
 {
-    json_t *a;
-    char *s;
+    int indent = flags & FLUXACCT_JSON_INDENT;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
 
     if (!r)
         return errprintf_null (error, EINVAL, "no result");
-    if (!(a = json_array ()))
+    if (!(f = open_memstream (&buf, &len)))
         return errprintf_null (error, ENOMEM, "out of memory");
+    fputc ('[', f);
     for (size_t i = 0; i < r->nrows; i++) {
-        json_t *o = json_object ();
-        if (!o || json_array_append_new (a, o) < 0)
-            goto nomem;
+        fputs (i ? (indent ? ",\n  {" : ",{") : (indent ? "\n  {" : "{"), f);
         for (size_t c = 0; c < r->ncols; c++) {
-            json_t *v = cell_json (&r->cells[i * r->ncols + c], flags);
-            if (!v || json_object_set_new (o, r->names[c], v) < 0)
-                goto nomem;
+            fputs (c ? (indent ? ",\n    " : ",") : (indent ? "\n    " : ""),
+                   f);
+            put_string (f, r->names[c]);
+            fputs (indent ? ": " : ":", f);
+            put_cell (f, &r->cells[i * r->ncols + c], flags);
         }
+        fputs (indent ? "\n  }" : "}", f);
     }
-    s = json_dumps (a, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION (17)
-                           | ((flags & FLUXACCT_JSON_INDENT) ? JSON_INDENT (2)
-                                                             : JSON_COMPACT));
-    json_decref (a);
-    if (!s)
+    fputs (indent && r->nrows ? "\n]" : "]", f);
+    if (fclose (f) != 0 || !buf) {
+        free (buf);
         return errprintf_null (error, ENOMEM, "out of memory");
-    return s;
-nomem:
-    json_decref (a);
-    return errprintf_null (error, ENOMEM, "out of memory");
+    }
+    return buf;
 }
 
 /* Build "a, b, c" from the validated comma list. */

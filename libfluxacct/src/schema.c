@@ -95,7 +95,7 @@ const char *fluxacct_schema_sql =
 ");\n"
 "CREATE INDEX jobs_seq_idx ON jobs (seq);\n"
 "CREATE INDEX jobs_inactive_idx ON jobs (t_inactive);\n"
-"CREATE INDEX jobs_userid_idx ON jobs (userid, charge_bank);\n"
+"CREATE INDEX jobs_userid_idx ON jobs (userid, charge_bank);\n" /* = jobs_index_sql */
 "CREATE INDEX association_userid_idx ON association_table (userid);\n"
 "CREATE TABLE usage_period_table (\n"
 "    userid  integer  NOT NULL,\n"
@@ -129,6 +129,16 @@ const char *fluxacct_schema_sql =
 "INSERT INTO project_table (project) VALUES ('*');\n"
 "INSERT INTO priority_factor_weight_table VALUES\n"
 "    ('fairshare', 100000), ('queue', 10000), ('bank', 0), ('urgency', 1000);\n";
+
+/* The secondary indexes of jobs, dropped and rebuilt (by sorting, inside
+ * the import transaction) around large imports. */
+const char *fluxacct_jobs_index_sql =
+"CREATE INDEX jobs_seq_idx ON jobs (seq);\n"
+"CREATE INDEX jobs_inactive_idx ON jobs (t_inactive);\n"
+"CREATE INDEX jobs_userid_idx ON jobs (userid, charge_bank);\n";
+const char *fluxacct_jobs_index_drop_sql =
+"DROP INDEX jobs_seq_idx; DROP INDEX jobs_inactive_idx;\n"
+"DROP INDEX jobs_userid_idx;\n";
 
 const char *const fluxacct_assoc_columns[] = {
     "creation_time", "mod_time", "active", "username", "userid", "bank",

@@ -3,6 +3,8 @@
 #define FLUXACCT_SCHEMA_H
 
 extern const char *fluxacct_schema_sql;
+extern const char *fluxacct_jobs_index_sql;
+extern const char *fluxacct_jobs_index_drop_sql;
 extern const char *const fluxacct_assoc_columns[];
 extern const char *const fluxacct_bank_columns[];
 extern const char *const fluxacct_queue_columns[];

@@ -21,7 +21,7 @@ typedef struct {
     int version;
     const char *bank;         /**< name (required) */
     const char *parent_bank;  /**< add: NULL or "" makes the root */
-    int64_t shares;           /**< >= 0; add: default 1 */
+    int64_t shares;           /**< 0..2147483647; add: default 1 */
     double priority;          /**< bank priority factor; add: default 0.0 */
     double ignore_older_than; /**< epoch seconds; add: default 0 */
 } fluxacct_bank_fields_t;
@@ -33,6 +33,7 @@ void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f);
 
 /**
  * Add a bank, or re-enable a disabled bank of the same name and parent.
+ * A name must not contain a comma (filters take comma lists).
  * @return 0, or -1 with errno: EINVAL bad name or value; EEXIST the bank
  *   exists (or a second root was asked for); ENOENT unknown parent; EPERM
  *   the parent holds associations or is disabled.

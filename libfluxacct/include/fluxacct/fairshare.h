@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <fluxacct/error.h>
+#include <fluxacct/db.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -239,6 +240,39 @@ fluxacct_fstree_t *fluxacct_fstree_load_json_file (const char *path,
  */
 char *fluxacct_fstree_results_json (const fluxacct_fstree_t *tree,
                                     fluxacct_error_t *error);
+
+/* ---- the accounting database's tree --------------------------------- */
+
+/**
+ * Build the fair-share tree of a database: active banks (from the root
+ * down) and active associations, with their shares and usage.  A bank's
+ * usage is its stored roll-up (bank_table.job_usage), which includes
+ * disabled associations (semantics section 3).  The tree is not computed.
+ * @return a tree the caller must destroy with fluxacct_fstree_destroy(), or
+ *   NULL with errno ENOENT (no root bank) or as the database calls fail.
+ */
+fluxacct_fstree_t *fluxacct_fstree_from_db (fluxacct_db_t *db,
+                                            fluxacct_error_t *error);
+
+/**
+ * Compute fair-share over the database's tree and write every active
+ * association's association_table.fairshare (full precision), in one
+ * transaction.  Rows whose value is unchanged are not rewritten.
+ * @param updated  optional out: number of associations whose value changed
+ * @return 0, or -1 with errno: ENOENT no root bank; EROFS, EBUSY.
+ */
+int fluxacct_fairshare_update (fluxacct_db_t *db, int64_t *updated,
+                               fluxacct_error_t *error);
+
+/**
+ * The database's tree as fairshare-emulate input JSON ({"root": {...}}),
+ * active banks and associations with shares and usage, so that
+ * fairshare-emulate on it gives what fluxacct_fairshare_update() writes.
+ * @return the text (caller must free()), or NULL with errno as
+ *   fluxacct_fstree_from_db().
+ */
+char *fluxacct_fairshare_export_json (fluxacct_db_t *db,
+                                      fluxacct_error_t *error);
 
 #ifdef __cplusplus
 }

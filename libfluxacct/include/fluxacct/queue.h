@@ -35,8 +35,9 @@ typedef struct {
 /** Set every field of *f to "not given". */
 void fluxacct_queue_fields_init (fluxacct_queue_fields_t *f);
 
-/** Add a queue.  @return 0, or -1 with errno: EINVAL bad name or a negative
- *  limit; EEXIST the queue exists. */
+/** Add a queue.  The name must not contain a comma (association queue
+ *  lists are comma lists).  @return 0, or -1 with errno: EINVAL bad name
+ *  or a negative limit; EEXIST the queue exists. */
 int fluxacct_queue_add (fluxacct_db_t *db, const fluxacct_queue_fields_t *f,
                         fluxacct_error_t *error);
 

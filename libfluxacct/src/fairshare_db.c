@@ -1,0 +1,292 @@
+/* libfluxacct - fair-share over the accounting database: the tree of
+ * active banks and associations, update-fshare's write-back, and the
+ * emulator JSON export.  The computation itself is fairshare.c's, so the
+ * database path and fairshare-emulate always agree. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "db_internal.h"
+#include "fluxacct/fairshare.h"
+
+struct bankrow {
+    char *name, *parent;
+    int64_t shares;
+    double usage;
+    int added;
+};
+
+static void free_bankrows (struct bankrow *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free (v[i].name);
+        free (v[i].parent);
+    }
+    free (v);
+}
+
+static int load_bankrows (fluxacct_db_t *db, struct bankrow **out, size_t *np,
+                          fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT bank, parent_bank, shares, job_usage "
+                             "FROM bank_table WHERE active=1 ORDER BY bank_id";
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    struct bankrow *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct bankrow *nv = realloc (v, cap * sizeof (*v));
+            if (!nv)
+                goto nomem;
+            v = nv;
+        }
+        const char *p = (const char *)sqlite3_column_text (st, 1);
+        v[n].name = strdup ((const char *)sqlite3_column_text (st, 0));
+        v[n].parent = strdup (p ? p : "");
+        v[n].shares = sqlite3_column_int64 (st, 2);
+        v[n].usage = sqlite3_column_double (st, 3);
+        v[n].added = 0;
+        n++;
+        if (!v[n - 1].name || !v[n - 1].parent)
+            goto nomem;
+    }
+    sqlite3_reset (st);
+    if (rc != SQLITE_DONE) {
+        free_bankrows (v, n);
+        return db_error (db, error, "fair-share");
+    }
+    *out = v;
+    *np = n;
+    return 0;
+nomem:
+    sqlite3_reset (st);
+    free_bankrows (v, n);
+    return errprintf (error, ENOMEM, "out of memory");
+}
+
+static int cmp_name (const void *a, const void *b)
+{
+    return strcmp ((*(struct bankrow *const *)a)->name,
+                   (*(struct bankrow *const *)b)->name);
+}
+
+/* The row named `name` through the sorted index, or NULL. */
+static struct bankrow *find_row (struct bankrow **index, size_t n,
+                                 const char *name)
+{
+    struct bankrow key = { .name = (char *)name }, *kp = &key, **r;
+    r = bsearch (&kp, index, n, sizeof (*index), cmp_name);
+    return r ? *r : NULL;
+}
+
+/* Add banks parents first: repeated passes add every bank whose parent is
+ * in the tree (a moved bank may have a smaller bank_id than its parent).
+ * Banks under a disabled or missing parent stay out. */
+static int add_banks (fluxacct_fstree_t *t, struct bankrow *v, size_t n,
+                      struct bankrow **index, fluxacct_error_t *error)
+{
+    int root = -1, progress = 1;
+
+    for (size_t i = 0; i < n; i++)
+        if (!*v[i].parent)
+            root = (int)i;
+    if (root < 0)
+        return errprintf (error, ENOENT, "root bank not found");
+    if (fluxacct_fstree_add_bank (t, v[root].name, NULL,
+                                  (uint64_t)v[root].shares, v[root].usage,
+                                  error) < 0)
+        return -1;
+    v[root].added = 1;
+    while (progress) {
+        progress = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct bankrow *p;
+            if (v[i].added || !*v[i].parent
+                || !(p = find_row (index, n, v[i].parent)) || !p->added)
+                continue;
+            if (fluxacct_fstree_add_bank (t, v[i].name, v[i].parent,
+                                          (uint64_t)v[i].shares, v[i].usage,
+                                          error) < 0)
+                return -1;
+            v[i].added = 1;
+            progress = 1;
+        }
+    }
+    return 0;
+}
+
+static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
+                      struct bankrow **index, size_t n,
+                      fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT username, bank, shares, job_usage FROM "
+                             "association_table WHERE active=1 ORDER BY "
+                             "bank, username";
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    int rc, ret = 0;
+
+    if (!st)
+        return -1;
+    while (ret == 0 && (rc = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *bank = (const char *)sqlite3_column_text (st, 1);
+        struct bankrow *b = find_row (index, n, bank);
+        if (!b || !b->added)
+            continue; /* its bank is disabled */
+        ret = fluxacct_fstree_add_user (t,
+                                        (const char *)sqlite3_column_text (st, 0),
+                                        bank,
+                                        (uint64_t)sqlite3_column_int64 (st, 2),
+                                        sqlite3_column_double (st, 3), error);
+    }
+    sqlite3_reset (st);
+    if (ret == 0 && rc != SQLITE_DONE)
+        return db_error (db, error, "fair-share");
+    return ret;
+}
+
+FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_from_db (fluxacct_db_t *db,
+                                                            fluxacct_error_t *error)
+{
+    struct bankrow *v = NULL, **index = NULL;
+    fluxacct_fstree_t *t = NULL;
+    size_t n = 0;
+
+    if (!db)
+        return errprintf_null (error, EINVAL, "invalid argument");
+    if (load_bankrows (db, &v, &n, error) < 0)
+        return NULL;
+    if (!(index = malloc ((n ? n : 1) * sizeof (*index)))) {
+        errprintf (error, ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        index[i] = &v[i];
+    qsort (index, n, sizeof (*index), cmp_name);
+    if (!(t = fluxacct_fstree_create (error)))
+        goto fail;
+    if (add_banks (t, v, n, index, error) < 0
+        || add_users (db, t, index, n, error) < 0)
+        goto fail;
+    free (index);
+    free_bankrows (v, n);
+    return t;
+fail:;
+    int saved = errno;
+    free (index);
+    free_bankrows (v, n);
+    fluxacct_fstree_destroy (t);
+    errno = saved;
+    return NULL;
+}
+
+static int write_fairshare (fluxacct_db_t *db, fluxacct_fstree_t *t,
+                            int64_t *updated, fluxacct_error_t *error)
+{
+    static const char *sql =
+        "UPDATE association_table SET fairshare=?1 WHERE username=?2 AND "
+        "bank=?3 AND fairshare IS NOT ?1";
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    int n = fluxacct_fstree_user_count (t, error);
+
+    if (!st || n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        fluxacct_fsnode_t u;
+        if (fluxacct_fstree_user (t, i, &u, error) < 0)
+            return -1;
+        sqlite3_bind_double (st, 1, u.fairshare);
+        sqlite3_bind_text (st, 2, u.name, -1, SQLITE_STATIC);
+        sqlite3_bind_text (st, 3, u.bank, -1, SQLITE_STATIC);
+        if (db_step_done (db, st, error) < 0)
+            return -1;
+        *updated += sqlite3_changes (db->h);
+    }
+    return 0;
+}
+
+FLUXACCT_EXPORT int fluxacct_fairshare_update (fluxacct_db_t *db,
+                                               int64_t *updated,
+                                               fluxacct_error_t *error)
+{
+    fluxacct_fstree_t *t = NULL;
+    int64_t count = 0;
+    int rc = -1;
+
+    if (!db)
+        return errprintf (error, EINVAL, "invalid argument");
+    if (db_txn_begin (db, error) < 0)
+        return -1;
+    if ((t = fluxacct_fstree_from_db (db, error))
+        && fluxacct_fstree_compute (t, error) == 0)
+        rc = write_fairshare (db, t, &count, error);
+    rc = db_txn_end (db, rc, error);
+    fluxacct_fstree_destroy (t);
+    if (rc == 0 && updated)
+        *updated = count;
+    return rc;
+}
+
+FLUXACCT_EXPORT char *fluxacct_fairshare_export_json (fluxacct_db_t *db,
+                                                      fluxacct_error_t *error)
+{
+    fluxacct_fstree_t *t = fluxacct_fstree_from_db (db, error);
+    json_t **nodes = NULL, *root = NULL;
+    char *s = NULL;
+    int n;
+
+    if (!t)
+        return NULL;
+    /* the node accessors read a computed tree; computing leaves the
+     * inputs (names, shares, usage) as they are */
+    if (fluxacct_fstree_compute (t, error) < 0
+        || (n = fluxacct_fstree_node_count (t, error)) < 0)
+        goto done;
+    if (!(nodes = calloc ((size_t)n + 1, sizeof (json_t *))))
+        goto nomem;
+    /* node indexes are depth-first: a parent comes before its children */
+    for (int i = 0; i < n; i++) {
+        fluxacct_fsnode_t info;
+        if (fluxacct_fstree_node (t, i, &info, error) < 0)
+            goto done;
+        int user = info.type == FLUXACCT_FSNODE_USER;
+        nodes[i] = json_pack ("{s:s s:I s:f}", user ? "username" : "bank",
+                              info.name, "shares", (json_int_t)info.shares,
+                              "usage", info.usage);
+        if (!nodes[i])
+            goto nomem;
+        if (!user && json_object_set_new (nodes[i], "children",
+                                          json_array ()) < 0)
+            goto nomem;
+        if (info.parent < 0)
+            root = nodes[i];
+        else if (json_array_append (json_object_get (nodes[info.parent],
+                                                     "children"), nodes[i]) < 0)
+            goto nomem;
+    }
+    if (!root) {
+        errprintf (error, ENOENT, "root bank not found");
+        goto done;
+    }
+    json_t *doc = json_pack ("{s:O}", "root", root);
+    s = doc ? json_dumps (doc, JSON_INDENT (2) | JSON_PRESERVE_ORDER
+                                   | JSON_REAL_PRECISION (17)) : NULL;
+    json_decref (doc);
+    if (!s)
+        goto nomem;
+    goto done;
+nomem:
+    errprintf (error, ENOMEM, "out of memory");
+done:
+    for (int i = 0; nodes && i < n; i++)
+        json_decref (nodes[i]);
+    free (nodes);
+    fluxacct_fstree_destroy (t);
+    return s;
+}
