@@ -151,3 +151,71 @@ def test_bank_usage_given():
     t.add_user('a', 'A', usage=1.0)
     t.compute()
     assert t.find_bank('A').usage == 100.0
+
+
+# -- fair-share over a database ---------------------------------------------
+
+def usage_db(db):
+    from test_jobs_usage import JOBS, T0
+    db.import_jobs_data(JOBS)
+    db.update_usage(now=T0 + 10_000)
+    return db
+
+
+def test_update_fairshare_same_as_cli(tree_db, tmp_path):
+    import sqlite3
+    from conftest import CLI
+    db = usage_db(tree_db)
+    copy = str(tmp_path / 'copy.db')
+    src, dst = sqlite3.connect(db.path), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    assert db.update_fairshare() == 3
+    assert db.update_fairshare() == 0             # nothing changed
+    CLI(copy).run('update-fshare')
+    with fluxacct.Database(copy, readonly=True) as other:
+        assert db.list_users(fields='username,bank,fairshare') == \
+            other.list_users(fields='username,bank,fairshare')
+    fs = {u['username']: u['fairshare'] for u in db.list_users()}
+    assert fs['carol'] > fs['bob'] > fs['alice']
+
+
+def test_fairshare_tree_from_database(tree_db):
+    db = usage_db(tree_db)
+    db.update_fairshare()
+    tree = db.fairshare_tree()
+    assert (tree.user_count, tree.node_count) == (3, 6)
+    stored = {(u['username'], u['bank']): u['fairshare']
+              for u in db.list_users()}
+    users = tree.compute().users()
+    assert {(u.name, u.bank): u.fairshare for u in users} == stored
+    assert tree.find_bank('A').usage == db.view_bank('A')['job_usage']
+    db.add_user('dave', 'B')                      # the tree is a copy
+    assert tree.user_count == 3
+
+
+def test_fairshare_export_json(tree_db):
+    db = usage_db(tree_db)
+    text = db.fairshare_export_json()
+    doc = json.loads(text)
+    assert doc['root']['bank'] == 'root'
+    emulated = fluxacct.FairShareTree.from_json(text).compute()
+    direct = db.fairshare_tree().compute()
+    assert emulated.results_json() == direct.results_json()
+
+
+def test_fairshare_database_errors(db, db_path):
+    with pytest.raises(fluxacct.NotFound):
+        db.update_fairshare()                     # no root bank
+    with pytest.raises(fluxacct.NotFound):
+        db.fairshare_tree()
+    with pytest.raises(fluxacct.NotFound):
+        db.fairshare_export_json()
+    db.add_bank('root')
+    db.add_bank('A', parent='root')
+    db.add_user('u', 'A')
+    with fluxacct.Database(db_path, readonly=True) as ro:
+        with pytest.raises(fluxacct.ReadOnly):
+            ro.update_fairshare()
+        assert ro.fairshare_tree().compute().users()[0].name == 'u'

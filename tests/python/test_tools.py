@@ -114,11 +114,8 @@ def test_bulk_update_errors(tmp_path):
 
 
 def matplotlib_missing():
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return True
-    return False
+    import importlib.util
+    return importlib.util.find_spec('matplotlib') is None
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ Errors raise subclasses of :class:`fluxacct.Error` (an OSError) carrying the
 C library's errno and message: NotFound, AlreadyExists, InvalidArgument,
 PermissionDenied (alias HierarchyError), Busy, ReadOnly, NotADatabase, ...
 """
-from ._core import ffi, lib, pystr, HEADER_VERSION
-from .errors import *  # noqa: F401,F403  (the exception classes)
-from .errors import __all__ as _errors_all
+from ._core import lib, pystr, HEADER_VERSION
+from .errors import (Error, NotFound, AlreadyExists, InvalidArgument,
+                     OutOfRange, PermissionDenied, HierarchyError,
+                     AccessDenied, Busy, ReadOnly, NotADatabase, ClosedError)
 from .database import (create_db, default_db_path, Database, ImportStats,
                        UsageStats, UNLIMITED, RESET)
 from .fairshare import FairShareTree, FairShareNode
@@ -40,7 +41,10 @@ def version_number():
     return lib.fluxacct_version_number()
 
 
-__all__ = _errors_all + [
+__all__ = [
+    'Error', 'NotFound', 'AlreadyExists', 'InvalidArgument', 'OutOfRange',
+    'PermissionDenied', 'HierarchyError', 'AccessDenied', 'Busy', 'ReadOnly',
+    'NotADatabase', 'ClosedError',
     'create_db', 'default_db_path', 'Database', 'ImportStats', 'UsageStats',
     'UNLIMITED', 'RESET', 'SCHEMA_VERSION', 'FairShareTree', 'FairShareNode',
     'RCount', 'JobspecInfo', 'idset_count', 'r_count', 'jobspec_parse',

@@ -2,14 +2,13 @@
 import contextlib
 import errno
 import dataclasses
-import math
-import os
 import threading
 
 from ._core import (ffi, lib, check, check_ptr, cstr, new_error, pystr,
                     take_rows, take_string)
 from . import _fields
 from .errors import ClosedError
+from .fairshare import FairShareTree
 from .parse import fsd_parse, time_parse
 
 __all__ = ['create_db', 'default_db_path', 'Database', 'ImportStats',
@@ -202,6 +201,14 @@ class Database:
     def _one(self, fn, *args):
         rows = self._rows(fn, *args)
         return rows[0] if rows else None
+
+    def _string(self, fn, *args):
+        """fn(db, *args, &error) returning a malloc'd `char *`: copied out
+        and freed."""
+        err = new_error()
+        with self._lock:
+            p = check_ptr(fn(self._handle(), *args, err), err)
+        return take_string(p)
 
     # -- database ---------------------------------------------------------
 
@@ -488,11 +495,7 @@ class Database:
 
     def get_config(self, key):
         """A key's value as a str.  :raises NotFound."""
-        err = new_error()
-        with self._lock:
-            p = check_ptr(lib.fluxacct_config_get(self._handle(),
-                                                  cstr(key, 'key'), err), err)
-        return take_string(p)
+        return self._string(lib.fluxacct_config_get, cstr(key, 'key'))
 
     def view_config(self, key, fields=None):
         """One key's row as a dict.  :raises NotFound."""
@@ -580,6 +583,34 @@ class Database:
         value.  :raises NotFound."""
         return self._rows(lib.fluxacct_usage_periods,
                           cstr(username, 'username'))
+
+    # -- fair-share -------------------------------------------------------
+
+    def update_fairshare(self):
+        """Compute fair-share over the database's bank tree and store it in
+        every active association's fairshare column (one transaction);
+        returns how many values changed.  :raises NotFound (no root bank),
+        ReadOnly, Busy."""
+        out = ffi.new('int64_t *')
+        self._call(lib.fluxacct_fairshare_update, out)
+        return out[0]
+
+    def fairshare_tree(self):
+        """The database's fair-share tree (active banks and associations,
+        with shares and usage) as a :class:`FairShareTree`, not computed
+        yet.  The tree is a copy: it does not change with the database.
+        :raises NotFound (no root bank)."""
+        err = new_error()
+        with self._lock:
+            tree = check_ptr(lib.fluxacct_fstree_from_db(self._handle(), err),
+                             err)
+        return FairShareTree(tree)
+
+    def fairshare_export_json(self):
+        """The database's tree as fairshare-emulate input JSON text
+        (``{"root": ...}``): :meth:`FairShareTree.from_json` on it computes
+        what :meth:`update_fairshare` stores.  :raises NotFound."""
+        return self._string(lib.fluxacct_fairshare_export_json)
 
     # -- plugin feed ------------------------------------------------------
 
