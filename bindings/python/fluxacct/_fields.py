@@ -48,8 +48,9 @@ class StructSpec:
 
     def fill(self, p, fields, keep, what):
         """Set the fields named in the dict `fields` (None values are skipped,
-        meaning "not given").  Strings are stored in `keep` so that they
-        outlive the call."""
+        meaning "not given").  `keep` is a dict that owns the C strings until
+        the call is made; equal strings share one copy (add_users() reuses a
+        bank name many times)."""
         kinds = self.kinds
         for name, value in fields.items():
             if value is None:
@@ -59,8 +60,10 @@ class StructSpec:
                 raise TypeError(f'{what}: unknown field {name!r} (fields: '
                                 f'{", ".join(sorted(kinds))})')
             if kind == 'str':
-                c = ffi.new('char[]', text_value(value, name))
-                keep.append(c)
+                b = text_value(value, name)
+                c = keep.get(b)
+                if c is None:
+                    c = keep[b] = ffi.new('char[]', b)
                 setattr(p, name, c)
             elif kind == 'int':
                 setattr(p, name, int_value(value, name))

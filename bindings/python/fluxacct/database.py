@@ -246,7 +246,8 @@ class Database:
         """Context manager grouping calls into one transaction: committed
         when the block ends, rolled back if it raises.  Batches nest.  The
         write lock is taken at the start, so a batch never fails half-way
-        with Busy."""
+        with Busy.  A batch belongs to the handle: other threads calling
+        this Database meanwhile write into it, so give each its own."""
         self.begin()
         try:
             yield self
@@ -260,7 +261,7 @@ class Database:
 
     def _bank_fields(self, bank, fields):
         f = _fields.BANK.new()
-        keep = []
+        keep = {}
         fields = dict(fields, bank=bank)
         if 'parent' in fields:
             fields['parent_bank'] = fields.pop('parent')
@@ -317,7 +318,7 @@ class Database:
         project), HierarchyError (bank has sub-banks or is disabled),
         InvalidArgument."""
         f = _fields.ASSOC.new()
-        keep = []
+        keep = {}
         _fields.ASSOC.fill(f, dict(fields, username=username, bank=bank),
                            keep, 'add_user')
         self._call(lib.fluxacct_assoc_add, f)
@@ -328,24 +329,10 @@ class Database:
         takes (username and bank required).  :raises as add_user(); the
         message names the failing element's index."""
         users = list(users)
-        spec = _fields.ASSOC
-        arr = spec.new(len(users))
-        keep, strings = [], {}
-        kinds = spec.kinds
+        arr = _fields.ASSOC.new(len(users))
+        keep = {}
         for i, user in enumerate(users):
-            f = arr[i]
-            for name, value in user.items():
-                if value is None:
-                    continue
-                kind = kinds.get(name)
-                if kind == 'str' and isinstance(value, str):
-                    c = strings.get(value)   # banks repeat: share them
-                    if c is None:
-                        c = strings[value] = ffi.new(
-                            'char[]', value.encode('utf-8', 'surrogateescape'))
-                    setattr(f, name, c)
-                else:
-                    spec.fill(f, {name: value}, keep, f'add_users[{i}]')
+            _fields.ASSOC.fill(arr[i], user, keep, f'add_users[{i}]')
         self._call(lib.fluxacct_assoc_add_many, arr, len(users))
 
     def edit_user(self, username, bank=None, **fields):
@@ -355,7 +342,7 @@ class Database:
         Also default_bank, add_queues, delete_queues.  :raises NotFound,
         InvalidArgument (nothing to change, bad value)."""
         f = _fields.ASSOC.new()
-        keep = []
+        keep = {}
         _fields.ASSOC.fill(f, fields, keep, 'edit_user')
         self._call(lib.fluxacct_assoc_edit, cstr(username, 'username'),
                    cstr(bank, 'bank'), f)
@@ -365,7 +352,7 @@ class Database:
         given); fields as edit_user() except default_bank, add_queues and
         delete_queues."""
         f = _fields.ASSOC.new()
-        keep = []
+        keep = {}
         _fields.ASSOC.fill(f, fields, keep, 'edit_all_users')
         self._call(lib.fluxacct_assoc_edit_all, cstr(bank, 'bank'), f)
 
@@ -393,7 +380,7 @@ class Database:
 
     def _queue_fields(self, queue, fields, what):
         f = _fields.QUEUE.new()
-        keep = []
+        keep = {}
         _fields.QUEUE.fill(f, dict(fields, queue=queue), keep, what)
         return f, keep
 
