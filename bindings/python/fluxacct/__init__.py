@@ -1,0 +1,53 @@
+"""fluxacct: Python bindings for libfluxacct, Flux bank accounting.
+
+    import fluxacct
+    fluxacct.create_db('/tmp/acct.db')
+    with fluxacct.Database('/tmp/acct.db') as db:
+        db.add_bank('root')
+        db.add_bank('physics', shares=3, parent='root')
+        db.add_user('alice', 'physics', max_running_jobs=10)
+        print(db.view_user('alice'))
+
+Errors raise subclasses of :class:`fluxacct.Error` (an OSError) carrying the
+C library's errno and message: NotFound, AlreadyExists, InvalidArgument,
+PermissionDenied (alias HierarchyError), Busy, ReadOnly, NotADatabase, ...
+"""
+from ._core import lib, pystr, HEADER_VERSION
+from .errors import (Error, NotFound, AlreadyExists, InvalidArgument,
+                     OutOfRange, PermissionDenied, HierarchyError,
+                     AccessDenied, Busy, ReadOnly, NotADatabase, ClosedError)
+from .database import (create_db, default_db_path, Database, ImportStats,
+                       UsageStats, UNLIMITED, RESET)
+from .fairshare import FairShareTree, FairShareNode
+from .parse import (RCount, JobspecInfo, idset_count, r_count,
+                    jobspec_parse, fsd_parse, fsd_format, time_parse,
+                    jobid_parse, jobid_encode)
+from . import plugin_feed
+
+#: Version of the fluxacct.h the bindings were compiled against.
+__version__ = '%d.%d.%d' % HEADER_VERSION
+
+#: Schema version this library reads and writes (PRAGMA user_version).
+SCHEMA_VERSION = lib.FLUXACCT_SCHEMA_VERSION
+
+
+def version():
+    """The version of the libfluxacct shared library actually loaded."""
+    return pystr(lib.fluxacct_version())
+
+
+def version_number():
+    """The loaded library's version as MAJOR * 10000 + MINOR * 100 + MICRO."""
+    return lib.fluxacct_version_number()
+
+
+__all__ = [
+    'Error', 'NotFound', 'AlreadyExists', 'InvalidArgument', 'OutOfRange',
+    'PermissionDenied', 'HierarchyError', 'AccessDenied', 'Busy', 'ReadOnly',
+    'NotADatabase', 'ClosedError',
+    'create_db', 'default_db_path', 'Database', 'ImportStats', 'UsageStats',
+    'UNLIMITED', 'RESET', 'SCHEMA_VERSION', 'FairShareTree', 'FairShareNode',
+    'RCount', 'JobspecInfo', 'idset_count', 'r_count', 'jobspec_parse',
+    'fsd_parse', 'fsd_format', 'time_parse', 'jobid_parse', 'jobid_encode',
+    'plugin_feed', 'version', 'version_number',
+]
