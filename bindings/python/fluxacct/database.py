@@ -571,6 +571,33 @@ class Database:
         return self._rows(lib.fluxacct_usage_periods,
                           cstr(username, 'username'))
 
+    _REPORT_BY = {'association': 0, 'bank': 1, 'user': 2}
+    _REPORT_UNITS = {'sec': 1.0, 'min': 60.0, 'hour': 3600.0}
+
+    def usage_report(self, start, end, by='association', username=None,
+                     bank=None, bins=None, unit='sec'):
+        """Undecayed node-time of the jobs that ended in [start, end]
+        (epoch seconds, datetime or timestamp strings), grouped `by`
+        'association' (key "bank:username"), 'bank' or 'user', optionally
+        only one user's or bank's jobs, split by job size when `bins` (a
+        list of ascending node counts) is given, in `unit` 'sec', 'min' or
+        'hour'.  Returns dicts with "key", one "N+" entry per bin, and
+        "total", largest total first.  :raises InvalidArgument."""
+        if by not in self._REPORT_BY:
+            raise TypeError(f"by must be one of {sorted(self._REPORT_BY)}")
+        if unit not in self._REPORT_UNITS:
+            raise TypeError(f"unit must be one of {sorted(self._REPORT_UNITS)}")
+        bins = list(bins or [])
+        cbins = ffi.new('int64_t[]', bins) if bins else ffi.NULL
+        return self._rows(lib.fluxacct_usage_report,
+                          _fields.time_or_nan(start, 'start', time_parse),
+                          _fields.time_or_nan(end, 'end', time_parse),
+                          self._REPORT_BY[by],
+                          cstr(username, 'username') if username is not None
+                          else ffi.NULL,
+                          cstr(bank, 'bank') if bank is not None else ffi.NULL,
+                          cbins, len(bins), self._REPORT_UNITS[unit])
+
     # -- fair-share -------------------------------------------------------
 
     def update_fairshare(self):
