@@ -52,6 +52,8 @@ struct ctx {
     FILE *out;          /* data goes here (stdout or -o FILE) */
     int quiet;
     int verbose;
+    int progress_shown;  /* a progress line is on the terminal */
+    double progress_last;
 };
 
 /* Exit statuses. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -52,6 +53,35 @@ static void usage (FILE *f)
              "options.\n");
 }
 
+/* A progress line on stderr, at most five times a second, only when
+ * stderr is a terminal and --quiet is not given. */
+static void progress (void *arg, const char *what, uint64_t done,
+                      uint64_t total)
+{
+    struct ctx *ctx = arg;
+    struct timespec ts;
+    double now;
+
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    now = ts.tv_sec + ts.tv_nsec * 1e-9;
+    if (done < total && now - ctx->progress_last < 0.2)
+        return;
+    ctx->progress_last = now;
+    if (total)
+        fprintf (stderr, "\rflux-account: %s: %3.0f%% (%llu of %llu)  ", what,
+                 100.0 * (double)done / (double)total,
+                 (unsigned long long)done, (unsigned long long)total);
+    else
+        fprintf (stderr, "\rflux-account: %s: %llu  ", what,
+                 (unsigned long long)done);
+    ctx->progress_shown = 1;
+    if (total && done >= total) {
+        /* finished: end the line so later messages start clean */
+        fputc ('\n', stderr);
+        ctx->progress_shown = 0;
+    }
+}
+
 static int open_db (struct ctx *ctx, const struct cmd *cmd)
 {
     fluxacct_error_t error;
@@ -63,6 +93,8 @@ static int open_db (struct ctx *ctx, const struct cmd *cmd)
                                 &error);
     if (!ctx->db)
         return fail_error (&error);
+    if (!ctx->quiet && isatty (STDERR_FILENO))
+        fluxacct_db_set_progress (ctx->db, progress, ctx);
     return 0;
 }
 
@@ -167,6 +199,8 @@ int main (int argc, char **argv)
     }
     if ((rc = open_db (&ctx, cmd)) == 0)
         rc = cmd->fn (&ctx, &a);
+    if (ctx.progress_shown)
+        fputc ('\n', stderr);
     fluxacct_db_close (ctx.db);
     if (fflush (ctx.out) != 0 || (ctx.out != stdout && fclose (ctx.out) != 0))
         rc = rc ? rc : fail ("error writing output: %s", strerror (errno));

@@ -260,6 +260,23 @@ FLUXACCT_EXPORT void fluxacct_db_close (fluxacct_db_t *db)
     errno = saved;
 }
 
+FLUXACCT_EXPORT void fluxacct_db_set_progress (fluxacct_db_t *db,
+                                               fluxacct_progress_f fn,
+                                               void *arg)
+{
+    if (db) {
+        db->progress = fn;
+        db->progress_arg = arg;
+    }
+}
+
+void db_progress (fluxacct_db_t *db, const char *what, uint64_t done,
+                  uint64_t total)
+{
+    if (db->progress)
+        db->progress (db->progress_arg, what, done, total);
+}
+
 FLUXACCT_EXPORT const char *fluxacct_db_path (const fluxacct_db_t *db)
 {
     return db ? db->path : NULL;
@@ -386,6 +403,10 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
         int persist = 1;
         sqlite3_file_control (db->h, "main", SQLITE_FCNTL_PERSIST_WAL,
                               &persist);
+        /* ...but empty: the last writer to close checkpoints and truncates
+         * the WAL to zero bytes, so no stale frames outlive it (a database
+         * file copied over later would otherwise see them). */
+        sqlite3_exec (db->h, "PRAGMA journal_size_limit=0", NULL, NULL, NULL);
     }
     return db;
 }

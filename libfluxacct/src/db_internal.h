@@ -15,6 +15,8 @@ struct fluxacct_db {
     int readonly;
     int depth;          /* open transactions: 1 = BEGIN, >1 = savepoints */
     int busy_ms;
+    fluxacct_progress_f progress;
+    void *progress_arg;
     struct {
         const char *sql;    /* static SQL text; the pointer is the key */
         sqlite3_stmt *stmt;
@@ -95,6 +97,10 @@ int db_state_set_real (fluxacct_db_t *db, const char *key, double v,
                        fluxacct_error_t *error);
 int db_state_set_text (fluxacct_db_t *db, const char *key, const char *v,
                        fluxacct_error_t *error);
+
+/* Report progress through the handle's callback, if any. */
+void db_progress (fluxacct_db_t *db, const char *what, uint64_t done,
+                  uint64_t total);
 
 /* Current time as epoch seconds. */
 double now_seconds (void);

@@ -681,7 +681,10 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_buffer (fluxacct_db_t *db,
         imp.lineno++;
         rc = import_line (&imp, buf + pos, n, error);
         pos += n + 1;
+        if ((imp.lineno & 16383) == 0)
+            db_progress (db, "import", pos, len);
     }
+    db_progress (db, "import", len, len);
     return import_end (&imp, rc, stats, error);
 }
 
@@ -714,10 +717,15 @@ FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
             fclose (f);
         return -1;
     }
+    uint64_t done = 0;
     while (rc == 0 && (n = getline (&line, &cap, f)) >= 0) {
         imp.lineno++;
+        done += (uint64_t)n;
         rc = import_line (&imp, line, (size_t)n, error);
+        if ((imp.lineno & 16383) == 0)
+            db_progress (db, "import", done, bytes);
     }
+    db_progress (db, "import", done, bytes);
     if (rc == 0 && ferror (f))
         rc = errprintf (error, EIO, "%s: read error", path);
     free (line);

@@ -358,12 +358,15 @@ static double job_usage (struct engine *e, sqlite3_stmt *st, int *bank,
 
 /* Accumulate the jobs selected by `st` (userid, charge_bank, t_run,
  * t_inactive, nnodes, ncores, ngpus) into e->delta. */
-static int charge_rows (struct engine *e, sqlite3_stmt *st,
+static int charge_rows (struct engine *e, sqlite3_stmt *st, uint64_t total,
                         fluxacct_error_t *error)
 {
+    uint64_t n = 0;
     int rc;
 
     while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        if ((++n & 65535) == 0)
+            db_progress (e->db, "usage", n, total);
         int bank;
         double t, u = job_usage (e, st, &bank, &t);
         int64_t p;
@@ -732,12 +735,19 @@ static int charge_since (struct engine *e, sqlite3_int64 after,
     static const char *sql = "SELECT " JOB_COLS " FROM jobs WHERE seq > ? "
                              "ORDER BY seq";
     static const char *maxsql = "SELECT coalesce(max(seq), 0) FROM jobs";
-    sqlite3_stmt *st = db_prep (e->db, sql, error);
+    sqlite3_stmt *st = db_prep (e->db, maxsql, error);
+    sqlite3_int64 top = 0;
 
     if (!st)
         return -1;
+    if (sqlite3_step (st) == SQLITE_ROW)
+        top = sqlite3_column_int64 (st, 0);
+    sqlite3_reset (st);
+    if (!(st = db_prep (e->db, sql, error)))
+        return -1;
     sqlite3_bind_int64 (st, 1, after);
-    if (charge_rows (e, st, error) < 0 || !(st = db_prep (e->db, maxsql, error)))
+    if (charge_rows (e, st, top > after ? (uint64_t)(top - after) : 0, error)
+        < 0 || !(st = db_prep (e->db, maxsql, error)))
         return -1;
     if (sqlite3_step (st) == SQLITE_ROW)
         *max_seq = sqlite3_column_int64 (st, 0);

@@ -306,3 +306,47 @@ def test_fairshare_update_and_emulate_agree(usage_tree, tmp_path):
         run("fairshare-emulate", "-i", f, "-j", db=False)[1])}
     db = dict(query(run.path, "SELECT username, fairshare FROM association_table"))
     assert emu == {k: round(v, 6) for k, v in db.items()}
+
+
+# ---- progress (issue 7 item 6) ------------------------------------------
+
+def run_on_tty(args):
+    """Run flux-account with stderr on a pseudo-terminal; return its text."""
+    import pty
+    import select
+    import subprocess
+    master, slave = pty.openpty()
+    p = subprocess.Popen([FLUX_ACCOUNT, *map(str, args)], stdout=subprocess.DEVNULL,
+                         stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        r, _, _ = select.select([master], [], [], 10)
+        if not r:
+            break
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    p.wait(timeout=30)
+    os.close(master)
+    return p.returncode, b"".join(chunks).decode()
+
+
+def test_progress_only_on_a_terminal(tree, tmp_path):
+    f = tmp_path / "many.jsonl"
+    f.write_text("".join(jobline(i, 1001, 10, 20) + "\n"
+                         for i in range(1, 40001)))
+    code, err = run_on_tty(["-p", tree.path, "import-jobs", f])
+    assert code == 0
+    assert "\rflux-account: import: 100%" in err
+    assert "40000 imported" in err
+    # not a terminal: no progress line
+    code, out, err = tree("import-jobs", f)
+    assert "\r" not in err and "import: " not in err
+    # --quiet: nothing at all
+    code, err = run_on_tty(["-q", "-p", tree.path, "import-jobs", f])
+    assert code == 0 and err == ""

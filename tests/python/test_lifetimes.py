@@ -22,7 +22,7 @@ ARGS = {
     'get_config': ('k',), 'view_config': ('k',), 'import_jobs': ('-',),
     'import_jobs_data': (b'',), 'import_archive': ('x',),
     'scrub_jobs': (0,), 'clear_usage': ('A',), 'usage_periods': ('u',),
-    'usage_report': (0, 1),
+    'usage_report': (0, 1), 'set_progress': (None,),
 }
 
 

@@ -142,6 +142,7 @@ class Database:
         if path is None:
             path = default_db_path()
         self._lock = threading.RLock()
+        self._progress_cb = None
         self._db = None
         err = new_error()
         flags = lib.FLUXACCT_DB_READONLY if readonly else 0
@@ -228,6 +229,27 @@ class Database:
         """Wait up to `ms` milliseconds for another writer before a call
         fails with Busy (default 30000 or $FLUXACCT_BUSY_TIMEOUT_MS)."""
         self._call(lib.fluxacct_db_set_busy_timeout, ms)
+
+    def set_progress(self, callback):
+        """Call ``callback(what, done, total)`` during long operations
+        (job import, usage updates): `what` names the work, `done` out of
+        `total` units (total 0 when unknown).  None removes it.  Exceptions
+        raised by the callback are printed and ignored (the C operation
+        cannot be interrupted half-way)."""
+        if callback is None:
+            with self._lock:
+                lib.fluxacct_db_set_progress(self._handle(), ffi.NULL,
+                                             ffi.NULL)
+            self._progress_cb = None
+            return
+
+        def trampoline(arg, what, done, total):
+            callback(pystr(what), done, total)
+
+        cb = ffi.callback('fluxacct_progress_f', trampoline)
+        with self._lock:
+            lib.fluxacct_db_set_progress(self._handle(), cb, ffi.NULL)
+        self._progress_cb = cb  # keep it alive as long as it is installed
 
     def begin(self):
         """Start a batch (nests); prefer :meth:`batch`."""

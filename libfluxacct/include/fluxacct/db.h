@@ -139,6 +139,21 @@ int fluxacct_db_commit (fluxacct_db_t *db, fluxacct_error_t *error);
 int fluxacct_db_rollback (fluxacct_db_t *db, fluxacct_error_t *error);
 
 /**
+ * Progress of a long operation: `what` names it ("import", "usage",
+ * "migrate", ...), `done` out of `total` units (bytes, jobs, rows; total 0
+ * when unknown).  Called from within the operation, every few thousand
+ * units and once at the end; must not call back into the library on the
+ * same handle.
+ */
+typedef void (*fluxacct_progress_f) (void *arg, const char *what,
+                                     uint64_t done, uint64_t total);
+
+/** Install (or with fn NULL remove) the progress callback of a handle.
+ *  Never fails; NULL db is ignored. */
+void fluxacct_db_set_progress (fluxacct_db_t *db, fluxacct_progress_f fn,
+                               void *arg);
+
+/**
  * The database path to use when none is given: $FLUXACCT_DB when set and
  * non-empty, else the compiled-in default ${prefix}/var/FluxAccounting.db.
  * Borrowed; static or environment storage.
