@@ -91,6 +91,10 @@ struct outopts {
 int outopts_get (struct args *a, struct outopts *o);
 int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
                 const struct outopts *o);
+/* Print a view/list result with the command's output options and destroy
+ * it; r NULL means the call failed with *error. */
+int print_and_free (struct ctx *ctx, struct args *a, fluxacct_rows_t *r,
+                    fluxacct_error_t *error);
 /* A cell as text: table form (unlimited, true/false, 6 decimals) or raw
  * (full precision).  Returns a malloc'd string. */
 char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);

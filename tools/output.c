@@ -303,3 +303,20 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
                                                     : 0;
     }
 }
+
+int print_and_free (struct ctx *ctx, struct args *a, fluxacct_rows_t *r,
+                    fluxacct_error_t *error)
+{
+    struct outopts o;
+    int rc;
+
+    if (!r)
+        return fail_error (error);
+    if (outopts_get (a, &o)) {
+        fluxacct_rows_destroy (r);
+        return EXIT_USAGE;
+    }
+    rc = print_rows (ctx, r, &o);
+    fluxacct_rows_destroy (r);
+    return rc;
+}

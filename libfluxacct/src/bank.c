@@ -52,31 +52,13 @@ static int bank_lookup (fluxacct_db_t *db, const char *bank, int *active,
     return 0;
 }
 
-/* Count rows of `sql` bound to one text argument. */
-static int count1 (fluxacct_db_t *db, const char *sql, const char *arg,
-                   fluxacct_error_t *error)
-{
-    sqlite3_stmt *st = db_prep (db, sql, error);
-    int n = -1;
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text (st, 1, arg, -1, SQLITE_STATIC);
-    if (sqlite3_step (st) == SQLITE_ROW)
-        n = sqlite3_column_int (st, 0);
-    else
-        db_error (db, error, "count");
-    sqlite3_reset (st);
-    return n;
-}
-
 int bank_has_assocs (fluxacct_db_t *db, const char *bank,
                      fluxacct_error_t *error)
 {
     static const char *sql =
         "SELECT COUNT(*) FROM (SELECT 1 FROM association_table WHERE bank=? "
         "LIMIT 1)";
-    return count1 (db, sql, bank, error);
+    return db_query_int (db, sql, bank, error);
 }
 
 int bank_has_children (fluxacct_db_t *db, const char *bank,
@@ -85,7 +67,7 @@ int bank_has_children (fluxacct_db_t *db, const char *bank,
     static const char *sql =
         "SELECT COUNT(*) FROM (SELECT 1 FROM bank_table WHERE parent_bank=? "
         "LIMIT 1)";
-    return count1 (db, sql, bank, error);
+    return db_query_int (db, sql, bank, error);
 }
 
 static int check_bank_values (const fluxacct_bank_fields_t *f,
@@ -183,7 +165,7 @@ static int bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
     if (!*parent) {
         static const char *sql =
             "SELECT COUNT(*) FROM bank_table WHERE parent_bank=? ";
-        if ((n = count1 (db, sql, "", error)) < 0)
+        if ((n = db_query_int (db, sql, "", error)) < 0)
             return -1;
         if (n > 0)
             return errprintf (error, EEXIST, "bank_table already has a root "

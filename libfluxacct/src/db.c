@@ -626,6 +626,23 @@ double db_config_double (fluxacct_db_t *db, const char *key, double def)
     return v;
 }
 
+int db_query_int (fluxacct_db_t *db, const char *sql, const char *arg,
+                     fluxacct_error_t *error)
+{
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    int n = -1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text (st, 1, arg, -1, SQLITE_STATIC);
+    if (sqlite3_step (st) == SQLITE_ROW)
+        n = sqlite3_column_int (st, 0);
+    else
+        db_error (db, error, "count");
+    sqlite3_reset (st);
+    return n;
+}
+
 char *db_config_text (fluxacct_db_t *db, const char *key)
 {
     static const char *sql = "SELECT value FROM config_table WHERE key=?";

@@ -68,8 +68,9 @@ fluxacct_rows_t *db_select (fluxacct_db_t *db, const char *const *columns,
                             const char *arg1, const char *arg2,
                             const char *notfound, fluxacct_error_t *error);
 
-/* Number of associations whose comma list (per the SQL) names `name`. */
-int count_list_refs (fluxacct_db_t *db, const char *sql, const char *name,
+/* The integer the one-row query `sql` (bound to one text argument)
+ * returns, e.g. a COUNT(*); -1 on error. */
+int db_query_int (fluxacct_db_t *db, const char *sql, const char *arg,
                      fluxacct_error_t *error);
 
 /* Read a config value as a double (def when missing or unparsable). */

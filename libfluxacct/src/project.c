@@ -60,7 +60,7 @@ static int project_delete (fluxacct_db_t *db, const char *project,
     if (sqlite3_changes (db->h) == 0)
         return errprintf (error, ENOENT, "project %s not found in "
                           "project_table", project);
-    return count_list_refs (db, refs, project, error);
+    return db_query_int (db, refs, project, error);
 }
 
 FLUXACCT_EXPORT int fluxacct_project_delete (fluxacct_db_t *db,

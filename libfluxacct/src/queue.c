@@ -158,22 +158,6 @@ FLUXACCT_EXPORT int fluxacct_queue_edit (fluxacct_db_t *db,
     return db_txn_end (db, queue_update (db, f, error), error);
 }
 
-int count_list_refs (fluxacct_db_t *db, const char *sql, const char *name,
-                     fluxacct_error_t *error)
-{
-    sqlite3_stmt *st = db_prep (db, sql, error);
-    int n = -1;
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step (st) == SQLITE_ROW)
-        n = sqlite3_column_int (st, 0);
-    else
-        db_error (db, error, "count");
-    sqlite3_reset (st);
-    return n;
-}
 
 static int queue_delete (fluxacct_db_t *db, const char *queue,
                          fluxacct_error_t *error)
@@ -192,7 +176,7 @@ static int queue_delete (fluxacct_db_t *db, const char *queue,
     if (sqlite3_changes (db->h) == 0)
         return errprintf (error, ENOENT, "queue %s not found in queue_table",
                           queue);
-    return count_list_refs (db, refs, queue, error);
+    return db_query_int (db, refs, queue, error);
 }
 
 FLUXACCT_EXPORT int fluxacct_queue_delete (fluxacct_db_t *db,
