@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <jansson.h>
 
@@ -122,13 +123,79 @@ static int add_banks (fluxacct_fstree_t *t, struct bankrow *v, size_t n,
     return 0;
 }
 
+/* The rowid of every association in the tree, to write results back by
+ * rowid (one b-tree seek instead of two through the primary key). */
+struct arow {
+    char *key;          /* bank '\0' username, compared with memcmp */
+    size_t keylen;
+    sqlite3_int64 rowid;
+    double stored;      /* the fair-share stored now */
+};
+
+struct arows {
+    struct arow *v;
+    size_t n, cap;
+};
+
+static int cmp_arow (const void *a, const void *b)
+{
+    const struct arow *x = a, *y = b;
+    size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+    int c = memcmp (x->key, y->key, n);
+    return c ? c : (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
+static int arows_add (struct arows *r, const char *user, const char *bank,
+                      sqlite3_int64 rowid, double stored)
+{
+    size_t lu = strlen (user), lb = strlen (bank);
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 1024;
+        struct arow *v = realloc (r->v, cap * sizeof (*v));
+        if (!v)
+            return -1;
+        r->v = v;
+        r->cap = cap;
+    }
+    if (!(r->v[r->n].key = malloc (lu + lb + 1)))
+        return -1;
+    memcpy (r->v[r->n].key, bank, lb + 1);
+    memcpy (r->v[r->n].key + lb + 1, user, lu);
+    r->v[r->n].keylen = lu + lb + 1;
+    r->v[r->n].rowid = rowid;
+    r->v[r->n].stored = stored;
+    r->n++;
+    return 0;
+}
+
+static struct arow *arows_find (struct arows *r, const char *user,
+                                const char *bank)
+{
+    char buf[1024];
+    size_t lu = strlen (user), lb = strlen (bank);
+    struct arow key = { .key = buf, .keylen = lu + lb + 1 }, *f;
+    if (lu + lb + 1 > sizeof (buf))
+        return NULL;
+    memcpy (buf, bank, lb + 1);
+    memcpy (buf + lb + 1, user, lu);
+    f = bsearch (&key, r->v, r->n, sizeof (key), cmp_arow);
+    return f;
+}
+
+static void arows_free (struct arows *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free (r->v[i].key);
+    free (r->v);
+}
+
 static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
-                      struct bankrow **index, size_t n,
+                      struct bankrow **index, size_t n, struct arows *rows,
                       fluxacct_error_t *error)
 {
-    static const char *sql = "SELECT username, bank, shares, job_usage FROM "
-                             "association_table WHERE active=1 ORDER BY "
-                             "bank, username";
+    /* no ORDER BY: the engine's results do not depend on insertion order */
+    static const char *sql = "SELECT username, bank, shares, job_usage, rowid, "
+                             "fairshare FROM association_table WHERE active=1";
     sqlite3_stmt *st = db_prep (db, sql, error);
     int rc, ret = 0;
 
@@ -139,11 +206,14 @@ static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
         struct bankrow *b = find_row (index, n, bank);
         if (!b || !b->added)
             continue; /* its bank is disabled */
-        ret = fluxacct_fstree_add_user (t,
-                                        (const char *)sqlite3_column_text (st, 0),
-                                        bank,
+        const char *user = (const char *)sqlite3_column_text (st, 0);
+        ret = fluxacct_fstree_add_user (t, user, bank,
                                         (uint64_t)sqlite3_column_int64 (st, 2),
                                         sqlite3_column_double (st, 3), error);
+        if (ret == 0 && rows
+            && arows_add (rows, user, bank, sqlite3_column_int64 (st, 4),
+                          sqlite3_column_double (st, 5)) < 0)
+            ret = errprintf (error, ENOMEM, "out of memory");
     }
     sqlite3_reset (st);
     if (ret == 0 && rc != SQLITE_DONE)
@@ -151,8 +221,8 @@ static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
     return ret;
 }
 
-FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_from_db (fluxacct_db_t *db,
-                                                            fluxacct_error_t *error)
+static fluxacct_fstree_t *tree_from_db (fluxacct_db_t *db, struct arows *rows,
+                                        fluxacct_error_t *error)
 {
     struct bankrow *v = NULL, **index = NULL;
     fluxacct_fstree_t *t = NULL;
@@ -172,7 +242,7 @@ FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_from_db (fluxacct_db_t *db,
     if (!(t = fluxacct_fstree_create (error)))
         goto fail;
     if (add_banks (t, v, n, index, error) < 0
-        || add_users (db, t, index, n, error) < 0)
+        || add_users (db, t, index, n, rows, error) < 0)
         goto fail;
     free (index);
     free_bankrows (v, n);
@@ -186,29 +256,92 @@ fail:;
     return NULL;
 }
 
+FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_from_db (fluxacct_db_t *db,
+                                                            fluxacct_error_t *error)
+{
+    return tree_from_db (db, NULL, error);
+}
+
+/* Write the changed values with one UPDATE joined to a JSON object
+ * {rowid: rank} (json_each): one statement instead of one per association.
+ * Fair-share is rank / N exactly, and SQLite's division gives the same
+ * double as the engine's, so integers travel instead of 17-digit reals. */
+struct change {
+    sqlite3_int64 rowid;
+    int rank;
+};
+
+static int cmp_change (const void *a, const void *b)
+{
+    sqlite3_int64 x = ((const struct change *)a)->rowid;
+    sqlite3_int64 y = ((const struct change *)b)->rowid;
+    return (x > y) - (x < y);
+}
+
 static int write_fairshare (fluxacct_db_t *db, fluxacct_fstree_t *t,
-                            int64_t *updated, fluxacct_error_t *error)
+                            struct arows *rows, int64_t *updated,
+                            fluxacct_error_t *error)
 {
     static const char *sql =
-        "UPDATE association_table SET fairshare=?1 WHERE username=?2 AND "
-        "bank=?3 AND fairshare IS NOT ?1";
-    sqlite3_stmt *st = db_prep (db, sql, error);
-    int n = fluxacct_fstree_user_count (t, error);
+        "UPDATE association_table SET fairshare = CAST(j.value AS REAL) / ?2 "
+        "FROM json_each(?1) AS j WHERE association_table.rowid = "
+        "CAST(j.key AS INTEGER)";
+    int n = fluxacct_fstree_user_count (t, error), changed = 0;
+    struct change *ch;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    sqlite3_stmt *st;
+    int rc;
 
-    if (!st || n < 0)
+    if (n < 0)
         return -1;
+    if (!(ch = malloc (((size_t)n + 1) * sizeof (*ch))))
+        return errprintf (error, ENOMEM, "out of memory");
     for (int i = 0; i < n; i++) {
         fluxacct_fsnode_t u;
-        if (fluxacct_fstree_user (t, i, &u, error) < 0)
+        struct arow *a;
+        if (fluxacct_fstree_user (t, i, &u, error) < 0) {
+            free (ch);
             return -1;
-        sqlite3_bind_double (st, 1, u.fairshare);
-        sqlite3_bind_text (st, 2, u.name, -1, SQLITE_STATIC);
-        sqlite3_bind_text (st, 3, u.bank, -1, SQLITE_STATIC);
-        if (db_step_done (db, st, error) < 0)
-            return -1;
-        *updated += sqlite3_changes (db->h);
+        }
+        if (!(a = arows_find (rows, u.name, u.bank))) {
+            free (ch);
+            return errprintf (error, EIO, "fair-share: association %s,%s "
+                              "vanished", u.name, u.bank);
+        }
+        if (a->stored != (double)u.rank / n) /* unchanged: not rewritten */
+            ch[changed++] = (struct change){ a->rowid, u.rank };
     }
-    return 0;
+    /* in rowid order the UPDATE walks the table instead of seeking at
+     * random */
+    qsort (ch, (size_t)changed, sizeof (*ch), cmp_change);
+    if (!(f = open_memstream (&buf, &len))) {
+        free (ch);
+        return errprintf (error, ENOMEM, "out of memory");
+    }
+    fputc ('{', f);
+    for (int i = 0; i < changed; i++)
+        fprintf (f, "%s\"%lld\":%d", i ? "," : "", (long long)ch[i].rowid,
+                 ch[i].rank);
+    fputc ('}', f);
+    free (ch);
+    if (fclose (f) != 0 || !buf) {
+        free (buf);
+        return errprintf (error, ENOMEM, "out of memory");
+    }
+    rc = 0;
+    if (changed && (st = db_prep (db, sql, error))) {
+        sqlite3_bind_text (st, 1, buf, (int)len, SQLITE_STATIC);
+        sqlite3_bind_int (st, 2, n);
+        rc = db_step_done (db, st, error);
+        sqlite3_clear_bindings (st);
+    }
+    else if (changed)
+        rc = -1;
+    *updated = changed;
+    free (buf);
+    return rc;
 }
 
 FLUXACCT_EXPORT int fluxacct_fairshare_update (fluxacct_db_t *db,
@@ -216,6 +349,7 @@ FLUXACCT_EXPORT int fluxacct_fairshare_update (fluxacct_db_t *db,
                                                fluxacct_error_t *error)
 {
     fluxacct_fstree_t *t = NULL;
+    struct arows rows = { 0 };
     int64_t count = 0;
     int rc = -1;
 
@@ -223,11 +357,14 @@ FLUXACCT_EXPORT int fluxacct_fairshare_update (fluxacct_db_t *db,
         return errprintf (error, EINVAL, "invalid argument");
     if (db_txn_begin (db, error) < 0)
         return -1;
-    if ((t = fluxacct_fstree_from_db (db, error))
-        && fluxacct_fstree_compute (t, error) == 0)
-        rc = write_fairshare (db, t, &count, error);
+    if ((t = tree_from_db (db, &rows, error))
+        && fluxacct_fstree_compute (t, error) == 0) {
+        qsort (rows.v, rows.n, sizeof (*rows.v), cmp_arow);
+        rc = write_fairshare (db, t, &rows, &count, error);
+    }
     rc = db_txn_end (db, rc, error);
     fluxacct_fstree_destroy (t);
+    arows_free (&rows);
     if (rc == 0 && updated)
         *updated = count;
     return rc;
