@@ -17,17 +17,29 @@ pytestmark = pytest.mark.skipif(
     reason="needs root and setpriv to run commands as nobody")
 
 READ = [["list-banks"], ["view-bank", "root"], ["view-bank", "root", "-t"],
-        ["print-hierarchy"], ["list-users"], ["view-user", "alice"],
-        ["list-queues"], ["list-projects"], ["list-factors"],
-        ["list-configs"], ["view-job-records"], ["shares"],
-        ["explain-fairshare", "alice"], ["view-usage-report"],
-        ["show-usage", "banks"]]
+        ["view-bank", "A", "-u"], ["print-hierarchy"], ["list-users"],
+        ["view-user", "alice"], ["view-user", "alice", "-J"],
+        ["list-queues"], ["view-queue", "batch"], ["list-projects"],
+        ["view-project", "*"], ["list-factors"], ["view-factor", "bank"],
+        ["list-configs"], ["view-config", "decay_factor"],
+        ["view-job-records"], ["view-usage-report"], ["show-usage", "banks"],
+        ["shares"], ["explain-fairshare", "alice"]]
 WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
-         ["add-user", "-u", "bob", "-B", "A"], ["edit-user", "alice",
-                                                  "--shares", "3"],
-         ["delete-bank", "A"], ["add-queue", "q"], ["edit-config",
-                                                    "decay_factor=0.3"],
-         ["update-usage"], ["update-fshare"], ["reset-factors"]]
+         ["edit-bank", "A", "--shares", "2"], ["delete-bank", "A"],
+         ["add-user", "-u", "bob", "-B", "A"], ["delete-user", "alice", "A"],
+         ["edit-user", "alice", "--shares", "3"],
+         ["edit-all-users", "--shares", "3"],
+         ["add-queue", "q"], ["edit-queue", "batch", "--priority", "2"],
+         ["delete-queue", "batch"], ["add-project", "p"],
+         ["delete-project", "p0"], ["edit-factor", "--factor", "bank",
+                                    "--weight", "3"], ["reset-factors"],
+         ["add-config", "k=v"], ["edit-config", "decay_factor=0.3"],
+         ["delete-config", "site"], ["import-jobs", "/dev/null"],
+         ["fetch-job-records", "--copy", "/dev/null"],
+         ["scrub-old-jobs", "--force", "0"], ["update-usage"],
+         ["clear-usage", "A"], ["update-fshare"]]
+# commands that do not open the accounting database as a reader or writer
+NO_DB = {"create-db", "fairshare-emulate"}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +50,10 @@ def shared_db():
     for args in (["create-db", path],
                  ["-p", path, "add-bank", "root", "1"],
                  ["-p", path, "add-bank", "--parent-bank", "root", "A", "1"],
-                 ["-p", path, "add-user", "-u", "alice", "-B", "A"]):
+                 ["-p", path, "add-user", "-u", "alice", "-B", "A"],
+                 ["-p", path, "add-queue", "batch"],
+                 ["-p", path, "add-project", "p0"],
+                 ["-p", path, "add-config", "site=x"]):
         code, out, err = execute(args)
         assert code == 0, err
     yield path
@@ -89,3 +104,29 @@ def test_readers_see_latest_writes(shared_db):
                     "late", "1"])[0] == 0
     code, out, err = as_nobody("-p", shared_db, "list-banks", "-o", "{bank}")
     assert code == 0 and "late" in out.split()
+
+
+def test_every_subcommand_classified():
+    """A new subcommand must be added to READ, WRITE or NO_DB here."""
+    code, out, err = execute(["--help"])
+    subs = []
+    listing = False
+    for line in out.splitlines():
+        if line.startswith("Subcommands:"):
+            listing = True
+        elif listing and line.startswith("  ") and line.strip():
+            subs.append(line.split()[0])
+    known = {a[0] for a in READ} | {a[0] for a in WRITE} | NO_DB
+    assert sorted(set(subs) - known) == []
+
+
+def test_create_db_where_not_allowed():
+    d = tempfile.mkdtemp(prefix="fluxacct-perm-")
+    os.chmod(d, 0o755)
+    try:
+        code, out, err = as_nobody("create-db", os.path.join(d, "x.db"))
+        assert code != 0 and out == ""
+        assert err.startswith("flux-account: ERROR: ") and "x.db" in err
+        assert not os.path.exists(os.path.join(d, "x.db"))
+    finally:
+        shutil.rmtree(d)
