@@ -12,6 +12,7 @@
 #include <string.h>
 #include "internal.h"
 #include "parse_internal.h"
+#include "fluxacct/json.h"
 
 /* jobspec resources nested deeper than this are refused: real jobspecs
  * have 3 or 4 levels, and the recursion must not eat a plugin's stack. */
@@ -533,4 +534,11 @@ FLUXACCT_EXPORT void fluxacct_jobspec_info_clear (fluxacct_jobspec_info_t *info)
         memset (info, 0, sizeof (*info));
     }
     errno = saved;
+}
+
+FLUXACCT_EXPORT int fluxacct_jobspec_parse_json (const json_t *jobspec,
+                                                 fluxacct_jobspec_info_t *out,
+                                                 fluxacct_error_t *error)
+{
+    return jobspec_parse_json (jobspec, out, error);
 }

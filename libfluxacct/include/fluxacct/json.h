@@ -1,0 +1,30 @@
+/* libfluxacct - entry points that take jansson values, for programs that
+ * already hold their JSON as jansson objects (the mf_priority jobtap
+ * plugin receives the jobspec that way): they save a dump and a re-parse.
+ *
+ * Not included by <fluxacct/fluxacct.h>; including this header includes
+ * <jansson.h>.  The caller and libfluxacct must use the same (shared)
+ * jansson library. */
+#ifndef FLUXACCT_JSON_H
+#define FLUXACCT_JSON_H
+
+#include <jansson.h>
+#include <fluxacct/error.h>
+#include <fluxacct/parse.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** fluxacct_jobspec_parse() for a jobspec held as a jansson object (or a
+ *  JSON string holding the jobspec's text).  Same semantics, ownership,
+ *  errors and messages. */
+int fluxacct_jobspec_parse_json (const json_t *jobspec,
+                                 fluxacct_jobspec_info_t *out,
+                                 fluxacct_error_t *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLUXACCT_JSON_H */
