@@ -640,7 +640,8 @@ static void release_one (struct fluxacct_engine *e, struct job *j)
     admit (j);
     r = &e->rel[(e->rel_head + e->rel_n++) % e->rel_alloc];
     r->id = j->id;
-    r->remove = j->replayed ? FLUXACCT_HOLD_ALL : j->holds;
+    /* Held in PRIORITY: no dependency to remove, a priority to give. */
+    r->remove = j->prio_hold ? 0 : j->replayed ? FLUXACCT_HOLD_ALL : j->holds;
     r->reprioritize = j->prio_hold;
     j->holds = 0;
     j->prio_hold = false;

@@ -119,7 +119,8 @@ typedef struct {
     uint64_t id;
     /** FLUXACCT_HOLD_* dependencies to remove from the job.  A job held
      *  by an earlier instance of the plugin (reload) lists every bit: some
-     *  may not be held, and removing those fails harmlessly. */
+     *  may not be held, and removing those fails harmlessly.  0 for a job
+     *  held in PRIORITY state (see reprioritize). */
     unsigned int remove;
     /** non-zero: the job waits in PRIORITY state (it met its limits only
      *  when its data arrived, after its DEPEND state): compute its
