@@ -13,7 +13,7 @@
 #include "cli.h"
 
 static const struct cmd *const groups[] = {
-    misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, NULL,
+    misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, plugin_cmds, NULL,
 };
 
 static const struct cmd *find_cmd (const char *name)
