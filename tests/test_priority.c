@@ -1244,9 +1244,24 @@ START_TEST (jobspec_parse_json)
     ck_assert_int_eq (info.ncores, 8);
     ck_assert_str_eq (info.bank, "A");
     fluxacct_jobspec_info_clear (&info);
+    ck_ok (fluxacct_jobspec_count_json (js, &info, &err));
+    ck_assert_int_eq (info.nnodes, 2);
+    ck_assert_int_eq (info.ncores, 8);
+    ck_assert_ptr_null (info.bank);
+    /* Attributes are not read by the counter. */
+    json_object_set_new (json_object_get (json_object_get (js, "attributes"),
+                                          "system"),
+                         "bank", json_integer (3));
+    ck_ok (fluxacct_jobspec_count_json (js, &info, &err));
+    ck_fail_with (fluxacct_jobspec_parse_json (js, &info, &err), EINVAL,
+                  "attributes.system.bank");
     json_object_del (js, "version");
     ck_fail_with (fluxacct_jobspec_parse_json (js, &info, &err), EINVAL,
                   "jobspec: version: missing");
+    ck_fail_with (fluxacct_jobspec_count_json (js, &info, &err), EINVAL,
+                  "jobspec: version: missing");
+    ck_fail_with (fluxacct_jobspec_count_json (NULL, &info, &err), EINVAL,
+                  "jobspec is NULL");
     json_decref (js);
 }
 END_TEST

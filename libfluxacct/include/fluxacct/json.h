@@ -23,6 +23,17 @@ int fluxacct_jobspec_parse_json (const json_t *jobspec,
                                  fluxacct_jobspec_info_t *out,
                                  fluxacct_error_t *error);
 
+/** Only the job size part of fluxacct_jobspec_parse_json(): "version" and
+ *  the "resources" counts (nnodes, ncores, ngpus, nslots), with the same
+ *  rules and messages; attributes are not read, so nothing is allocated
+ *  and *out has nothing to clear.  The jobtap plugin counts every job with
+ *  it.
+ *  @param jobspec  a jansson object (not a string holding one)
+ *  @return 0, or -1 with errno EINVAL (malformed; *out zeroed) or ERANGE */
+int fluxacct_jobspec_count_json (const json_t *jobspec,
+                                 fluxacct_jobspec_info_t *out,
+                                 fluxacct_error_t *error);
+
 #ifdef __cplusplus
 }
 #endif
