@@ -42,35 +42,102 @@ static struct service {
  * Helpers
  */
 
+/* The IN object of a callback, then plain lookups: a jansson unpack
+ * format is parsed anew on every call, and these run for every job event
+ * (several times per job). */
+static json_t *in_object (flux_plugin_arg_t *args)
+{
+    json_t *in = NULL;
+
+    if (flux_plugin_arg_unpack (args, FLUX_PLUGIN_ARG_IN, "o", &in) < 0)
+        return NULL;
+    return in;
+}
+
+static int get_int (json_t *o, const char *key, json_int_t *v)
+{
+    json_t *x = json_object_get (o, key);
+
+    if (!json_is_integer (x))
+        return -1;
+    *v = json_integer_value (x);
+    return 0;
+}
+
+/* attributes.system.{bank,queue,project}: each absent or a string; -1 for
+ * anything else, or when attributes / attributes.system are not objects. */
+static int get_system_strings (json_t *jobspec, fluxacct_jobdesc_t *desc)
+{
+    static const char *const keys[3] = { "bank", "queue", "project" };
+    const char **out[3] = { &desc->bank, &desc->queue, &desc->project };
+    json_t *attrs = json_object_get (jobspec, "attributes");
+    json_t *sys, *v;
+
+    if (!attrs)
+        return 0;
+    if (!json_is_object (attrs))
+        return -1;
+    if (!(sys = json_object_get (attrs, "system")))
+        return 0;
+    if (!json_is_object (sys))
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        if (!(v = json_object_get (sys, keys[i])))
+            continue;
+        if (!json_is_string (v))
+            return -1;
+        *out[i] = json_string_value (v);
+    }
+    return 0;
+}
+
+/* The size of the job last validated: job.new follows job.validate of
+ * the same job at submission, with the same jobspec, so the jobspec is
+ * counted once.  A replayed job (no validate before) is counted anew. */
+static struct {
+    bool valid;
+    flux_jobid_t id;
+    int64_t nnodes, ncores;
+} last_size;
+
 /* The job as the engine sees it: ids, and bank/queue/project and size from
- * the jobspec.  info must be cleared by the caller. */
+ * the jobspec (counted into info, which holds no strings). */
 static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
                        int *state, fluxacct_jobdesc_t *desc,
                        fluxacct_jobspec_info_t *info,
                        fluxacct_error_t *size_error)
 {
-    json_int_t userid;
-    json_t *jobspec;
+    json_int_t jid, userid, st;
+    json_t *in, *jobspec;
 
     memset (info, 0, sizeof (*info));
-    if (flux_plugin_arg_unpack (args, FLUX_PLUGIN_ARG_IN, "{s:I s:I s:i s:o}",
-                                "id", id, "userid", &userid, "state", state,
-                                "jobspec", &jobspec) < 0)
+    if (!(in = in_object (args)) || get_int (in, "id", &jid) < 0
+        || get_int (in, "userid", &userid) < 0
+        || get_int (in, "state", &st) < 0
+        || !json_is_object (jobspec = json_object_get (in, "jobspec"))
+        || get_system_strings (jobspec, desc) < 0)
         return -1;
+    *id = (flux_jobid_t)jid;
+    *state = (int)st;
     desc->userid = (uint32_t)userid;
-    /* bank, queue, project must be strings when present. */
-    if (json_unpack (jobspec, "{s?{s?{s?s s?s s?s}}}", "attributes", "system",
-                     "bank", &desc->bank, "queue", &desc->queue, "project",
-                     &desc->project) < 0)
-        return -1;
-    if (fluxacct_jobspec_parse_json (jobspec, info, size_error) < 0) {
+    if (last_size.valid && last_size.id == *id
+        && *state == FLUX_JOB_STATE_NEW) {
+        desc->nnodes = last_size.nnodes;
+        desc->ncores = last_size.ncores;
+        last_size.valid = false;
+        return 0;
+    }
+    if (fluxacct_jobspec_count_json (jobspec, info, size_error) < 0) {
         desc->nnodes = desc->ncores = -1;
         desc->size_error = size_error->text;
+        return 0;
     }
-    else {
-        desc->nnodes = (int64_t)info->nnodes;
-        desc->ncores = (int64_t)info->ncores;
-    }
+    desc->nnodes = (int64_t)info->nnodes;
+    desc->ncores = (int64_t)info->ncores;
+    last_size.valid = true;
+    last_size.id = *id;
+    last_size.nnodes = desc->nnodes;
+    last_size.ncores = desc->ncores;
     return 0;
 }
 
@@ -157,7 +224,6 @@ static int validate_cb (flux_plugin_t *p, const char *topic,
                                    state == FLUX_JOB_STATE_NEW
                                        ? FLUXACCT_VALIDATE_SUBMIT : 0,
                                    &error);
-    fluxacct_jobspec_info_clear (&info);
     if (rc < 0)
         return flux_jobtap_reject_job (p, args, "%s", error.text);
     return 0;
@@ -175,7 +241,7 @@ static int new_cb (flux_plugin_t *p, const char *topic,
 
     if (unpack_job (args, &id, &state, &desc, &info, &size_error) < 0) {
         flux_log (flux_jobtap_get_flux (p), LOG_ERR,
-                  "mf_priority: job.new: %s", flux_plugin_arg_strerror (args));
+                  "mf_priority: job.new: cannot unpack the job's arguments");
         return -1;
     }
     /* Replayed at load: a job in CLEANUP still holds what it ran on. */
@@ -183,7 +249,6 @@ static int new_cb (flux_plugin_t *p, const char *topic,
         && flux_jobtap_job_event_posted (p, id, "alloc") == 1)
         state = FLUX_JOB_STATE_RUN;
     rc = fluxacct_engine_job_new (engine, id, &desc, state, &update, &error);
-    fluxacct_jobspec_info_clear (&info);
     if (rc < 0) {
         flux_log (flux_jobtap_get_flux (p), LOG_ERR, "mf_priority: job.new: %s",
                   error.text);
@@ -195,12 +260,15 @@ static int new_cb (flux_plugin_t *p, const char *topic,
 static int unpack_id (flux_plugin_t *p, flux_plugin_arg_t *args,
                       const char *topic, flux_jobid_t *id)
 {
-    if (flux_plugin_arg_unpack (args, FLUX_PLUGIN_ARG_IN, "{s:I}", "id", id)
-        < 0) {
-        flux_log (flux_jobtap_get_flux (p), LOG_ERR, "mf_priority: %s: %s",
-                  topic, flux_plugin_arg_strerror (args));
+    json_t *in = in_object (args);
+    json_int_t v;
+
+    if (!in || get_int (in, "id", &v) < 0) {
+        flux_log (flux_jobtap_get_flux (p), LOG_ERR, "mf_priority: %s: no job "
+                  "id", topic);
         return -1;
     }
+    *id = (flux_jobid_t)v;
     return 0;
 }
 
@@ -241,16 +309,18 @@ static int priority_cb (flux_plugin_t *p, const char *topic,
 {
     fluxacct_priority_t prio;
     fluxacct_error_t error;
+    json_int_t jid, urgency;
     flux_jobid_t id;
-    int urgency;
+    json_t *in = in_object (args);
 
-    if (flux_plugin_arg_unpack (args, FLUX_PLUGIN_ARG_IN, "{s:I s:i}", "id",
-                                &id, "urgency", &urgency) < 0) {
-        flux_log (flux_jobtap_get_flux (p), LOG_ERR, "mf_priority: %s: %s",
-                  topic, flux_plugin_arg_strerror (args));
+    if (!in || get_int (in, "id", &jid) < 0
+        || get_int (in, "urgency", &urgency) < 0) {
+        flux_log (flux_jobtap_get_flux (p), LOG_ERR, "mf_priority: %s: no job "
+                  "id or urgency", topic);
         return flux_jobtap_priority_unavail (p, args);
     }
-    if (fluxacct_engine_job_priority (engine, id, urgency, &prio, &error)
+    id = (flux_jobid_t)jid;
+    if (fluxacct_engine_job_priority (engine, id, (int)urgency, &prio, &error)
         < 0) {
         flux_jobtap_raise_exception (p, id, "mf_priority", 0, "%s",
                                      error.text);
@@ -452,6 +522,7 @@ int flux_plugin_init (flux_plugin_t *p)
     json_t *config = NULL;
     json_int_t owner = (json_int_t)getuid ();
 
+    memset (&last_size, 0, sizeof (last_size));
     if (flux_plugin_conf_unpack (p, "{s?o s?I}", "config", &config,
                                  "owner_userid", &owner) < 0
         && errno != ENOENT) {
