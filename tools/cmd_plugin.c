@@ -111,7 +111,7 @@ static int send_payload (struct fluxcore *fc, void *h, const char *name,
 static int cmd_priority_update (struct ctx *ctx, struct args *a)
 {
     char *payloads[NPAYLOADS] = { NULL };
-    struct fluxcore fc = { NULL };
+    struct fluxcore fc = { 0 };
     fluxacct_error_t error;
     void *h = NULL;
     int rc = 0;
