@@ -12,6 +12,7 @@
 #include <string.h>
 #include "internal.h"
 #include "parse_internal.h"
+#include "fluxacct/json.h"
 
 /* jobspec resources nested deeper than this are refused: real jobspecs
  * have 3 or 4 levels, and the recursion must not eat a plugin's stack. */
@@ -259,20 +260,35 @@ struct js_walk {
     size_t pathlen;
 };
 
-__attribute__ ((format (printf, 2, 3)))
-static size_t path_push (struct js_walk *w, const char *fmt, ...)
+/* Append to the path of the vertex being visited; returns the old length
+ * for path_pop().  Plain appends, no printf: a jobspec is parsed for every
+ * job the priority plugin sees, and the path is only read on error. */
+static size_t path_push (struct js_walk *w, const char *str)
 {
     size_t old = w->pathlen;
-    size_t room = sizeof (w->path) - old;
-    va_list ap;
-    int n;
+    size_t n = strlen (str);
 
-    va_start (ap, fmt);
-    n = vsnprintf (w->path + old, room, fmt, ap);
-    va_end (ap);
-    w->pathlen = n < 0 ? old : (size_t)n >= room ? sizeof (w->path) - 1
-                                                  : old + (size_t)n;
+    if (n > sizeof (w->path) - 1 - old)
+        n = sizeof (w->path) - 1 - old;
+    memcpy (w->path + old, str, n);
+    w->pathlen = old + n;
+    w->path[w->pathlen] = '\0';
     return old;
+}
+
+/* Append "[index]". */
+static size_t path_push_index (struct js_walk *w, size_t index)
+{
+    char buf[24], *p = buf + sizeof (buf) - 1;
+
+    *p = '\0';
+    *--p = ']';
+    do {
+        *--p = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    *--p = '[';
+    return path_push (w, p);
 }
 
 static void path_pop (struct js_walk *w, size_t len)
@@ -368,7 +384,7 @@ static int js_walk_list (struct js_walk *w, const json_t *list,
         return path_error (w->error, EINVAL, "jobspec", "resources",
                            "nested deeper than %d levels", JOBSPEC_MAX_DEPTH);
     json_array_foreach (list, i, vertex) {
-        mark = path_push (w, "[%zu]", i);
+        mark = path_push_index (w, i);
         if (js_vertex (w, vertex, mult, depth) < 0)
             return -1;
         path_pop (w, mark);
@@ -460,8 +476,8 @@ static int js_attributes (const json_t *js, fluxacct_jobspec_info_t *info,
     return 0;
 }
 
-static int js_parse_obj (const json_t *js, fluxacct_jobspec_info_t *info,
-                         fluxacct_error_t *error)
+/* The object and its "version": 1. */
+static int js_check_version (const json_t *js, fluxacct_error_t *error)
 {
     const json_t *version;
 
@@ -478,7 +494,14 @@ static int js_parse_obj (const json_t *js, fluxacct_jobspec_info_t *info,
         return path_error (error, EINVAL, "jobspec", "version",
                            "expected 1, got %" JSON_INTEGER_FORMAT,
                            json_integer_value (version));
-    if (js_resources (js, info, error) < 0
+    return 0;
+}
+
+static int js_parse_obj (const json_t *js, fluxacct_jobspec_info_t *info,
+                         fluxacct_error_t *error)
+{
+    if (js_check_version (js, error) < 0
+        || js_resources (js, info, error) < 0
         || js_attributes (js, info, error) < 0)
         return -1;
     return 0;
@@ -533,4 +556,28 @@ FLUXACCT_EXPORT void fluxacct_jobspec_info_clear (fluxacct_jobspec_info_t *info)
         memset (info, 0, sizeof (*info));
     }
     errno = saved;
+}
+
+FLUXACCT_EXPORT int fluxacct_jobspec_parse_json (const json_t *jobspec,
+                                                 fluxacct_jobspec_info_t *out,
+                                                 fluxacct_error_t *error)
+{
+    return jobspec_parse_json (jobspec, out, error);
+}
+
+FLUXACCT_EXPORT int fluxacct_jobspec_count_json (const json_t *jobspec,
+                                                 fluxacct_jobspec_info_t *out,
+                                                 fluxacct_error_t *error)
+{
+    if (out)
+        memset (out, 0, sizeof (*out));
+    if (!jobspec || !out)
+        return errprintf (error, EINVAL, "jobspec: %s is NULL",
+                          !jobspec ? "jobspec" : "out");
+    if (js_check_version (jobspec, error) < 0
+        || js_resources (jobspec, out, error) < 0) {
+        memset (out, 0, sizeof (*out));
+        return -1;
+    }
+    return 0;
 }

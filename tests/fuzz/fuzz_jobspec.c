@@ -1,9 +1,11 @@
-/* Fuzz jobspec parsing: text and json_t entry points agree, a success
- * requests at least one node, a failure leaves nothing to free (run under
- * ASan/LeakSanitizer or valgrind to see leaks). */
+/* Fuzz jobspec parsing: text and json_t entry points agree (and the
+ * size-only counter with them), a success requests at least one node, a
+ * failure leaves nothing to free (run under ASan/LeakSanitizer or valgrind
+ * to see leaks). */
 #include <jansson.h>
 #include "fuzz.h"
 #include "fluxacct/parse.h"
+#include "fluxacct/json.h"
 #include "parse_internal.h"
 
 static bool same_str (const char *a, const char *b)
@@ -40,6 +42,18 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         }
         fluxacct_jobspec_info_clear (&b);
         json_decref (str);
+    }
+    /* The size-only counter agrees whenever the whole parse succeeds. */
+    json_t *obj = json_loads (s, 0, NULL);
+    if (obj) {
+        rc2 = fluxacct_jobspec_count_json (obj, &b, &err2);
+        if (rc == 0)
+            FUZZ_ASSERT (rc2 == 0 && a.nnodes == b.nnodes
+                         && a.ncores == b.ncores && a.ngpus == b.ngpus
+                         && a.nslots == b.nslots);
+        if (rc2 < 0)
+            FUZZ_ASSERT (rc < 0 && !b.bank);
+        json_decref (obj);
     }
     fluxacct_jobspec_info_clear (&a);
     free (s);

@@ -1,7 +1,7 @@
 /* jobtap-host: the messaging and logging calls of a service handler
- * (flux_request_unpack, flux_respond*, flux_log*).  A request is delivered
- * synchronously by jobtap_host_rpc(); the response is captured in the
- * message for the caller to read. */
+ * (flux_request_unpack, flux_request_decode, flux_respond*, flux_log*).
+ * A request is delivered synchronously by jobtap_host_rpc(); the response
+ * is captured in the message for the caller to read. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +49,19 @@ int flux_request_unpack (const flux_msg_t *cmsg,
         errno = EPROTO;
         return -1;
     }
+    return 0;
+}
+
+int flux_request_decode (const flux_msg_t *msg, const char **topic, const char **s)
+{
+    if (!msg) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (topic)
+        *topic = msg->topic;
+    if (s)
+        *s = msg->payload && *msg->payload ? msg->payload : NULL;
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* libfluxacct - umbrella header.  Everything declared by the headers it
- * includes is the public API; nothing else is. */
+ * includes is the public API, and so is <fluxacct/json.h> (not included
+ * here because it pulls in <jansson.h>); nothing else is. */
 #ifndef FLUXACCT_H
 #define FLUXACCT_H
 
@@ -17,5 +18,7 @@
 #include <fluxacct/jobs.h>
 #include <fluxacct/usage.h>
 #include <fluxacct/fairshare.h>
+#include <fluxacct/priority.h>
+#include <fluxacct/export.h>
 
 #endif /* FLUXACCT_H */

@@ -19,6 +19,11 @@ int flux_request_unpack (const flux_msg_t *msg,
                          const char *fmt,
                          ...);
 
+/* The request's topic and raw JSON payload text (*s is NULL when the
+ * request has no payload), both valid as long as msg.  Returns 0, or -1
+ * with errno EPROTO when msg is not a request. */
+int flux_request_decode (const flux_msg_t *msg, const char **topic, const char **s);
+
 /* Text of the last decode error on msg. */
 const char *flux_msg_last_error (const flux_msg_t *msg);
 
