@@ -19,6 +19,7 @@ SUBCOMMANDS = [
     "import-jobs", "fetch-job-records", "view-job-records", "scrub-old-jobs",
     "update-usage", "clear-usage", "view-usage-report", "show-usage",
     "update-fshare", "fairshare-emulate", "shares", "explain-fairshare",
+    "export-json", "priority-update",
 ]
 
 FA_DB = os.path.join(

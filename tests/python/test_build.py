@@ -39,15 +39,25 @@ def package_source():
     return text
 
 
+# Declared in <fluxacct/json.h>, which takes jansson's json_t: for C
+# programs that already hold parsed JSON, not part of the cffi surface.
+JANSSON_ONLY = {
+    'fluxacct_jobspec_parse_json',
+    'fluxacct_jobspec_count_json',
+}
+
+
 def test_cdef_covers_every_exported_function():
-    missing = [s for s in exported_symbols() if not hasattr(lib, s)]
+    missing = [s for s in exported_symbols()
+               if not hasattr(lib, s) and s not in JANSSON_ONLY]
     assert missing == []
 
 
 def test_package_calls_every_function():
     source = package_source()
     uncalled = [s for s in exported_symbols()
-                if f'lib.{s}' not in source and s not in NOT_CALLED]
+                if f'lib.{s}' not in source and s not in NOT_CALLED
+                and s not in JANSSON_ONLY]
     assert uncalled == []
 
 
