@@ -380,6 +380,13 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
     return db;
 }
 
+/* A read-write handle on any SQLite file, without the schema check: the
+ * migration reads flux-accounting databases through it. */
+fluxacct_db_t *db_open_unchecked (const char *path, fluxacct_error_t *error)
+{
+    return db_connect (path, 0, error);
+}
+
 FLUXACCT_EXPORT fluxacct_db_t *fluxacct_db_open (const char *path, int flags,
                                                  fluxacct_error_t *error)
 {

@@ -96,6 +96,16 @@ int db_state_set_real (fluxacct_db_t *db, const char *key, double v,
 int db_state_set_text (fluxacct_db_t *db, const char *key, const char *v,
                        fluxacct_error_t *error);
 
+/* Open a database read-write without checking its schema (migration).
+ * Close with fluxacct_db_close(). */
+fluxacct_db_t *db_open_unchecked (const char *path, fluxacct_error_t *error);
+
+/* The usage configuration fingerprint as the usage engine computes it from
+ * config_table (usage.c); update-usage re-reads every record when the
+ * stored fingerprint differs. */
+int usage_fingerprint (fluxacct_db_t *db, char *buf, size_t len,
+                       fluxacct_error_t *error);
+
 /* Current time as epoch seconds. */
 double now_seconds (void);
 
