@@ -17,5 +17,6 @@
 #include <fluxacct/jobs.h>
 #include <fluxacct/usage.h>
 #include <fluxacct/fairshare.h>
+#include <fluxacct/admin.h>
 
 #endif /* FLUXACCT_H */
