@@ -13,7 +13,8 @@
 #include "cli.h"
 
 static const struct cmd *const groups[] = {
-    misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, NULL,
+    misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, admin_cmds,
+    NULL,
 };
 
 static const struct cmd *find_cmd (const char *name)
