@@ -23,9 +23,11 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <pthread.h>
 
 #include "db_internal.h"
 #include "parse_internal.h"
+#include "admin_internal.h"
 #include "fluxacct/admin.h"
 #include "fluxacct/parse.h"
 
@@ -236,19 +238,143 @@ static void put_text (struct wbuf *w, const char *s, size_t len, int force)
     wb_putc (w, '"');
 }
 
-/* Shortest text that reads back as the same double, with ".0" when it
- * would otherwise read as an integer. */
-static size_t fmt_real (double d, char *buf, size_t len)
+/* Print |r| (an integer below 2^53) with p decimals, signed. */
+static size_t fmt_fixed (int neg, uint64_t r, int p, char *buf)
 {
+    char digits[32];
+    size_t n = 0, k = 0;
+
+    do {
+        digits[n++] = (char)('0' + r % 10);
+        r /= 10;
+    } while (r || n <= (size_t)p);
+    if (neg)
+        buf[k++] = '-';
+    while (n > 0) {
+        buf[k++] = digits[--n];
+        if (n == (size_t)p && p > 0)
+            buf[k++] = '.';
+    }
+    if (p == 0) {
+        buf[k++] = '.';
+        buf[k++] = '0';
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+/* 10^k as a 128-bit integer, k <= 38. */
+static unsigned __int128 pow10_u128 (int k)
+{
+    unsigned __int128 v = 1;
+    while (k-- > 0)
+        v *= 10;
+    return v;
+}
+
+/* d > 0 correctly rounded to 17 significant digits, printed positionally
+ * with trailing zeros trimmed: 17 correctly rounded digits always read back
+ * as the same double.  Exact integer arithmetic: d = M * 2^e2 with M < 2^53,
+ * so d * 10^k = M * 10^k / 2^-e2 fits 128 bits for 1e-6 <= d < 1e17.
+ * Returns 0 outside that range. */
+static size_t fmt_17 (double d, char *buf)
+{
+    const unsigned __int128 lo = pow10_u128 (16), hi = pow10_u128 (17);
+    int e, q = (int)floor (log10 (d));
+    double f = frexp (d, &e);
+    uint64_t M = (uint64_t)ldexp (f, 53);
+    int e2 = e - 53;
+    unsigned __int128 N = 0;
+
+    for (int tries = 0; tries < 3; tries++) {
+        int k = 16 - q;
+        if (k < 0 || k > 22 || e2 > 0 || -e2 > 120)
+            return 0;
+        unsigned __int128 P = (unsigned __int128)M * pow10_u128 (k);
+        int sh = -e2;
+        N = P >> sh;
+        unsigned __int128 rem = P - (N << sh);
+        unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
+        if (sh > 0 && (rem > half || (rem == half && (N & 1))))
+            N++;
+        if (N < lo)
+            q--;
+        else if (N >= hi)
+            q++;
+        else
+            break;
+    }
+    if (N < lo || N >= hi)
+        return 0;
+    /* digits of N, q = position of the first one */
+    char dig[17];
+    for (int i = 16; i >= 0; i--) {
+        dig[i] = (char)('0' + (int)(N % 10));
+        N /= 10;
+    }
+    int last = 16;
+    while (last > 0 && dig[last] == '0' && last > q)
+        last--;
+    size_t n = 0;
+    if (q >= 0) {
+        for (int i = 0; i <= q; i++)
+            buf[n++] = dig[i];
+        buf[n++] = '.';
+        if (last <= q)
+            buf[n++] = '0';
+        for (int i = q + 1; i <= last; i++)
+            buf[n++] = dig[i];
+    }
+    else {
+        buf[n++] = '0';
+        buf[n++] = '.';
+        for (int i = -1; i > q; i--)
+            buf[n++] = '0';
+        for (int i = 0; i <= last; i++)
+            buf[n++] = dig[i];
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* Text that reads back as the same double, with ".0" when it would
+ * otherwise read as an integer.  Short decimals (at most 6 places, below
+ * 2^53: 0.5, 3600.0, 0.1) are printed from integers: if r / 10^p computed in
+ * doubles is d, strtod of "r with p decimals" is d too (both are the
+ * correctly rounded r / 10^p).  Other values get 17 correctly rounded
+ * significant digits (trailing zeros trimmed), computed exactly; the rest
+ * (huge, tiny, inf, nan) go through printf. */
+size_t csv_fmt_real (double d, char *buf, size_t len)
+{
+    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+    size_t n;
+
+    if (len < 48)
+        return (size_t)snprintf (buf, len, "%.17g", d);
+    if (d == 0)
+        return (size_t)snprintf (buf, len, signbit (d) ? "-0.0" : "0.0");
     if (isnan (d))
         return (size_t)snprintf (buf, len, "nan");
     if (isinf (d))
         return (size_t)snprintf (buf, len, d > 0 ? "inf" : "-inf");
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf (buf, len, "%.*g", prec, d);
-        if (strtod (buf, NULL) == d)
-            break;
+    if (fabs (d) < 9007199254740992.0) {
+        for (int p = 0; p <= 6; p++) {
+            double m = d * pow10[p], r;
+            if (!(fabs (m) < 9007199254740992.0))
+                break;
+            r = nearbyint (m);
+            if (r / pow10[p] == d)
+                return fmt_fixed (r < 0, (uint64_t)fabs (r), p, buf);
+        }
     }
+    if (d < 0) {
+        buf[0] = '-';
+        if ((n = fmt_17 (-d, buf + 1)) > 0)
+            return n + 1;
+    }
+    else if ((n = fmt_17 (d, buf)) > 0)
+        return n;
+    snprintf (buf, len, "%.17g", d);
     if (!strpbrk (buf, ".e"))
         strncat (buf, ".0", len - strlen (buf) - 1);
     return strlen (buf);
@@ -309,7 +435,7 @@ static int export_table (fluxacct_db_t *db, const char *dir,
                                                            (st, c)));
                     break;
                 case SQLITE_FLOAT:
-                    wb_put (&w, num, fmt_real (sqlite3_column_double (st, c),
+                    wb_put (&w, num, csv_fmt_real (sqlite3_column_double (st, c),
                                                num, sizeof (num)));
                     break;
                 default: {
@@ -473,6 +599,55 @@ static int rec_putc (struct rec *rec, char c)
     return 0;
 }
 
+/* Append n bytes. */
+static int rec_put (struct rec *rec, const char *p, size_t n)
+{
+    if (rec->dlen + n > rec->dcap) {
+        size_t cap = rec->dcap ? rec->dcap : 4096;
+        while (cap < rec->dlen + n)
+            cap *= 2;
+        char *d = realloc (rec->data, cap);
+        if (!d)
+            return -1;
+        rec->data = d;
+        rec->dcap = cap;
+    }
+    memcpy (rec->data + rec->dlen, p, n);
+    rec->dlen += n;
+    return 0;
+}
+
+/* Copy the run of ordinary bytes at the read position (up to a byte that
+ * matters to the caller: stop[] is nonzero for it) into the record. */
+static int take_run (struct rd *r, struct rec *rec, const unsigned char *stop)
+{
+    const char *p = r->buf + r->pos, *end = r->buf + r->len;
+    const char *q = p;
+
+    while (q < end && !stop[(unsigned char)*q])
+        q++;
+    r->pos += (size_t)(q - p);
+    return q > p ? rec_put (rec, p, (size_t)(q - p)) : 0;
+}
+
+/* The same inside a quoted field, where runs are long (JSON): up to the
+ * next quote, NUL or newline, found with memchr. */
+static int take_quoted_run (struct rd *r, struct rec *rec)
+{
+    const char *p = r->buf + r->pos, *end = r->buf + r->len;
+    const char *q = memchr (p, '"', (size_t)(end - p));
+    const char *nl, *nul;
+
+    if (!q)
+        q = end;
+    if ((nl = memchr (p, '\n', (size_t)(q - p))))
+        q = nl;
+    if ((nul = memchr (p, '\0', (size_t)(q - p))))
+        q = nul;
+    r->pos += (size_t)(q - p);
+    return q > p ? rec_put (rec, p, (size_t)(q - p)) : 0;
+}
+
 static int rec_field (struct rec *rec, size_t off, int quoted)
 {
     if (rec->nf == rec->fcap) {
@@ -496,6 +671,15 @@ static void rec_free (struct rec *rec)
 {
     free (rec->data);
     free (rec->f);
+}
+
+/* Bytes that end a run inside an unquoted field. */
+static unsigned char stop_plain[256];
+
+static void init_stops (void)
+{
+    stop_plain[','] = stop_plain['\n'] = stop_plain['\r'] = 1;
+    stop_plain['"'] = stop_plain['\0'] = 1;
 }
 
 /* Read one record.  1: read; 0: end of file; -1: malformed (message). */
@@ -530,6 +714,8 @@ static int read_record (struct rd *r, struct rec *rec, fluxacct_error_t *error)
             uint64_t opened = r->line;
             quoted = 1;
             for (;;) {
+                if (take_quoted_run (r, rec) < 0)
+                    return errprintf (error, ENOMEM, "out of memory");
                 c = rd_getc (r);
                 if (c == RD_EOF)
                     return errprintf (error, EINVAL, "%s:%llu: quoted field "
@@ -555,6 +741,13 @@ static int read_record (struct rd *r, struct rec *rec, fluxacct_error_t *error)
         }
         else {
             while (c != ',' && c != '\n' && c != '\r' && c != RD_EOF) {
+                if (c != '"' && c != '\0') {
+                    if (rec_putc (rec, (char)c) < 0
+                        || take_run (r, rec, stop_plain) < 0)
+                        return errprintf (error, ENOMEM, "out of memory");
+                    c = rd_getc (r);
+                    continue;
+                }
                 if (c == '"')
                     return errprintf (error, EINVAL, "%s:%llu: quote inside "
                                       "an unquoted field", r->path,
@@ -613,6 +806,8 @@ struct loader {
     int kind;               /* K_* below */
     sqlite3_int64 next_seq;
     int have_next_seq;
+    int c_seq, c_R, c_nnodes, c_ncores, c_ngpus, c_charge, c_bank, c_spec,
+        c_userid, c_queues, c_projects, c_defproj;
     struct { sqlite3_int64 rowid; uint64_t line; } *lines;
     size_t nlines, caplines;
     char *derived[4];       /* strings owned for the current row */
@@ -742,10 +937,25 @@ static int convert (struct loader *l, const struct rec *rec, size_t hdr,
                       col->name, s);
 }
 
-static struct val *colval (struct loader *l, const char *name)
+static struct val *colval (struct loader *l, int c)
 {
-    int c = table_col (&l->t, name);
     return c < 0 ? NULL : &l->v[c];
+}
+
+static void find_columns (struct loader *l)
+{
+    l->c_seq = table_col (&l->t, "seq");
+    l->c_R = table_col (&l->t, "R");
+    l->c_nnodes = table_col (&l->t, "nnodes");
+    l->c_ncores = table_col (&l->t, "ncores");
+    l->c_ngpus = table_col (&l->t, "ngpus");
+    l->c_charge = table_col (&l->t, "charge_bank");
+    l->c_bank = table_col (&l->t, "bank");
+    l->c_spec = table_col (&l->t, "jobspec");
+    l->c_userid = table_col (&l->t, "userid");
+    l->c_queues = table_col (&l->t, "queues");
+    l->c_projects = table_col (&l->t, "projects");
+    l->c_defproj = table_col (&l->t, "default_project");
 }
 
 enum { X_BANK, X_QUEUE, X_PROJECT };
@@ -803,7 +1013,7 @@ static int check_list (struct loader *l, const struct rec *rec,
 
 static int check_assoc (struct loader *l, const struct rec *rec)
 {
-    const struct val *b = colval (l, "bank");
+    const struct val *b = colval (l, l->c_bank);
     int found;
 
     if (b && b->type == SQLITE_TEXT) {
@@ -814,9 +1024,9 @@ static int check_assoc (struct loader *l, const struct rec *rec)
                               "not exist in bank_table", l->path,
                               (unsigned long long)rec->line, b->s);
     }
-    return check_list (l, rec, colval (l, "queues"), X_QUEUE) < 0
-           || check_list (l, rec, colval (l, "projects"), X_PROJECT) < 0
-           || check_list (l, rec, colval (l, "default_project"), X_PROJECT) < 0
+    return check_list (l, rec, colval (l, l->c_queues), X_QUEUE) < 0
+           || check_list (l, rec, colval (l, l->c_projects), X_PROJECT) < 0
+           || check_list (l, rec, colval (l, l->c_defproj), X_PROJECT) < 0
            ? -1 : 0;
 }
 
@@ -834,11 +1044,11 @@ static void set_derived (struct loader *l, int slot, struct val *v, char *s)
 /* Job rows: what an import computes, when the file does not give it. */
 static int derive_job (struct loader *l, const struct rec *rec)
 {
-    struct val *seq = colval (l, "seq"), *R = colval (l, "R");
-    struct val *nn = colval (l, "nnodes"), *nc = colval (l, "ncores");
-    struct val *ng = colval (l, "ngpus"), *cb = colval (l, "charge_bank");
-    struct val *bank = colval (l, "bank"), *spec = colval (l, "jobspec");
-    struct val *uid = colval (l, "userid");
+    struct val *seq = colval (l, l->c_seq), *R = colval (l, l->c_R);
+    struct val *nn = colval (l, l->c_nnodes), *nc = colval (l, l->c_ncores);
+    struct val *ng = colval (l, l->c_ngpus), *cb = colval (l, l->c_charge);
+    struct val *bank = colval (l, l->c_bank), *spec = colval (l, l->c_spec);
+    struct val *uid = colval (l, l->c_userid);
 
     if (!seq || !R || !nn || !nc || !ng || !cb || !bank || !spec || !uid)
         return 0; /* not our jobs table */
@@ -1170,11 +1380,13 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
 {
     struct loader l = { .db = db, .path = path, .error = error };
     struct rd r = { .path = path, .line = 1 };
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct rec rec = { 0 };
     char *table = table_of_path (path);
     char **indexes = NULL;
     int rc = -1, got;
 
+    pthread_once (&once, init_stops);
     if (!table)
         return errprintf (error, ENOMEM, "out of memory");
     if (table_load (db, table, &l.t, error) < 0) {
@@ -1189,6 +1401,7 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
                    path, table);
         goto done;
     }
+    find_columns (&l);
     l.kind = !strcmp (table, "association_table") ? K_ASSOC
              : !strcmp (table, "bank_table") ? K_BANK
              : !strcmp (table, "jobs") ? K_JOBS : K_OTHER;
@@ -1282,6 +1495,29 @@ static int rank_of (const char *path)
     return r;
 }
 
+static int64_t cache_size (fluxacct_db_t *db)
+{
+    sqlite3_stmt *st;
+    int64_t v = -2000;
+
+    if (sqlite3_prepare_v2 (db->h, "PRAGMA cache_size", -1, &st, NULL)
+        == SQLITE_OK) {
+        if (sqlite3_step (st) == SQLITE_ROW)
+            v = sqlite3_column_int64 (st, 0);
+        sqlite3_finalize (st);
+    }
+    return v;
+}
+
+static void set_cache_size (fluxacct_db_t *db, int64_t v)
+{
+    char sql[64];
+    int saved = errno;
+    snprintf (sql, sizeof (sql), "PRAGMA cache_size=%lld", (long long)v);
+    sqlite3_exec (db->h, sql, NULL, NULL, NULL);
+    errno = saved;
+}
+
 static int touches (const char *const *paths, const char *table)
 {
     for (size_t i = 0; paths[i]; i++) {
@@ -1331,8 +1567,14 @@ FLUXACCT_EXPORT int fluxacct_db_import_csv (fluxacct_db_t *db,
     memset (stats, 0, sizeof (*stats));
     if (db_txn_begin (db, error) < 0)
         return -1;
-    return db_txn_end (db, import_all (db, paths, fields, flags, stats, error),
-                       error);
+    /* A big load in one transaction: a page cache that holds the working
+     * set instead of spilling it (to the WAL) and reading it back. */
+    int64_t cache = cache_size (db);
+    sqlite3_exec (db->h, "PRAGMA cache_size=-262144", NULL, NULL, NULL);
+    int rc = db_txn_end (db, import_all (db, paths, fields, flags, stats,
+                                         error), error);
+    set_cache_size (db, cache);
+    return rc;
 }
 
 FLUXACCT_EXPORT int fluxacct_db_import_csv_dir (fluxacct_db_t *db,

@@ -1199,7 +1199,14 @@ static int run (struct mig *m)
     int dry = m->flags & FLUXACCT_MIGRATE_DRY_RUN;
     int kind, rc;
 
-    if (load_tinfo (m) < 0 || (kind = classify (m)) < 0)
+    if (load_tinfo (m) < 0) {
+        int code = sqlite3_errcode (m->db->h);
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            return errprintf (m->error, EPROTO, "%s is not an SQLite database",
+                              m->path);
+        return -1;
+    }
+    if ((kind = classify (m)) < 0)
         return -1;
     if (kind == 0)
         return 0;   /* already current: nothing to do, nothing written */
