@@ -333,16 +333,18 @@ static int check_schema (fluxacct_db_t *db, fluxacct_error_t *error)
                               FLUXACCT_SCHEMA_VERSION);
         if (version < FLUXACCT_SCHEMA_VERSION)
             return errprintf (error, EPROTO,
-                              "%s has schema version %d, older than %d; run "
-                              "'flux-account update-db -p %s'", db->path,
-                              version, FLUXACCT_SCHEMA_VERSION, db->path);
+                              "schema version %d, older than %d: run "
+                              "flux-account update-db -p %s", version,
+                              FLUXACCT_SCHEMA_VERSION, db->path);
         return 0;
     }
+    /* The advice comes first and the path once, last: a long path must
+     * not push "update-db" out of the 160-byte message. */
     if (appid == 0 && has_table (db, "association_table"))
         return errprintf (error, EPROTO,
-                          "%s is a flux-accounting database (schema version "
-                          "%d); migrate it first with 'flux-account "
-                          "update-db -p %s'", db->path, version, db->path);
+                          "flux-accounting database (schema version %d): "
+                          "migrate it first with flux-account update-db -p "
+                          "%s", version, db->path);
     return errprintf (error, EPROTO, "%s is not an accounting database",
                       db->path);
 }
