@@ -295,6 +295,31 @@ START_TEST (dry_run_writes_nothing)
 }
 END_TEST
 
+START_TEST (vacuum_gives_space_back)
+{
+    fluxacct_migrate_stats_t st;
+    struct stat a, b;
+    char other[400];
+
+    copy_corpus ("FluxAccountingv0-60-0.db");
+    snprintf (other, sizeof (other), "%s/other.db", test_dir);
+    copy_file (test_path, other);
+    migrate_ok (&st);
+    ck_ok (fluxacct_db_migrate (other, FLUXACCT_MIGRATE_VACUUM, NULL, NULL,
+                                &st, &err));
+    ck_assert_int_eq (st.migrated, 1);
+    char *v = sql_text (other, "PRAGMA integrity_check");
+    ck_assert_str_eq (v, "ok");
+    free (v);
+    v = sql_text (other, "PRAGMA freelist_count");
+    ck_assert_str_eq (v, "0");
+    free (v);
+    ck_assert_int_eq (stat (test_path, &a), 0);
+    ck_assert_int_eq (stat (other, &b), 0);
+    ck_assert_int_lt (b.st_size, a.st_size);
+}
+END_TEST
+
 START_TEST (current_database_untouched)
 {
     fluxacct_migrate_stats_t st;
@@ -1106,6 +1131,7 @@ static Suite *migrate_suite (void)
     tcase_add_test (tc, corpus_every_file);
     tcase_add_test (tc, dry_run_writes_nothing);
     tcase_add_test (tc, current_database_untouched);
+    tcase_add_test (tc, vacuum_gives_space_back);
     tcase_add_test (tc, refuses_what_it_cannot_migrate);
     tcase_add_test (tc, duplicate_bank_names_refused);
     tcase_add_test (tc, backup_failure_changes_nothing);

@@ -19,8 +19,10 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
     fluxacct_migrate_stats_t s;
     fluxacct_error_t error;
 
-    if (fluxacct_db_migrate (path, dry ? FLUXACCT_MIGRATE_DRY_RUN : 0,
-                             report_line, ctx, &s, &error) < 0)
+    int flags = (dry ? FLUXACCT_MIGRATE_DRY_RUN : 0)
+                | (arg_flag (a, "vacuum") ? FLUXACCT_MIGRATE_VACUUM : 0);
+
+    if (fluxacct_db_migrate (path, flags, report_line, ctx, &s, &error) < 0)
         return fail_error (&error);
     if (ctx->quiet)
         return 0;
@@ -119,6 +121,7 @@ static int cmd_pop_db (struct ctx *ctx, struct args *a)
 
 static const struct optdef update_opts[] = {
     { "dry-run", 'n', 0, NULL, "migrate, then roll back: report what would be migrated, change nothing" },
+    { "vacuum", 0, 0, NULL, "then VACUUM: give the old tables' space back (rewrites the file)" },
     { NULL },
 };
 static const struct optdef export_opts[] = {

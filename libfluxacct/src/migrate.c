@@ -583,6 +583,9 @@ struct jobctx {
     /* records without usable R: count, and the first few for the report */
     uint64_t nores;
     char nores_msg[MAX_REPORTED][200];
+    /* flux-accounting's last_job_timestamp per (userid, bank), sorted */
+    struct lastts { sqlite3_int64 userid; char *bank; double ts; } *last;
+    size_t nlast;
     /* rowids of the records pass 1 leaves for pass 2 */
     sqlite3_int64 *pending;
     size_t npending, cappending;
@@ -636,11 +639,60 @@ nomem:
     return errprintf (j->m->error, ENOMEM, "out of memory");
 }
 
+/* last_job_timestamp per (userid, bank), as flux-accounting matches
+ * records to associations, sorted as strcmp sorts. */
+static int load_last (struct jobctx *j)
+{
+    struct mig *m = j->m;
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc;
+
+    if (!m->t[T_FACTOR_USAGE].present
+        || !has_col (m, T_FACTOR_USAGE, "last_job_timestamp"))
+        return 0;
+    if (!(st = prep (m, "SELECT userid, bank, max(last_job_timestamp) FROM "
+                     OLD "job_usage_factor_table GROUP BY userid, bank ORDER "
+                     "BY userid, bank")))
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        if (j->nlast == cap) {
+            cap = cap ? cap * 2 : 256;
+            struct lastts *v = realloc (j->last, cap * sizeof (*v));
+            if (!v)
+                goto nomem;
+            j->last = v;
+        }
+        j->last[j->nlast].userid = sqlite3_column_int64 (st, 0);
+        j->last[j->nlast].ts = sqlite3_column_double (st, 2);
+        if (!(j->last[j->nlast].bank = strdup ((const char *)
+                                               sqlite3_column_text (st, 1))))
+            goto nomem;
+        j->nlast++;
+    }
+    sqlite3_finalize (st);
+    return rc == SQLITE_DONE ? 0 : db_error (m->db, m->error, "update-db");
+nomem:
+    sqlite3_finalize (st);
+    return errprintf (m->error, ENOMEM, "out of memory");
+}
+
+static int cmp_last (const void *a, const void *b)
+{
+    const struct lastts *x = a, *y = b;
+    if (x->userid != y->userid)
+        return x->userid < y->userid ? -1 : 1;
+    return strcmp (x->bank, y->bank);
+}
+
 static void jobctx_free (struct jobctx *j)
 {
     for (size_t i = 0; i < j->ndb; i++)
         free (j->db[i].bank);
     free (j->db);
+    for (size_t i = 0; i < j->nlast; i++)
+        free (j->last[i].bank);
+    free (j->last);
     free (j->r_text);
     free (j->pending);
     free (j->s_text);
@@ -759,6 +811,24 @@ static void fa_defbank (sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_text (ctx, d->bank, -1, SQLITE_STATIC);
 }
 
+/* fa_charged(userid, bank, t_inactive): did flux-accounting charge this
+ * record (t_inactive <= its association's last_job_timestamp)? */
+static void fa_charged (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+    struct lastts key, *e;
+
+    (void)argc;
+    if (sqlite3_value_type (argv[1]) != SQLITE_TEXT) {
+        sqlite3_result_int (ctx, 0);
+        return;
+    }
+    key.userid = sqlite3_value_int64 (argv[0]);
+    key.bank = (char *)sqlite3_value_text (argv[1]);
+    e = bsearch (&key, j->last, j->nlast, sizeof (key), cmp_last);
+    sqlite3_result_int (ctx, e && sqlite3_value_double (argv[2]) <= e->ts);
+}
+
 /* fa_pending(rowid): remember a record for pass 2; false. */
 static void fa_pending (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -797,6 +867,8 @@ static int register_functions (struct jobctx *j)
                                  NULL) != SQLITE_OK
         || sqlite3_create_function (h, "fa_pending", 1, flags, j, fa_pending,
                                     NULL, NULL) != SQLITE_OK
+        || sqlite3_create_function (h, "fa_charged", 3, flags, j, fa_charged,
+                                    NULL, NULL) != SQLITE_OK
         || sqlite3_create_function (h, "fa_spec", 2, flags, j, fa_spec, NULL,
                                     NULL) != SQLITE_OK
         || sqlite3_create_function (h, "fa_defbank", 1, flags, j, fa_defbank,
@@ -812,6 +884,8 @@ static void unregister_functions (struct mig *m)
     sqlite3_create_function (m->db->h, "fa_rcount", 4, SQLITE_UTF8, NULL,
                              NULL, NULL, NULL);
     sqlite3_create_function (m->db->h, "fa_pending", 1, SQLITE_UTF8, NULL,
+                             NULL, NULL, NULL);
+    sqlite3_create_function (m->db->h, "fa_charged", 3, SQLITE_UTF8, NULL,
                              NULL, NULL, NULL);
     sqlite3_create_function (m->db->h, "fa_spec", 2, SQLITE_UTF8, NULL, NULL,
                              NULL, NULL);
@@ -861,22 +935,17 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
             reconf = d;
         free (s);
     }
-    if (load_defbanks (&j) < 0 || register_functions (&j) < 0)
+    if (load_defbanks (&j) < 0 || load_last (&j) < 0
+        || register_functions (&j) < 0)
         goto done;
-    /* last_job_timestamp per (userid, bank), as flux-accounting matches
-     * records to associations */
-    if (execf (m, "CREATE TEMP TABLE fluxacct_last (userid INTEGER, bank "
-               "TEXT, ts REAL, PRIMARY KEY (userid, bank)) WITHOUT ROWID") < 0
-        || (m->t[T_FACTOR_USAGE].present
-            && has_col (m, T_FACTOR_USAGE, "last_job_timestamp")
-            && execf (m, "INSERT INTO temp.fluxacct_last SELECT userid, bank,"
-                      " max(last_job_timestamp) FROM " OLD
-                      "job_usage_factor_table GROUP BY userid, bank") < 0))
-        goto done;
-    /* Inserting is faster without the secondary indexes: drop them and
-     * recreate them from their canonical text afterwards. */
+    /* Inserting is faster without the secondary indexes the records do not
+     * arrive in order for: drop them and recreate them from their canonical
+     * text afterwards.  Those on seq and t_inactive stay: records are copied
+     * in seq order, and in rowid order, which is that of t_inactive in a
+     * database fetch-job-records filled, so their entries are appended. */
     if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
-                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL")))
+                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
+                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
         goto done;
     while ((step = sqlite3_step (st)) == SQLITE_ROW) {
         char **v = realloc (isql, (nidx + 1) * 2 * sizeof (char *));
@@ -918,10 +987,9 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
                           : "CASE WHEN t_run > 0 THEN t_inactive - t_run "
                             "ELSE 0.0 END",
                   bank) < 0
-        || asprintf (&from1, OLD "jobs j WHERE CASE WHEN coalesce(t_inactive "
-                     "<= (SELECT ts FROM temp.fluxacct_last l WHERE l.userid "
-                     "= j.userid AND l.bank = %s), 0) OR coalesce(t_inactive "
-                     "<= ?1, 0) THEN 1 ELSE fa_pending(j.rowid) END",
+        || asprintf (&from1, OLD "jobs j WHERE CASE WHEN fa_charged(userid,"
+                     " %s, t_inactive) OR coalesce(t_inactive <= ?1, 0) THEN 1"
+                     " ELSE fa_pending(j.rowid) END",
                      has_bank ? "j.bank" : "NULL") < 0
         || asprintf (&sql1, "%s%s ORDER BY j.rowid", sql, from1) < 0
         || asprintf (&sql2, "%stemp.fluxacct_pending p JOIN " OLD "jobs j ON "
@@ -972,8 +1040,7 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
             goto done;
     report_no_resources (&j);
     if (db_state_set_int (m->db, "next_seq", j.seq, m->error) < 0
-        || execf (m, "DROP TABLE temp.fluxacct_last; "
-                  "DROP TABLE temp.fluxacct_pending") < 0)
+        || execf (m, "DROP TABLE temp.fluxacct_pending") < 0)
         goto done;
     rc = 0;
     goto done;
@@ -1250,6 +1317,10 @@ static int run (struct mig *m)
     else if (db_txn_end (m->db, rc, m->error) < 0)
         return -1;
     m->st->migrated = 1;
+    if (!dry && (m->flags & FLUXACCT_MIGRATE_VACUUM)
+        && sqlite3_exec (m->db->h, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+        note (m, "VACUUM failed (%s); the migrated database is kept as it is",
+              sqlite3_errmsg (m->db->h));
     if (!dry && journal_mode_is (m, "PRAGMA journal_mode=WAL", "wal") != 1)
         note (m, "could not switch %s to WAL journaling (in use?); it works "
               "as it is", m->path);
@@ -1268,7 +1339,7 @@ FLUXACCT_EXPORT int fluxacct_db_migrate (const char *path, int flags,
 
     if (!path || !*path)
         return errprintf (error, EINVAL, "no database path given");
-    if (flags & ~FLUXACCT_MIGRATE_DRY_RUN)
+    if (flags & ~(FLUXACCT_MIGRATE_DRY_RUN | FLUXACCT_MIGRATE_VACUUM))
         return errprintf (error, EINVAL, "invalid flags 0x%x", flags);
     if (stat (path, &sb) < 0)
         return errprintf (error, errno, "%s: %s", path, strerror (errno));

@@ -67,6 +67,12 @@ enum {
     /** Do the whole migration, then roll it back: nothing is written (no
      *  backup either); stats tell what would be migrated. */
     FLUXACCT_MIGRATE_DRY_RUN = 1,
+    /** After the migration, VACUUM the file: the old tables' pages are
+     *  free pages after the migration (the file is about twice the size of
+     *  its data); VACUUM gives them back to the file system.  It rewrites
+     *  the whole file, a second transaction; if it fails the migrated
+     *  database stays as it is and the failure is reported. */
+    FLUXACCT_MIGRATE_VACUUM = 2,
 };
 
 /** What fluxacct_db_migrate() found and did. */
@@ -94,7 +100,7 @@ typedef struct {
  * changed.  A libfluxacct database of the current schema is not touched
  * (stats->migrated = 0, no backup).
  *
- * @param flags   0 or FLUXACCT_MIGRATE_DRY_RUN
+ * @param flags   0, FLUXACCT_MIGRATE_DRY_RUN, FLUXACCT_MIGRATE_VACUUM
  * @param report  optional: called once per notable finding (merged
  *                duplicates, unparsable values, unknown tables kept)
  * @param stats   optional out (zeroed first)
