@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <glob.h>
 #include <math.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include "testutil.h"
@@ -509,6 +510,38 @@ START_TEST (usage_continues_from_the_bins)
     fluxacct_rows_destroy (r);
     r = fluxacct_bank_view (db, "root", NULL, &err);
     ck_assert_double_eq_tol (cell_real (r, "job_usage"), 87.5, 1e-9);
+    fluxacct_rows_destroy (r);
+}
+END_TEST
+
+/* A database younger than two half-lives: end_half_life_period is still
+ * ahead, and its first bin holds the present. */
+START_TEST (young_database_keeps_its_usage)
+{
+    fluxacct_migrate_stats_t st;
+    double now = floor ((double)time (NULL));
+    char q[512];
+
+    copy_corpus ("FluxAccountingv0-60-0.db");
+    snprintf (q, sizeof (q),
+              "UPDATE t_half_life_period_table SET end_half_life_period = "
+              "%.0f; UPDATE job_usage_per_association_table SET value = CASE "
+              "period WHEN 0 THEN 100 ELSE 0 END; UPDATE association_table "
+              "SET job_usage = 100", now + 3 * 86400);
+    sql (test_path, q);
+    migrate_ok (&st);
+    double T0 = sql_real (test_path, "SELECT value FROM config_table WHERE "
+                          "key = 'usage_epoch'");
+    ck_assert_double_eq_tol (T0, now + 3 * 86400 - 604800, 1);
+    db = fluxacct_db_open (test_path, 0, &err);
+    ck_ok (fluxacct_usage_update (db, now, NULL, &err));
+    fluxacct_rows_t *r = fluxacct_assoc_view (db, "testuser", NULL, &err);
+    ck_assert_double_eq_tol (cell_real (r, "job_usage"), 100, 1e-9);
+    fluxacct_rows_destroy (r);
+    /* one half-life later it has decayed once */
+    ck_ok (fluxacct_usage_update (db, now + 604800, NULL, &err));
+    r = fluxacct_assoc_view (db, "testuser", NULL, &err);
+    ck_assert_double_eq_tol (cell_real (r, "job_usage"), 50, 1e-9);
     fluxacct_rows_destroy (r);
 }
 END_TEST
@@ -1137,6 +1170,7 @@ static Suite *migrate_suite (void)
     tcase_add_test (tc, backup_failure_changes_nothing);
     tcase_add_test (tc, legacy_columns_keep_their_meaning);
     tcase_add_test (tc, usage_continues_from_the_bins);
+    tcase_add_test (tc, young_database_keeps_its_usage);
     tcase_add_test (tc, job_records_are_imported);
     tcase_add_test (tc, job_records_without_bank_column);
     tcase_add_test (tc, reports_findings);

@@ -61,7 +61,8 @@ struct mig {
     fluxacct_migrate_stats_t *st;
     fluxacct_error_t *error;
     struct tinfo t[T_COUNT];
-    double E;       /* flux-accounting's current bin start, our usage epoch */
+    double E;       /* flux-accounting's current bin start */
+    double T0;      /* our usage epoch: E, or earlier while E is ahead */
 };
 
 static void note (struct mig *m, const char *fmt, ...)
@@ -495,7 +496,7 @@ static int copy_config (struct mig *m)
                   "('decay_factor', '0.5'), ('node_weight', '1.0'),"
                   "('core_weight', '0.0'), ('gpu_weight', '0.0'),"
                   "('deny_unknown_queues', 'false'), ('decay_mode', 'binned'),"
-                  "('usage_epoch', '%.17g')", m->E);
+                  "('usage_epoch', '%.17g')", m->T0);
 }
 
 static int copy_weights (struct mig *m)
@@ -562,6 +563,30 @@ static int find_epoch (struct mig *m)
     }
     if (!(m->E > 0) || !isfinite (m->E))
         m->E = floor (now_seconds ());
+    /* A database younger than two half-lives has E in the future: its
+     * first bin, [E - H, E + H), holds the present (quirk 1).  Period 0
+     * must be the one that holds now, so the epoch moves back by whole
+     * half-lives until it does. */
+    m->T0 = m->E;
+    double now = now_seconds (), H = 604800;
+    char *s = NULL;
+    if (m->t[T_CONFIG].present) {
+        if (!(st = prep (m, "SELECT value FROM " OLD "config_table WHERE key "
+                         "= 'priority_decay_half_life'")))
+            return -1;
+        if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0))
+            s = strdup ((const char *)sqlite3_column_text (st, 0));
+        sqlite3_finalize (st);
+        if (s) {
+            char *end;
+            double h = strtod (s, &end);
+            if (end != s && !*end && h > 0 && isfinite (h))
+                H = h;
+            free (s);
+        }
+    }
+    if (m->E > now)
+        m->T0 = m->E - ceil ((m->E - now) / H) * H;
     return 0;
 }
 

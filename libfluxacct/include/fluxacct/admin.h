@@ -25,8 +25,10 @@
  * - config_table: old values are kept as they are (half-life, reset period,
  *   decay factor, weights); missing protected keys get the defaults;
  *   decay_mode is "binned" and usage_epoch is flux-accounting's current
- *   period start (t_half_life_period_table.end_half_life_period), so that
- *   libfluxacct's periods line up with flux-accounting's bins.
+ *   period start (t_half_life_period_table.end_half_life_period; for a
+ *   database younger than two half-lives, whose first bin is still open,
+ *   that time moved back by whole half-lives to the period holding now),
+ *   so that libfluxacct's periods line up with flux-accounting's bins.
  * - usage_factor_period_N columns (<= 0.58) become
  *   job_usage_per_association_table rows (period N).
  * - jobs: every record, with nnodes/ncores/ngpus counted from R, the
