@@ -114,6 +114,7 @@ extern const struct cmd misc_cmds[];
 extern const struct cmd job_cmds[];
 extern const struct cmd fairshare_cmds[];
 extern const struct cmd plugin_cmds[];
+extern const struct cmd admin_cmds[];
 
 #define OUTPUT_OPTS \
     { "json", 'j', 0, NULL, "print rows as a JSON array of objects" }, \

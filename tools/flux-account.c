@@ -18,7 +18,7 @@
 
 static const struct cmd *const groups[] = {
     misc_cmds, bank_cmds, user_cmds, queue_cmds, job_cmds, fairshare_cmds,
-    plugin_cmds, NULL,
+    plugin_cmds, admin_cmds, NULL,
 };
 
 static const struct cmd *find_cmd (const char *name)

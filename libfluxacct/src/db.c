@@ -351,17 +351,19 @@ static int check_schema (fluxacct_db_t *db, fluxacct_error_t *error)
                               FLUXACCT_SCHEMA_VERSION, db->path);
         if (version < FLUXACCT_SCHEMA_VERSION)
             return errprintf (error, EPROTO,
-                              "schema version %d is older than %d; run "
-                              "'flux-account update-db -p %s'", version,
+                              "schema version %d, older than %d: run "
+                              "flux-account update-db -p %s", version,
                               FLUXACCT_SCHEMA_VERSION, db->path);
         return 0;
     }
+    /* The advice comes first and the path once, last: a long path must
+     * not push "update-db" out of the 160-byte message. */
     if (appid == 0 && has_table (db, "association_table"))
         return errprintf (error, EPROTO,
                           "flux-accounting database (schema version %d): "
-                          "migrate it first with 'flux-account update-db "
-                          "-p %s'", version, db->path);
-    return errprintf (error, EPROTO, "not an accounting database: %s",
+                          "migrate it first with flux-account update-db -p "
+                          "%s", version, db->path);
+    return errprintf (error, EPROTO, "%s is not an accounting database",
                       db->path);
 }
 
@@ -409,6 +411,13 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
         sqlite3_exec (db->h, "PRAGMA journal_size_limit=0", NULL, NULL, NULL);
     }
     return db;
+}
+
+/* A read-write handle on any SQLite file, without the schema check: the
+ * migration reads flux-accounting databases through it. */
+fluxacct_db_t *db_open_unchecked (const char *path, fluxacct_error_t *error)
+{
+    return db_connect (path, 0, error);
 }
 
 FLUXACCT_EXPORT fluxacct_db_t *fluxacct_db_open (const char *path, int flags,

@@ -102,6 +102,14 @@ int db_state_set_text (fluxacct_db_t *db, const char *key, const char *v,
 /* Report progress through the handle's callback, if any. */
 void db_progress (fluxacct_db_t *db, const char *what, uint64_t done,
                   uint64_t total);
+/* Open a database read-write without checking its schema (migration).
+ * Close with fluxacct_db_close(). */
+fluxacct_db_t *db_open_unchecked (const char *path, fluxacct_error_t *error);
+/* The usage configuration fingerprint as the usage engine computes it from
+ * config_table (usage.c); update-usage re-reads every record when the
+ * stored fingerprint differs. */
+int usage_fingerprint (fluxacct_db_t *db, char *buf, size_t len,
+                       fluxacct_error_t *error);
 
 /* Current time as epoch seconds. */
 double now_seconds (void);

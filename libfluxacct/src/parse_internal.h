@@ -43,6 +43,13 @@ void idset_ranges_clear (struct idset_ranges *ranges);
 int r_count_json (const json_t *R, fluxacct_rcount_t *out,
                   fluxacct_error_t *error);
 
+/* Count R text without building a JSON tree (rcount_fast.c).  Returns 1
+ * with *out filled when R is plain JSON (ASCII, no escapes, no exponents,
+ * no repeated key among those read) and a well-formed R; the counts are
+ * then those of fluxacct_r_count().  Returns 0 otherwise: ask
+ * fluxacct_r_count(), which also words the error. */
+int r_count_fast (const char *R, fluxacct_rcount_t *out);
+
 /* Parse a jobspec given as a JSON object (or a JSON string holding its
  * text).  Semantics, ownership, errors and messages as
  * fluxacct_jobspec_parse(). */

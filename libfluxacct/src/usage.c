@@ -232,6 +232,17 @@ static int read_cfg (fluxacct_db_t *db, struct ucfg *c, fluxacct_error_t *error)
     return 0;
 }
 
+int usage_fingerprint (fluxacct_db_t *db, char *buf, size_t len,
+                       fluxacct_error_t *error)
+{
+    struct ucfg c;
+
+    if (read_cfg (db, &c, error) < 0)
+        return -1;
+    snprintf (buf, len, "%s", c.fingerprint);
+    return 0;
+}
+
 static int64_t period_of (const struct ucfg *c, double t)
 {
     return (int64_t)floor ((t - c->T0) / c->H);

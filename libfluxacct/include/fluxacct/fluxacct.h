@@ -20,5 +20,6 @@
 #include <fluxacct/fairshare.h>
 #include <fluxacct/priority.h>
 #include <fluxacct/export.h>
+#include <fluxacct/admin.h>
 
 #endif /* FLUXACCT_H */

@@ -1,0 +1,149 @@
+/* flux-account - database administration: update-db, export-db, pop-db. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void report_line (void *arg, const char *msg)
+{
+    struct ctx *ctx = arg;
+    if (!ctx->quiet)
+        fprintf (stderr, "flux-account: %s\n", msg);
+}
+
+static int cmd_update_db (struct ctx *ctx, struct args *a)
+{
+    const char *path = a->npos > 0 ? a->pos[0] : ctx->path;
+    int dry = arg_flag (a, "dry-run");
+    fluxacct_migrate_stats_t s;
+    fluxacct_error_t error;
+
+    int flags = (dry ? FLUXACCT_MIGRATE_DRY_RUN : 0)
+                | (arg_flag (a, "vacuum") ? FLUXACCT_MIGRATE_VACUUM : 0);
+
+    if (fluxacct_db_migrate (path, flags, report_line, ctx, &s, &error) < 0)
+        return fail_error (&error);
+    if (ctx->quiet)
+        return 0;
+    if (!s.migrated) {
+        fprintf (stderr, "flux-account: %s is up to date (libfluxacct schema "
+                 "%d); nothing changed\n", path, s.from_version);
+        return 0;
+    }
+    fprintf (stderr, "flux-account: %s %s from flux-accounting schema %d: "
+             "%llu associations, %llu banks, %llu queues, %llu projects, "
+             "%llu job records (%llu not yet charged), %llu usage periods, "
+             "%llu config keys\n", path, dry ? "would be migrated"
+                                             : "migrated",
+             s.from_version, (unsigned long long)s.associations,
+             (unsigned long long)s.banks, (unsigned long long)s.queues,
+             (unsigned long long)s.projects, (unsigned long long)s.jobs,
+             (unsigned long long)s.jobs_pending,
+             (unsigned long long)s.period_rows,
+             (unsigned long long)s.config_keys);
+    if (!dry)
+        fprintf (stderr, "flux-account: the old database is in %s.backup\n",
+                 path);
+    return 0;
+}
+
+/* Split a comma list into a NULL-terminated vector (in place). */
+static char **split_list (char *s)
+{
+    size_t n = 1;
+    char **v, *save = NULL, *tok;
+
+    for (char *p = s; *p; p++)
+        n += *p == ',';
+    if (!(v = calloc (n + 1, sizeof (char *))))
+        return NULL;
+    n = 0;
+    for (tok = strtok_r (s, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+        v[n++] = tok;
+    return v;
+}
+
+static int cmd_export_db (struct ctx *ctx, struct args *a)
+{
+    const char *dir = arg_str (a, "dir");
+    char *list = arg_str (a, "tables") ? strdup (arg_str (a, "tables")) : NULL;
+    char **tables = list ? split_list (list) : NULL;
+    fluxacct_csv_stats_t s;
+    fluxacct_error_t error;
+    int rc = 0;
+
+    /* The directory is the caller's: relative to where flux-account runs,
+     * not some service's working directory (quirk 15). */
+    if (fluxacct_db_export_csv (ctx->db, dir ? dir : ".",
+                                (const char *const *)tables, &s, &error) < 0)
+        rc = fail_error (&error);
+    else if (ctx->verbose)
+        fprintf (stderr, "flux-account: exported %llu tables, %llu rows, "
+                 "%llu bytes to %s\n", (unsigned long long)s.tables,
+                 (unsigned long long)s.rows, (unsigned long long)s.bytes,
+                 dir ? dir : ".");
+    free (tables);
+    free (list);
+    return rc;
+}
+
+static int cmd_pop_db (struct ctx *ctx, struct args *a)
+{
+    const char *file = arg_str (a, "csv-file");
+    const char *dir = arg_str (a, "dir");
+    int flags = arg_flag (a, "replace") ? FLUXACCT_CSV_REPLACE : 0;
+    const char *one[2] = { file, NULL };
+    fluxacct_csv_stats_t s;
+    fluxacct_error_t error;
+    int rc;
+
+    if (!!file == !!dir)
+        return usage_error ("pop-db: give one of -c/--csv-file FILE or "
+                            "-d/--dir DIR");
+    if (dir && arg_str (a, "fields"))
+        return usage_error ("pop-db: -f/--fields goes with -c/--csv-file");
+    /* A directory is a restore: each table with a file is replaced. */
+    if (dir)
+        rc = fluxacct_db_import_csv_dir (ctx->db, dir,
+                                         flags | FLUXACCT_CSV_REPLACE,
+                                         report_line, ctx, &s, &error);
+    else
+        rc = fluxacct_db_import_csv (ctx->db, one, arg_str (a, "fields"),
+                                     flags, &s, &error);
+    if (rc < 0)
+        return fail_error (&error);
+    if (ctx->verbose)
+        fprintf (stderr, "flux-account: loaded %llu rows from %llu files\n",
+                 (unsigned long long)s.rows, (unsigned long long)s.tables);
+    return 0;
+}
+
+static const struct optdef update_opts[] = {
+    { "dry-run", 'n', 0, NULL, "migrate, then roll back: report what would be migrated, change nothing" },
+    { "vacuum", 0, 0, NULL, "then VACUUM: give the old tables' space back (rewrites the file)" },
+    { NULL },
+};
+static const struct optdef export_opts[] = {
+    { "dir", 'd', 1, "DIR", "write the CSV files into DIR (default: the current directory)" },
+    { "tables", 't', 1, "LIST", "comma-separated tables to export (default: all)" },
+    { NULL },
+};
+static const struct optdef pop_opts[] = {
+    { "csv-file", 'c', 1, "FILE", "load FILE into the table named by its base name (TABLE.csv)" },
+    { "dir", 'd', 1, "DIR", "restore every TABLE.csv of DIR (each such table is emptied first)" },
+    { "fields", 'f', 1, "LIST", "load only these columns, matched to the CSV header by name" },
+    { "replace", 0, 0, NULL, "empty the table before loading -c FILE" },
+    { NULL },
+};
+
+const struct cmd admin_cmds[] = {
+    { "update-db", cmd_update_db, CMD_NODB, "[PATH]", 0, 1,
+      "Migrate a flux-accounting database in place (writes PATH.backup first).",
+      update_opts },
+    { "export-db", cmd_export_db, CMD_READ, NULL, 0, 0,
+      "Write every table to TABLE.csv files.", export_opts },
+    { "pop-db", cmd_pop_db, CMD_WRITE, NULL, 0, 0,
+      "Populate tables from TABLE.csv files (all or nothing).", pop_opts },
+    { NULL },
+};
