@@ -818,7 +818,7 @@ static void csv_setup (void)
     ck_ok (fluxacct_config_edit (db, "usage_epoch", "1000000000", &err));
     add_bank ("root", NULL, 1);
     add_bank ("A", "root", 3);
-    add_bank ("odd, \"quoted\" bank", "root", 1);
+    add_bank ("odd; \"quoted\" bank", "root", 1);
     fluxacct_queue_fields_init (&q);
     q.queue = "batch";
     q.priority = -5;
@@ -827,7 +827,7 @@ static void csv_setup (void)
     add_user ("alice", "A");
     fluxacct_assoc_fields_init (&f);
     f.username = "bob";
-    f.bank = "odd, \"quoted\" bank";
+    f.bank = "odd; \"quoted\" bank";
     f.userid = 6000;
     f.queues = "batch";
     f.projects = "proj one";
@@ -1129,7 +1129,7 @@ START_TEST (csv_jobs_get_derived_columns)
                   "|| ncores || '/' || ngpus || ':' || charge_bank || ':' || "
                   "seq, ' ') FROM (SELECT * FROM jobs WHERE CAST(id AS INTEGER) "
                   ">= 100 ORDER BY seq)");
-    ck_assert_str_eq (v, "100:2/8/2:odd, \"quoted\" bank:4 101:2/8/2:A:5");
+    ck_assert_str_eq (v, "100:2/8/2:odd; \"quoted\" bank:4 101:2/8/2:A:5");
     free (v);
     v = sql_text (test_path, "SELECT value FROM usage_state_table WHERE key ="
                   " 'next_seq'");

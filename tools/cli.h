@@ -65,6 +65,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
  * error. */
 int fail (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 int fail_error (const fluxacct_error_t *error);
+/* The same for errors in the content of an input file: exit 1. */
+int fail_input (const fluxacct_error_t *error);
 int usage_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void warn (struct ctx *ctx, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));

@@ -23,7 +23,7 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
                 | (arg_flag (a, "vacuum") ? FLUXACCT_MIGRATE_VACUUM : 0);
 
     if (fluxacct_db_migrate (path, flags, report_line, ctx, &s, &error) < 0)
-        return fail_error (&error);
+        return fail_input (&error);
     if (ctx->quiet)
         return 0;
     if (!s.migrated) {
@@ -112,7 +112,7 @@ static int cmd_pop_db (struct ctx *ctx, struct args *a)
         rc = fluxacct_db_import_csv (ctx->db, one, arg_str (a, "fields"),
                                      flags, &s, &error);
     if (rc < 0)
-        return fail_error (&error);
+        return fail_input (&error);
     if (ctx->verbose)
         fprintf (stderr, "flux-account: loaded %llu rows from %llu files\n",
                  (unsigned long long)s.rows, (unsigned long long)s.tables);

@@ -44,7 +44,7 @@ static int cmd_import_jobs (struct ctx *ctx, struct args *a)
                               arg_flag (a, "strict") ? FLUXACCT_IMPORT_STRICT
                                                      : 0,
                               report_line, ctx, &s, &error) < 0)
-        return fail_error (&error);
+        return fail_input (&error);
     print_import_stats (ctx, &s);
     return 0;
 }
@@ -62,7 +62,7 @@ static int cmd_fetch_job_records (struct ctx *ctx, struct args *a)
                      "output with import-jobs");
     if (fluxacct_jobs_import_archive (ctx->db, copy, report_line, ctx, &s,
                                       &error) < 0)
-        return fail_error (&error);
+        return fail_input (&error);
     print_import_stats (ctx, &s);
     return 0;
 }

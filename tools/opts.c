@@ -38,6 +38,15 @@ int fail_error (const fluxacct_error_t *error)
     return status;
 }
 
+int fail_input (const fluxacct_error_t *error)
+{
+    /* Bad content in an input file (a CSV, a job file) is a failure of the
+     * data, not of the command line: exit 1, whatever errno says. */
+    int status = errno == EROFS ? EXIT_USAGE : EXIT_FAIL;
+    fprintf (stderr, "flux-account: ERROR: %s\n", error->text);
+    return status;
+}
+
 int usage_error (const char *fmt, ...)
 {
     va_list ap;

@@ -415,8 +415,21 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
 
 /* A read-write handle on any SQLite file, without the schema check: the
  * migration reads flux-accounting databases through it. */
+/* A write needs write access; say so in the operators' words rather than
+ * with SQLite's "attempt to write a readonly database". */
+static int check_write_access (const char *path, fluxacct_error_t *error)
+{
+    if (access (path, W_OK) < 0
+        && (errno == EACCES || errno == EROFS || errno == EPERM))
+        return errprintf (error, EROFS, "the accounting database %s is "
+                          "read-only for you; run this as its owner", path);
+    return 0;
+}
+
 fluxacct_db_t *db_open_unchecked (const char *path, fluxacct_error_t *error)
 {
+    if (check_write_access (path, error) < 0)
+        return NULL;
     return db_connect (path, 0, error);
 }
 
@@ -443,11 +456,8 @@ FLUXACCT_EXPORT fluxacct_db_t *fluxacct_db_open (const char *path, int flags,
     if (S_ISDIR (sb.st_mode))
         return errprintf_null (error, EPROTO, "a directory, not a "
                                "database: %s", path);
-    if (!(flags & FLUXACCT_DB_READONLY) && access (path, W_OK) < 0
-        && (errno == EACCES || errno == EROFS || errno == EPERM))
-        return errprintf_null (error, EROFS, "the accounting database %s is "
-                               "read-only for you; run this as its owner",
-                               path);
+    if (!(flags & FLUXACCT_DB_READONLY) && check_write_access (path, error) < 0)
+        return NULL;
     if (!(db = db_connect (path, flags, error)))
         return NULL;
     if (check_schema (db, error) < 0)

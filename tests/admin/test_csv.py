@@ -17,11 +17,11 @@ def small_db(tmp_path):
     ok("create-db", db)
     ok("add-bank", "root", "1", db=db)
     ok("add-bank", "--parent-bank", "root", "A", "3", db=db)
-    ok("add-bank", "--parent-bank", "root", 'odd, "quoted" bank', "1", db=db)
+    ok("add-bank", "--parent-bank", "root", 'odd; "quoted" bank', "1", db=db)
     ok("add-queue", "batch", "--priority", "-5", db=db)
     ok("add-project", "proj one", db=db)
     ok("add-user", "-u", "alice", "-B", "A", "-i", "5000", db=db)
-    ok("add-user", "-u", "bob", "-B", 'odd, "quoted" bank', "-i", "6000",
+    ok("add-user", "-u", "bob", "-B", 'odd; "quoted" bank', "-i", "6000",
        "-q", "batch", "-P", "proj one", db=db)
     return db
 
@@ -60,7 +60,7 @@ def test_round_trip_small_and_odd_names(small_db, tmp_path):
     out = tmp_path / "out"
     ok("export-db", "-d", out, db=small_db)
     text = (out / "bank_table.csv").read_text()
-    assert '"odd, ""quoted"" bank"' in text
+    assert '"odd; ""quoted"" bank"' in text
     copy = tmp_path / "copy.db"
     ok("create-db", copy)
     ok("pop-db", "-d", out, db=copy)
@@ -89,15 +89,15 @@ def test_pop_db_file_adds_rows(small_db, tmp_path):
         w.writerow(["creation_time", "username", "userid", "bank",
                     "default_bank", "shares", "queues", "max_running_jobs"])
         w.writerow([1700000000, "carol", 7000, "A", "A", 5, "batch", ""])
-        w.writerow([1700000000, "dave", 7001, 'odd, "quoted" bank',
-                    'odd, "quoted" bank', "", "", 3])
+        w.writerow([1700000000, "dave", 7001, 'odd; "quoted" bank',
+                    'odd; "quoted" bank', "", "", 3])
     ok("pop-db", "-c", f, db=small_db)
     users = {u["username"]: u for u in
              json.loads(ok("list-users", "-j", db=small_db).stdout)}
     assert users["carol"]["shares"] == 5 and users["carol"]["queues"] == "batch"
     assert users["carol"]["max_running_jobs"] == 5      # blank: the default
     assert users["dave"]["shares"] == 1 and users["dave"]["max_running_jobs"] == 3
-    assert users["dave"]["bank"] == 'odd, "quoted" bank'
+    assert users["dave"]["bank"] == 'odd; "quoted" bank'
 
 
 def test_pop_db_fields_pair_by_name(small_db, tmp_path):

@@ -19,7 +19,7 @@ SUBCOMMANDS = [
     "import-jobs", "fetch-job-records", "view-job-records", "scrub-old-jobs",
     "update-usage", "clear-usage", "view-usage-report", "show-usage",
     "update-fshare", "fairshare-emulate", "shares", "explain-fairshare",
-    "export-json", "priority-update",
+    "export-json", "priority-update", "update-db", "export-db", "pop-db",
 ]
 
 FA_DB = os.path.join(

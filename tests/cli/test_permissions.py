@@ -37,11 +37,14 @@ WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
          ["delete-config", "site"], ["import-jobs", "/dev/null"],
          ["fetch-job-records", "--copy", "/dev/null"],
          ["scrub-old-jobs", "--force", "0"], ["update-usage"],
-         ["clear-usage", "A"], ["update-fshare"]]
+         ["clear-usage", "A"], ["update-fshare"],
+         ["pop-db", "-c", "/dev/null/bank_table.csv"], ["update-db"]]
 # commands that do not open the accounting database as a reader or writer
 # priority-update talks to a running Flux instance (none here: it fails
 # the same way for everyone)
-NO_DB = {"create-db", "fairshare-emulate", "priority-update"}
+# export-db reads the database but writes files into a directory of the
+# caller's: tested below
+NO_DB = {"create-db", "fairshare-emulate", "priority-update", "export-db"}
 
 
 @pytest.fixture(scope="module")
@@ -130,5 +133,16 @@ def test_create_db_where_not_allowed():
         assert code != 0 and out == ""
         assert err.startswith("flux-account: ERROR: ") and "x.db" in err
         assert not os.path.exists(os.path.join(d, "x.db"))
+    finally:
+        shutil.rmtree(d)
+
+
+def test_export_db_by_anyone(shared_db):
+    d = tempfile.mkdtemp(prefix="fluxacct-export-")
+    os.chmod(d, 0o777)
+    try:
+        code, out, err = as_nobody("-p", shared_db, "export-db", "-d", d)
+        assert code == 0, err
+        assert os.path.exists(os.path.join(d, "association_table.csv"))
     finally:
         shutil.rmtree(d)

@@ -62,7 +62,7 @@ def test_import_reports_and_counts(tree, tmp_path):
 def test_import_strict_refuses_whole_file(tree, tmp_path, fails):
     f = tmp_path / "j.jsonl"
     f.write_text(jobline(1, 1001, 10, 20) + "\n{\"id\": 2,\n")
-    fails("import-jobs", "--strict", f, rc=USAGE, match="line 2")
+    fails("import-jobs", "--strict", f, rc=FAIL, match="line 2")
     assert query(tree.path, "SELECT count(*) FROM jobs") == [(0,)]
 
 

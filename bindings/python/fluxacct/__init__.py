@@ -17,6 +17,7 @@ from .errors import (Error, NotFound, AlreadyExists, InvalidArgument,
                      OutOfRange, PermissionDenied, HierarchyError,
                      AccessDenied, Busy, ReadOnly, NotADatabase, ClosedError)
 from .database import (create_db, default_db_path, Database, ImportStats,
+                       CsvStats, MigrateStats, migrate_db,
                        UsageStats, UNLIMITED, RESET)
 from .fairshare import FairShareTree, FairShareNode
 from .parse import (RCount, JobspecInfo, idset_count, r_count,
@@ -46,6 +47,7 @@ __all__ = [
     'PermissionDenied', 'HierarchyError', 'AccessDenied', 'Busy', 'ReadOnly',
     'NotADatabase', 'ClosedError',
     'create_db', 'default_db_path', 'Database', 'ImportStats', 'UsageStats',
+    'CsvStats', 'MigrateStats', 'migrate_db',
     'UNLIMITED', 'RESET', 'SCHEMA_VERSION', 'FairShareTree', 'FairShareNode',
     'RCount', 'JobspecInfo', 'idset_count', 'r_count', 'jobspec_parse',
     'fsd_parse', 'fsd_format', 'time_parse', 'jobid_parse', 'jobid_encode',

@@ -1,5 +1,6 @@
 """The accounting database: :func:`create_db` and :class:`Database`."""
 import contextlib
+import os
 import errno
 import dataclasses
 import threading
@@ -82,6 +83,68 @@ class UsageStats:
     associations: int
     full_recompute: bool
     now: float
+
+
+@dataclasses.dataclass
+class CsvStats:
+    """Counters of export_csv / import_csv: files, data rows and bytes, and
+    the problems reported (import_csv_dir)."""
+    tables: int = 0
+    rows: int = 0
+    bytes: int = 0
+    problems: list = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class MigrateStats:
+    """What migrate_db() did (or, with dry_run, would do): migrated is
+    False for a database that was already current; counters of the rows
+    carried over; and the problems reported."""
+    migrated: bool
+    from_version: int
+    associations: int
+    banks: int
+    queues: int
+    qos: int
+    projects: int
+    jobs: int
+    jobs_no_resources: int
+    jobs_pending: int
+    period_rows: int
+    config_keys: int
+    other_tables: int
+    problems: list = dataclasses.field(default_factory=list)
+
+
+def _string_list(items):
+    """A list of str -> (NULL-terminated `const char *[]`, keep-alive)."""
+    if items is None:
+        return ffi.NULL, None
+    keep = [ffi.new('char[]', cstr(i)) for i in items]
+    return ffi.new('const char *[]', keep + [ffi.NULL]), keep
+
+
+def migrate_db(path, dry_run=False, vacuum=False):
+    """Migrate a flux-accounting database (any release) in place to the
+    libfluxacct schema, after writing PATH.backup, in one transaction (the
+    CLI's update-db).  A current database is left as it is.  Returns
+    :class:`MigrateStats`.  :raises ReadOnly, NotADatabase, InvalidArgument
+    (duplicate bank names, ...)."""
+    stats = ffi.new('fluxacct_migrate_stats_t *')
+    problems = []
+    handle = ffi.new_handle(problems)
+    err = new_error()
+    flags = ((lib.FLUXACCT_MIGRATE_DRY_RUN if dry_run else 0)
+             | (lib.FLUXACCT_MIGRATE_VACUUM if vacuum else 0))
+    check(lib.fluxacct_db_migrate(cstr(path, 'path'), flags,
+                                  lib._fluxacct_report, handle, stats, err),
+          err)
+    return MigrateStats(bool(stats.migrated), stats.from_version,
+                        stats.associations, stats.banks, stats.queues,
+                        stats.qos, stats.projects, stats.jobs,
+                        stats.jobs_no_resources, stats.jobs_pending,
+                        stats.period_rows, stats.config_keys,
+                        stats.other_tables, problems)
 
 
 @ffi.def_extern()
@@ -548,6 +611,45 @@ class Database:
         :class:`ImportStats`.  :raises NotADatabase, NotFound."""
         return self._import(lib.fluxacct_jobs_import_archive,
                             cstr(path, 'path'))
+
+    # -- CSV export and import (export-db, pop-db) ------------------------
+
+    def export_csv(self, directory, tables=None):
+        """Write every table (or those named in `tables`) to TABLE.csv in
+        `directory`, with a header row.  Returns :class:`CsvStats`."""
+        arr, keep = _string_list(tables)
+        stats = ffi.new('fluxacct_csv_stats_t *')
+        self._call(lib.fluxacct_db_export_csv, cstr(directory, 'directory'),
+                   arr, stats)
+        return CsvStats(stats.tables, stats.rows, stats.bytes)
+
+    def import_csv(self, paths, fields=None, replace=False):
+        """Load TABLE.csv files (a path or a list of paths; the table is the
+        file's base name) in one transaction; `fields` limits the columns
+        (matched by name); replace=True empties each table first.  Returns
+        :class:`CsvStats`.  :raises InvalidArgument (file and line in the
+        message; nothing is written)."""
+        if isinstance(paths, (str, bytes)) or hasattr(paths, '__fspath__'):
+            paths = [paths]
+        arr, keep = _string_list([os.fspath(p) for p in paths])
+        stats = ffi.new('fluxacct_csv_stats_t *')
+        self._call(lib.fluxacct_db_import_csv, arr,
+                   cstr(fields, 'fields') if fields is not None else ffi.NULL,
+                   lib.FLUXACCT_CSV_REPLACE if replace else 0, stats)
+        return CsvStats(stats.tables, stats.rows, stats.bytes)
+
+    def import_csv_dir(self, directory, replace=True):
+        """Load every known TABLE.csv of `directory` (a restore: with
+        replace=True each table with a file is emptied first).  Returns
+        :class:`CsvStats` with the problems reported."""
+        stats = ffi.new('fluxacct_csv_stats_t *')
+        problems = []
+        handle = ffi.new_handle(problems)
+        self._call(lib.fluxacct_db_import_csv_dir,
+                   cstr(directory, 'directory'),
+                   lib.FLUXACCT_CSV_REPLACE if replace else 0,
+                   lib._fluxacct_report, handle, stats)
+        return CsvStats(stats.tables, stats.rows, stats.bytes, problems)
 
     def list_jobs(self, **filters):
         """Job records matching every filter, by t_inactive then id: userid,
