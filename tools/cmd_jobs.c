@@ -58,8 +58,9 @@ static int cmd_fetch_job_records (struct ctx *ctx, struct args *a)
     if (!copy)
         return fail ("fetch-job-records: reading jobs from a running Flux "
                      "instance needs flux-core, which is not available here; "
-                     "use --copy JOBARCHIVE_DB, or 'flux jobs -a --json' "
-                     "output with import-jobs");
+                     "use --copy JOBARCHIVE_DB, or import-jobs with a JSON "
+                     "Lines file of jobs (id, userid, t_run, t_inactive, R, "
+                     "jobspec)");
     if (fluxacct_jobs_import_archive (ctx->db, copy, report_line, ctx, &s,
                                       &error) < 0)
         return fail_input (&error);
