@@ -108,6 +108,10 @@ void fput_padded (FILE *f, const char *s, size_t len, int width, char align);
 /* Shortest round-trip text of a double, with ".0" when integral. */
 void fmt_double (double d, char *buf, size_t len);
 
+/* The progress line (flux-account.c): stderr on a terminal, not with -q. */
+void cli_progress (void *arg, const char *what, uint64_t done,
+                   uint64_t total);
+
 /* Command groups (each file defines its table entries). */
 extern const struct cmd bank_cmds[];
 extern const struct cmd user_cmds[];

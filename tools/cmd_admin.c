@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,7 +23,10 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
     int flags = (dry ? FLUXACCT_MIGRATE_DRY_RUN : 0)
                 | (arg_flag (a, "vacuum") ? FLUXACCT_MIGRATE_VACUUM : 0);
 
-    if (fluxacct_db_migrate (path, flags, report_line, ctx, &s, &error) < 0)
+    if (fluxacct_db_migrate_ex (path, flags, report_line,
+                                !ctx->quiet && isatty (STDERR_FILENO)
+                                    ? cli_progress : NULL,
+                                ctx, &s, &error) < 0)
         return fail_input (&error);
     if (ctx->quiet)
         return 0;

@@ -55,8 +55,8 @@ static void usage (FILE *f)
 
 /* A progress line on stderr, at most five times a second, only when
  * stderr is a terminal and --quiet is not given. */
-static void progress (void *arg, const char *what, uint64_t done,
-                      uint64_t total)
+void cli_progress (void *arg, const char *what, uint64_t done,
+                   uint64_t total)
 {
     struct ctx *ctx = arg;
     struct timespec ts;
@@ -94,7 +94,7 @@ static int open_db (struct ctx *ctx, const struct cmd *cmd)
     if (!ctx->db)
         return fail_error (&error);
     if (!ctx->quiet && isatty (STDERR_FILENO))
-        fluxacct_db_set_progress (ctx->db, progress, ctx);
+        fluxacct_db_set_progress (ctx->db, cli_progress, ctx);
     return 0;
 }
 

@@ -1380,6 +1380,8 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
 {
     struct loader l = { .db = db, .path = path, .error = error };
     struct rd r = { .path = path, .line = 1 };
+    struct stat sb;
+    uint64_t total = 0;
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct rec rec = { 0 };
     char *table = table_of_path (path);
@@ -1409,6 +1411,8 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
         errprintf (error, errno, "%s: %s", path, strerror (errno));
         goto done;
     }
+    if (fstat (fileno (r.f), &sb) == 0)
+        total = (uint64_t)sb.st_size;
     if (!(r.buf = malloc (1 << 20)) || !(l.v = calloc (l.t.ncols,
                                                        sizeof (*l.v)))) {
         errprintf (error, ENOMEM, "out of memory");
@@ -1442,8 +1446,10 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
         }
         if (insert_row (&l, &rec) < 0)
             goto done;
-        stats->rows++;
+        if ((++stats->rows & 16383) == 0)
+            db_progress (db, "pop-db", r.bytes, total);
     }
+    db_progress (db, "pop-db", r.bytes, total);
     if (got < 0)
         goto done;
     if (ferror (r.f)) {

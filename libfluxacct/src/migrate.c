@@ -880,6 +880,9 @@ static void fa_seq (sqlite3_context *ctx, int argc, sqlite3_value **argv)
     struct jobctx *j = sqlite3_user_data (ctx);
     (void)argc;
     (void)argv;
+    /* called once per copied record, in order: report progress here */
+    if ((j->seq & 16383) == 0)
+        db_progress (j->m->db, "update-db", (uint64_t)j->seq, 0);
     sqlite3_result_int64 (ctx, j->seq++);
 }
 
@@ -1357,6 +1360,17 @@ FLUXACCT_EXPORT int fluxacct_db_migrate (const char *path, int flags,
                                          fluxacct_migrate_stats_t *stats,
                                          fluxacct_error_t *error)
 {
+    return fluxacct_db_migrate_ex (path, flags, report, NULL, arg, stats,
+                                   error);
+}
+
+FLUXACCT_EXPORT int fluxacct_db_migrate_ex (const char *path, int flags,
+                                            fluxacct_report_f report,
+                                            fluxacct_progress_f progress,
+                                            void *arg,
+                                            fluxacct_migrate_stats_t *stats,
+                                            fluxacct_error_t *error)
+{
     fluxacct_migrate_stats_t local;
     struct mig m = { 0 };
     struct stat sb;
@@ -1380,6 +1394,7 @@ FLUXACCT_EXPORT int fluxacct_db_migrate (const char *path, int flags,
     m.error = error;
     if (!(m.db = db_open_unchecked (path, error)))
         return -1;
+    fluxacct_db_set_progress (m.db, progress, arg);
     rc = run (&m);
     int saved = errno;
     free_tinfo (&m);

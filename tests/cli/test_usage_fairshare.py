@@ -350,3 +350,23 @@ def test_progress_only_on_a_terminal(tree, tmp_path):
     # --quiet: nothing at all
     code, err = run_on_tty(["-q", "-p", tree.path, "import-jobs", f])
     assert code == 0 and err == ""
+
+
+def test_progress_pop_db_and_update_db(tree, tmp_path):
+    gen = os.path.join(os.path.dirname(FLUX_ACCOUNT), "..", "bench", "gen_fadb")
+    if not os.path.exists(gen):
+        pytest.skip("bench/gen_fadb not built")
+    old = tmp_path / "old.db"
+    import subprocess
+    subprocess.run([gen, "-o", old, "-a", "50", "-j", "20000"], check=True)
+    code, err = run_on_tty(["-p", old, "update-db"])
+    assert code == 0, err
+    assert "\rflux-account: update-db: 16384" in err
+    out = tmp_path / "csv"
+    out.mkdir()
+    assert execute(["-p", old, "export-db", "-d", out])[0] == 0
+    new = tmp_path / "new.db"
+    assert execute(["create-db", new])[0] == 0
+    code, err = run_on_tty(["-p", new, "pop-db", "-d", out])
+    assert code == 0, err
+    assert "\rflux-account: pop-db: 100%" in err

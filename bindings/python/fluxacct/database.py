@@ -124,21 +124,32 @@ def _string_list(items):
     return ffi.new('const char *[]', keep + [ffi.NULL]), keep
 
 
-def migrate_db(path, dry_run=False, vacuum=False):
+def migrate_db(path, dry_run=False, vacuum=False, progress=None):
     """Migrate a flux-accounting database (any release) in place to the
     libfluxacct schema, after writing PATH.backup, in one transaction (the
     CLI's update-db).  A current database is left as it is.  Returns
-    :class:`MigrateStats`.  :raises ReadOnly, NotADatabase, InvalidArgument
-    (duplicate bank names, ...)."""
+    :class:`MigrateStats`.  `progress`, if given, is called as
+    ``progress(what, done, total)`` while job records are copied.  :raises
+    ReadOnly, NotADatabase, InvalidArgument (duplicate bank names, ...)."""
     stats = ffi.new('fluxacct_migrate_stats_t *')
     problems = []
     handle = ffi.new_handle(problems)
     err = new_error()
     flags = ((lib.FLUXACCT_MIGRATE_DRY_RUN if dry_run else 0)
              | (lib.FLUXACCT_MIGRATE_VACUUM if vacuum else 0))
-    check(lib.fluxacct_db_migrate(cstr(path, 'path'), flags,
-                                  lib._fluxacct_report, handle, stats, err),
-          err)
+    if progress is None:
+        check(lib.fluxacct_db_migrate(cstr(path, 'path'), flags,
+                                      lib._fluxacct_report, handle, stats,
+                                      err), err)
+    else:
+        # one arg for both callbacks: report appends to `problems`, the
+        # progress trampoline calls `progress`
+        def trampoline(arg, what, done, total):
+            progress(pystr(what), done, total)
+        cb = ffi.callback('fluxacct_progress_f', trampoline)
+        check(lib.fluxacct_db_migrate_ex(cstr(path, 'path'), flags,
+                                         lib._fluxacct_report, cb, handle,
+                                         stats, err), err)
     return MigrateStats(bool(stats.migrated), stats.from_version,
                         stats.associations, stats.banks, stats.queues,
                         stats.qos, stats.projects, stats.jobs,

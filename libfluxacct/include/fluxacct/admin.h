@@ -117,6 +117,17 @@ int fluxacct_db_migrate (const char *path, int flags,
                          fluxacct_migrate_stats_t *stats,
                          fluxacct_error_t *error);
 
+/**
+ * The same as fluxacct_db_migrate(), also calling `progress` (with the same
+ * `arg`) as job records are copied ("update-db", records so far, total 0:
+ * unknown).  progress may be NULL.  Errors as fluxacct_db_migrate().
+ */
+int fluxacct_db_migrate_ex (const char *path, int flags,
+                            fluxacct_report_f report,
+                            fluxacct_progress_f progress, void *arg,
+                            fluxacct_migrate_stats_t *stats,
+                            fluxacct_error_t *error);
+
 /** Counters of the CSV calls. */
 typedef struct {
     uint64_t tables;  /**< files written / read */
