@@ -77,6 +77,20 @@ static int cmd_export_db (struct ctx *ctx, struct args *a)
     fluxacct_error_t error;
     int rc = 0;
 
+    if (arg_flag (a, "fairshare-emulate")) {
+        /* the fair-share tree as fairshare-emulate input, on stdout */
+        char *json;
+        free (tables);
+        free (list);
+        if (dir || arg_str (a, "tables"))
+            return usage_error ("export-db: -F/--fairshare-emulate prints "
+                                "JSON; it takes no --dir or --tables");
+        if (!(json = fluxacct_fairshare_export_json (ctx->db, &error)))
+            return fail_error (&error);
+        fprintf (ctx->out, "%s\n", json);
+        free (json);
+        return 0;
+    }
     /* The directory is the caller's: relative to where flux-account runs,
      * not some service's working directory (quirk 15). */
     if (fluxacct_db_export_csv (ctx->db, dir ? dir : ".",
@@ -131,6 +145,7 @@ static const struct optdef update_opts[] = {
 static const struct optdef export_opts[] = {
     { "dir", 'd', 1, "DIR", "write the CSV files into DIR (default: the current directory)" },
     { "tables", 't', 1, "LIST", "comma-separated tables to export (default: all)" },
+    { "fairshare-emulate", 'F', 0, NULL, "print the fair-share tree as fairshare-emulate input JSON instead" },
     { NULL },
 };
 static const struct optdef pop_opts[] = {

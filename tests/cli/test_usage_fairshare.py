@@ -370,3 +370,17 @@ def test_progress_pop_db_and_update_db(tree, tmp_path):
     code, err = run_on_tty(["-p", new, "pop-db", "-d", out])
     assert code == 0, err
     assert "\rflux-account: pop-db: 100%" in err
+
+
+def test_export_db_fairshare_emulate(usage_tree, tmp_path, fails):
+    run = usage_tree
+    run("update-usage", "--time", T0 + 500)
+    run("update-fshare")
+    tree = run("export-db", "-F")[1]
+    f = tmp_path / "t.json"
+    f.write_text(tree)
+    emu = {d["username"]: d["fairshare"] for d in json.loads(
+        run("fairshare-emulate", "-i", f, "-j", db=False)[1])}
+    db = dict(query(run.path, "SELECT username, fairshare FROM association_table"))
+    assert emu == {k: round(v, 6) for k, v in db.items()}
+    fails("export-db", "-F", "-d", tmp_path, rc=USAGE, match="-F")
