@@ -23,6 +23,7 @@ ARGS = {
     'import_jobs_data': (b'',), 'import_archive': ('x',),
     'scrub_jobs': (0,), 'clear_usage': ('A',), 'usage_periods': ('u',),
     'usage_report': (0, 1), 'set_progress': (None,),
+    'export_payload': ('rec_update',),
 }
 
 
