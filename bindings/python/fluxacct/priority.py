@@ -136,13 +136,14 @@ def _payload_text(doc, what):
 
 
 def _state(state):
+    """A JobState, its int, or its name in any case -> the int."""
     if type(state) is str:
         try:
             return _STATE_NAMES[state.lower()]
         except KeyError:
-            raise InvalidArgument(errno.EINVAL, f'unknown job state {state!r} '
-                                  f'(expected one of {", ".join(_STATE_NAMES)})'
-                                  ) from None
+            names = ', '.join(_STATE_NAMES)
+            raise InvalidArgument(errno.EINVAL, f'unknown job state {state!r}'
+                                  f' (expected one of {names})') from None
     return int(state)
 
 
