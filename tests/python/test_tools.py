@@ -94,9 +94,23 @@ def test_bulk_update_sends_rpcs(feed_db, tmp_path):
         ('rec_update', 'rec_q_update', 'rec_proj_update', 'rec_bank_update',
          'rec_fac_update', 'rec_config_update', 'reprioritize')]
     payloads = fluxacct.plugin_feed.payloads(feed_db)
-    assert rpcs[0][1] == {'data': payloads['associations']}
+    # As `flux-account priority-update` sends them: rec_update is the
+    # complete set ("replace": true), reprioritize carries {}.
+    assert rpcs[0][1] == {'data': payloads['associations'], 'replace': True}
     assert rpcs[5][1] == {'data': {'deny_unknown_queues': True}}
-    assert rpcs[6][1] is None
+    assert rpcs[6][1] == {}
+
+
+def test_bulk_update_sends_what_priority_update_sends(feed_db, tmp_path, cli):
+    log = tmp_path / 'rpcs.log'
+    p = run_python(BULK_UPDATE, '-p', feed_db.path,
+                   env={'FAKE_FLUX_LOG': str(log)},
+                   pythonpath=[fake_module(tmp_path, 'flux', FAKE_FLUX)])
+    assert p.returncode == 0, p.stderr
+    rpcs = [json.loads(line) for line in log.read_text().splitlines()]
+    dry = cli.run('priority-update', '--dry-run').stdout.splitlines()
+    assert [[topic, json.loads(payload)] for topic, payload in
+            (line.split(' ', 1) for line in dry)] == rpcs
 
 
 def test_bulk_update_print(feed_db):

@@ -5,8 +5,11 @@
     with fluxacct.Database('/tmp/acct.db') as db:
         db.add_bank('root')
         db.add_bank('physics', shares=3, parent='root')
-        db.add_user('alice', 'physics', max_running_jobs=10)
+        db.add_user('alice', 'physics', userid=5001, max_running_jobs=10)
         print(db.view_user('alice'))
+        with fluxacct.PriorityEngine(db) as engine:  # mf_priority's decisions
+            engine.job_new(1, 5001, bank='physics')
+            print(engine.job_priority(1).priority)   # 50000
 
 Errors raise subclasses of :class:`fluxacct.Error` (an OSError) carrying the
 C library's errno and message: NotFound, AlreadyExists, InvalidArgument,
@@ -23,6 +26,9 @@ from .fairshare import FairShareTree, FairShareNode
 from .parse import (RCount, JobspecInfo, idset_count, r_count,
                     jobspec_parse, fsd_parse, fsd_format, time_parse,
                     jobid_parse, jobid_encode)
+from .priority import (PriorityEngine, JobState, Hold, JobPriority,
+                       DependResult, Release, hold_name, hold_names,
+                       PRIORITY_MAX)
 from . import plugin_feed
 
 #: Version of the fluxacct.h the bindings were compiled against.
@@ -51,5 +57,7 @@ __all__ = [
     'UNLIMITED', 'RESET', 'SCHEMA_VERSION', 'FairShareTree', 'FairShareNode',
     'RCount', 'JobspecInfo', 'idset_count', 'r_count', 'jobspec_parse',
     'fsd_parse', 'fsd_format', 'time_parse', 'jobid_parse', 'jobid_encode',
+    'PriorityEngine', 'JobState', 'Hold', 'JobPriority', 'DependResult',
+    'Release', 'hold_name', 'hold_names', 'PRIORITY_MAX',
     'plugin_feed', 'version', 'version_number',
 ]

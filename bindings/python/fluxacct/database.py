@@ -3,6 +3,7 @@ import contextlib
 import os
 import errno
 import dataclasses
+import json
 import threading
 
 from ._core import (ffi, lib, check, check_ptr, cstr, new_error, pystr,
@@ -763,9 +764,43 @@ class Database:
 
     # -- plugin feed ------------------------------------------------------
 
+    def export_json(self, text=False, indent=False):
+        """The load-time object of the mf_priority.so plugin, as
+        ``flux-account export-json`` prints it: a dict with
+        ``associations`` (every association, disabled ones too, as
+        rec_update elements), ``queues``, ``projects``, ``banks``,
+        ``config`` (``{"deny_unknown_queues": bool}``) and
+        ``priority_factors``, read in one transaction.
+
+        :param text: return the JSON text (a str) instead of a dict, e.g.
+            for ``config=`` or :meth:`PriorityEngine.load`
+        :param indent: with text=True, indent by 2 (as ``--indent``)
+        :raises Busy, NotADatabase: from the database
+        """
+        flags = lib.FLUXACCT_EXPORT_INDENT if indent else 0
+        s = self._string(lib.fluxacct_export_json, flags)
+        return s if text else json.loads(s)
+
+    def export_payload(self, name, replace=False, text=False, indent=False):
+        """The request payload ``{"data": ...}`` of the plugin's service
+        `name`, as ``flux-account export-json --payload NAME`` prints it:
+        rec_update, rec_q_update, rec_proj_update, rec_bank_update,
+        rec_fac_update, rec_config_update or reprioritize (``{}``).
+
+        :param replace: rec_update only: add ``"replace": true`` (the list
+            is the complete set, as ``flux-account priority-update`` sends)
+        :param text: return the JSON text (a str) instead of a dict
+        :param indent: with text=True, indent by 2
+        :raises InvalidArgument: unknown name (the message lists the names)
+        """
+        flags = lib.FLUXACCT_EXPORT_INDENT if indent else 0
+        if replace:
+            flags |= lib.FLUXACCT_EXPORT_REPLACE
+        s = self._string(lib.fluxacct_export_payload, cstr(name, 'name'),
+                         flags)
+        return s if text else json.loads(s)
+
     def plugin_payloads(self):
-        """The data mf_priority.so is fed (associations, queues, projects,
-        banks, priority_factors, config), see
-        :mod:`fluxacct.plugin_feed`."""
-        from .plugin_feed import payloads
-        return payloads(self)
+        """The same dict as :meth:`export_json` (kept for older callers;
+        see :mod:`fluxacct.plugin_feed`)."""
+        return self.export_json()

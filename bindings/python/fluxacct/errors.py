@@ -73,7 +73,8 @@ class NotADatabase(Error):
 
 
 class ClosedError(Error):
-    """The Database or FairShareTree was used after close() (errno EBADF)."""
+    """The Database, FairShareTree or PriorityEngine was used after close()
+    (errno EBADF)."""
 
 
 _BY_ERRNO = {

@@ -1,15 +1,16 @@
-"""The data the mf_priority.so jobtap plugin is fed, built from the
-database tables (flux-accounting's export-json and the rec_* RPC payloads).
-
-libfluxacct has no export-json call yet, so the payloads are assembled here
-from the table reads; when the C API gains one, :func:`payloads` should
-become a call to it.
+"""The data the mf_priority.so jobtap plugin is fed, read from the
+database by libfluxacct (fluxacct/export.h): flux-accounting's export-json
+object and the payloads of the plugin's services.  These are the same
+bytes ``flux-account export-json`` and ``flux-account priority-update``
+produce; see :meth:`fluxacct.Database.export_json` and
+:meth:`fluxacct.Database.export_payload`.
 """
 
-__all__ = ['ASSOCIATION_KEYS', 'QUEUE_KEYS', 'RPC_ORDER', 'payloads',
-           'rpc_payloads']
+__all__ = ['ASSOCIATION_KEYS', 'QUEUE_KEYS', 'RPC_ORDER', 'RPC_NAMES',
+           'payloads', 'rpc_payloads']
 
-#: Keys of a rec_update element, from association_table columns.
+#: Keys of a rec_update element and the association_table columns they
+#: come from (for reference: the library builds the elements).
 ASSOCIATION_KEYS = {
     'userid': 'userid', 'bank': 'bank', 'def_bank': 'default_bank',
     'fairshare': 'fairshare', 'max_running_jobs': 'max_running_jobs',
@@ -25,34 +26,33 @@ QUEUE_KEYS = ('queue', 'min_nodes_per_job', 'max_nodes_per_job',
               'max_nodes_per_assoc', 'max_sched_jobs',
               'max_sched_nodes_per_assoc', 'max_sched_cores_per_assoc')
 
-#: The RPCs (job-manager.mf_priority.<name>) in the order they are sent,
-#: with the payloads() key each one carries.
+#: The data services (job-manager.mf_priority.<name>) in the order they are
+#: sent, with the payloads() key whose value each one carries as "data".
 RPC_ORDER = (('rec_update', 'associations'), ('rec_q_update', 'queues'),
              ('rec_proj_update', 'projects'), ('rec_bank_update', 'banks'),
              ('rec_fac_update', 'priority_factors'),
              ('rec_config_update', 'config'))
 
+#: Every service ``flux-account priority-update`` sends, in its order: the
+#: data services, then reprioritize.
+RPC_NAMES = tuple(name for name, _ in RPC_ORDER) + ('reprioritize',)
+
 
 def payloads(db):
-    """The export-json object for database `db`: a dict with
-    ``associations`` (every association, active or not, as rec_update
-    elements), ``queues``, ``projects`` (``[{project}]``), ``banks``
-    (``[{bank, priority}]``, active banks), ``priority_factors``
-    (``[{factor, weight}]``) and ``config`` (``{deny_unknown_queues}``)."""
-    users = db.list_users(fields=list(ASSOCIATION_KEYS.values()))
-    return {
-        'associations': [{k: u[c] for k, c in ASSOCIATION_KEYS.items()}
-                         for u in users],
-        'queues': db.list_queues(fields=QUEUE_KEYS),
-        'projects': db.list_projects(fields=['project']),
-        'banks': db.list_banks(fields=['bank', 'priority']),
-        'priority_factors': db.list_factors(fields=['factor', 'weight']),
-        'config': {'deny_unknown_queues':
-                   db.get_config('deny_unknown_queues').lower() == 'true'},
-    }
+    """The export-json object for database `db` as a dict
+    (:meth:`fluxacct.Database.export_json`): ``associations`` (every
+    association, active or not, as rec_update elements), ``queues``,
+    ``projects`` (``[{project}]``), ``banks`` (``[{bank, priority}]``,
+    every bank), ``priority_factors`` (``[{factor, weight}]``) and
+    ``config`` (``{deny_unknown_queues}``)."""
+    return db.export_json()
 
 
-def rpc_payloads(db):
-    """[(rpc name, request payload {"data": ...}), ...] in sending order."""
-    p = payloads(db)
-    return [(name, {'data': p[key]}) for name, key in RPC_ORDER]
+def rpc_payloads(db, replace=True):
+    """``[(service name, request payload), ...]`` for every service in
+    :data:`RPC_NAMES` order, the requests ``flux-account priority-update``
+    sends: rec_update carries ``"replace": true`` (unless replace=False,
+    flux-accounting's upsert), reprioritize ``{}``.  Every payload is read
+    before any is returned."""
+    return [(name, db.export_payload(name, replace=replace))
+            for name in RPC_NAMES]

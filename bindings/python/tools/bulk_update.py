@@ -8,8 +8,11 @@ deny_unknown_queues setting from DB and sends them to the job manager's
 mf_priority plugin (RPCs job-manager.mf_priority.rec_update, rec_q_update,
 rec_proj_update, rec_bank_update, rec_fac_update, rec_config_update, then
 reprioritize) through flux-core's Python bindings, as flux-accounting's
-`flux python bulk_update.py -p DB` does.  Needs the `flux` module, i.e. run
-it as `flux python bulk_update.py` inside a Flux instance.
+`flux python bulk_update.py -p DB` does.  The payloads are libfluxacct's
+(fluxacct.Database.export_payload), the requests `flux account
+priority-update` sends: rec_update carries "replace": true, so
+associations deleted from DB leave the plugin too.  Needs the `flux`
+module, i.e. run it as `flux python bulk_update.py` inside a Flux instance.
 
 --print writes the same data as one JSON object (flux-accounting's
 export-json form, for `flux jobtap load mf_priority.so config=...`) to
@@ -36,10 +39,11 @@ def send(db):
               f'available ({e}); run this as `flux python bulk_update.py` '
               'inside a Flux instance, or use --print', file=sys.stderr)
         return EXIT_NO_FLUX
+    # Everything is read before anything is sent.
+    requests = fluxacct.plugin_feed.rpc_payloads(db)
     h = flux.Flux()
-    for name, payload in fluxacct.plugin_feed.rpc_payloads(db):
+    for name, payload in requests:
         h.rpc(f'job-manager.mf_priority.{name}', payload).get()
-    h.rpc('job-manager.mf_priority.reprioritize')
     return 0
 
 
@@ -57,8 +61,7 @@ def main(argv=None):
     try:
         with fluxacct.Database(args.path, readonly=True) as db:
             if args.print_json:
-                json.dump(fluxacct.plugin_feed.payloads(db), sys.stdout,
-                          indent=2)
+                json.dump(db.export_json(), sys.stdout, indent=2)
                 print()
                 return 0
             return send(db)
