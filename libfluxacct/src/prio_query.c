@@ -162,6 +162,11 @@ static json_t *user_map (const struct fluxacct_engine *e, bool *ok)
         }
         for (const struct assoc *a = v[i]->assocs; a; a = a->next_in_user)
             jappend (banks, assoc_json (e, a, ok), ok);
+        /* a user whose associations were all removed is not listed */
+        if (json_array_size (banks) == 0) {
+            json_decref (banks);
+            continue;
+        }
         jappend (map, json_pack ("{s:I s:s s:o}",
                                  "userid", (json_int_t)v[i]->userid,
                                  "def_bank", v[i]->def_bank >= 0
