@@ -508,6 +508,7 @@ static int scan_window (struct engine *e, double lo, double hi, double now,
 }
 
 struct eval {
+    int lazy;            /* binned incremental run: sums loaded per key */
     struct sums sums;    /* stored sums of the window's periods */
     struct sums edges;   /* continuous: exact values of the edge periods */
     int64_t P, pc;       /* current period, cut-off period (continuous) */
@@ -528,12 +529,48 @@ static double period_value (struct engine *e, struct eval *ev,
            * exp2 (-(ev->now - period_start (&e->cfg, p)) / e->cfg.H);
 }
 
-static int prepare_eval (struct engine *e, double now, struct eval *ev,
-                         fluxacct_error_t *error)
+/* Load the window's sums of one (userid, bank), through the primary key
+ * (an incremental run touches a few keys; scanning every key's rows would
+ * cost more than the rest of the run). */
+static int load_key_sums (struct engine *e, struct eval *ev, int64_t userid,
+                          const char *bank_name, int bank,
+                          fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT period, value FROM usage_period_table "
+                             "WHERE userid=? AND bank=? AND period BETWEEN ? "
+                             "AND ?";
+    sqlite3_stmt *st = db_prep (e->db, sql, error);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64 (st, 1, userid);
+    sqlite3_bind_text (st, 2, bank_name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (st, 3, ev->P - e->cfg.N + 1);
+    sqlite3_bind_int64 (st, 4, ev->P);
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        double *slot = sums_slot (&ev->sums, userid, bank,
+                                  sqlite3_column_int64 (st, 0), 1);
+        if (!slot) {
+            sqlite3_reset (st);
+            return errprintf (error, ENOMEM, "out of memory");
+        }
+        *slot = sqlite3_column_double (st, 1);
+    }
+    sqlite3_reset (st);
+    return rc == SQLITE_DONE ? 0 : db_error (e->db, error, "usage");
+}
+
+static int prepare_eval (struct engine *e, double now, int lazy,
+                         struct eval *ev, fluxacct_error_t *error)
 {
     memset (ev, 0, sizeof (*ev));
     ev->now = now;
     ev->P = period_of (&e->cfg, now);
+    if (!e->cfg.continuous && lazy) {
+        ev->lazy = 1;
+        return 0;
+    }
     if (!e->cfg.continuous)
         return load_sums (e, ev->P - e->cfg.N + 1, ev->P, &ev->sums, error);
     /* continuous: full periods strictly between the cut-off period and the
@@ -646,9 +683,12 @@ static int evaluate_rows (struct engine *e, struct eval *ev, sqlite3_stmt *st,
         int64_t userid = sqlite3_column_int64 (st, 1);
         char *b = strdup ((const char *)sqlite3_column_text (st, 2));
         int bank = b ? strtab_get (&e->banks.names, b, 1) : -1;
-        rc = u && b && bank >= 0
-                 ? write_assoc (e, ev, u, userid, b, bank, partial, error)
-                 : errprintf (error, ENOMEM, "out of memory");
+        if (!u || !b || bank < 0)
+            rc = errprintf (error, ENOMEM, "out of memory");
+        else if (ev->lazy && load_key_sums (e, ev, userid, b, bank, error) < 0)
+            rc = -1;
+        else
+            rc = write_assoc (e, ev, u, userid, b, bank, partial, error);
         free (u);
         free (b);
         (*count)++;
@@ -710,7 +750,7 @@ static int evaluate (struct engine *e, double now, int only_touched,
     sqlite3_stmt *st;
     int rc;
 
-    if (prepare_eval (e, now, &ev, error) < 0)
+    if (prepare_eval (e, now, only_touched, &ev, error) < 0)
         rc = -1;
     else if (only_touched)
         rc = evaluate_touched (e, &ev, count, error);
