@@ -123,11 +123,11 @@ static int add_banks (fluxacct_fstree_t *t, struct bankrow *v, size_t n,
     return 0;
 }
 
-/* The rowid of every association in the tree, to write results back by
- * rowid (one b-tree seek instead of two through the primary key). */
+/* The rowid and stored value of every association in the tree, to write
+ * results back by rowid (one b-tree seek instead of two through the
+ * primary key) and only where the value changed. */
 struct arow {
-    char *key;          /* bank '\0' username, compared with memcmp */
-    size_t keylen;
+    char *user, *bank;
     sqlite3_int64 rowid;
     double stored;      /* the fair-share stored now */
 };
@@ -137,18 +137,9 @@ struct arows {
     size_t n, cap;
 };
 
-static int cmp_arow (const void *a, const void *b)
-{
-    const struct arow *x = a, *y = b;
-    size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
-    int c = memcmp (x->key, y->key, n);
-    return c ? c : (x->keylen > y->keylen) - (x->keylen < y->keylen);
-}
-
 static int arows_add (struct arows *r, const char *user, const char *bank,
                       sqlite3_int64 rowid, double stored)
 {
-    size_t lu = strlen (user), lb = strlen (bank);
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 1024;
         struct arow *v = realloc (r->v, cap * sizeof (*v));
@@ -157,35 +148,20 @@ static int arows_add (struct arows *r, const char *user, const char *bank,
         r->v = v;
         r->cap = cap;
     }
-    if (!(r->v[r->n].key = malloc (lu + lb + 1)))
-        return -1;
-    memcpy (r->v[r->n].key, bank, lb + 1);
-    memcpy (r->v[r->n].key + lb + 1, user, lu);
-    r->v[r->n].keylen = lu + lb + 1;
+    r->v[r->n].user = strdup (user);
+    r->v[r->n].bank = strdup (bank);
     r->v[r->n].rowid = rowid;
     r->v[r->n].stored = stored;
     r->n++;
-    return 0;
-}
-
-static struct arow *arows_find (struct arows *r, const char *user,
-                                const char *bank)
-{
-    char buf[1024];
-    size_t lu = strlen (user), lb = strlen (bank);
-    struct arow key = { .key = buf, .keylen = lu + lb + 1 }, *f;
-    if (lu + lb + 1 > sizeof (buf))
-        return NULL;
-    memcpy (buf, bank, lb + 1);
-    memcpy (buf + lb + 1, user, lu);
-    f = bsearch (&key, r->v, r->n, sizeof (key), cmp_arow);
-    return f;
+    return r->v[r->n - 1].user && r->v[r->n - 1].bank ? 0 : -1;
 }
 
 static void arows_free (struct arows *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        free (r->v[i].key);
+    for (size_t i = 0; i < r->n; i++) {
+        free (r->v[i].user);
+        free (r->v[i].bank);
+    }
     free (r->v);
 }
 
@@ -278,6 +254,32 @@ static int cmp_change (const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Map each tree node to its association row through the engine's own
+ * (hashed) lookup: node index -> struct arow *. */
+static struct arow **rows_by_node (fluxacct_fstree_t *t, struct arows *rows,
+                                   fluxacct_error_t *error)
+{
+    int nn = fluxacct_fstree_node_count (t, error);
+    struct arow **by;
+
+    if (nn < 0)
+        return NULL;
+    if (!(by = calloc ((size_t)nn + 1, sizeof (*by))))
+        return errprintf_null (error, ENOMEM, "out of memory");
+    for (size_t i = 0; i < rows->n; i++) {
+        int idx = fluxacct_fstree_find_user (t, rows->v[i].user,
+                                             rows->v[i].bank, NULL);
+        if (idx >= 0 && idx < nn)
+            by[idx] = &rows->v[i];
+    }
+    return by;
+}
+
+/* Write the changed values with one UPDATE joined to a JSON object
+ * {rowid: rank} (json_each): one statement instead of one per association.
+ * Fair-share is rank / N exactly, and SQLite's division gives the same
+ * double as the engine's, so integers travel instead of 17-digit reals.
+ * In rowid order the UPDATE walks the table instead of seeking at random. */
 static int write_fairshare (fluxacct_db_t *db, fluxacct_fstree_t *t,
                             struct arows *rows, int64_t *updated,
                             fluxacct_error_t *error)
@@ -286,61 +288,64 @@ static int write_fairshare (fluxacct_db_t *db, fluxacct_fstree_t *t,
         "UPDATE association_table SET fairshare = CAST(j.value AS REAL) / ?2 "
         "FROM json_each(?1) AS j WHERE association_table.rowid = "
         "CAST(j.key AS INTEGER)";
-    int n = fluxacct_fstree_user_count (t, error), changed = 0;
-    struct change *ch;
+    int n = fluxacct_fstree_user_count (t, error), changed = 0, rc = 0;
+    struct arow **by = n < 0 ? NULL : rows_by_node (t, rows, error);
+    struct change *ch = NULL;
     char *buf = NULL;
     size_t len = 0;
-    FILE *f;
+    FILE *f = NULL;
     sqlite3_stmt *st;
-    int rc;
 
-    if (n < 0)
+    if (!by)
         return -1;
-    if (!(ch = malloc (((size_t)n + 1) * sizeof (*ch))))
-        return errprintf (error, ENOMEM, "out of memory");
+    if (!(ch = malloc (((size_t)n + 1) * sizeof (*ch)))) {
+        rc = errprintf (error, ENOMEM, "out of memory");
+        goto done;
+    }
     for (int i = 0; i < n; i++) {
         fluxacct_fsnode_t u;
         struct arow *a;
         if (fluxacct_fstree_user (t, i, &u, error) < 0) {
-            free (ch);
-            return -1;
+            rc = -1;
+            goto done;
         }
-        if (!(a = arows_find (rows, u.name, u.bank))) {
-            free (ch);
-            return errprintf (error, EIO, "fair-share: association %s,%s "
-                              "vanished", u.name, u.bank);
+        if (!(a = by[u.index])) {
+            rc = errprintf (error, EIO, "fair-share: association %s,%s "
+                            "vanished", u.name, u.bank);
+            goto done;
         }
         if (a->stored != (double)u.rank / n) /* unchanged: not rewritten */
             ch[changed++] = (struct change){ a->rowid, u.rank };
     }
-    /* in rowid order the UPDATE walks the table instead of seeking at
-     * random */
+    *updated = changed;
+    if (changed == 0)
+        goto done;
     qsort (ch, (size_t)changed, sizeof (*ch), cmp_change);
     if (!(f = open_memstream (&buf, &len))) {
-        free (ch);
-        return errprintf (error, ENOMEM, "out of memory");
+        rc = errprintf (error, ENOMEM, "out of memory");
+        goto done;
     }
     fputc ('{', f);
     for (int i = 0; i < changed; i++)
         fprintf (f, "%s\"%lld\":%d", i ? "," : "", (long long)ch[i].rowid,
                  ch[i].rank);
     fputc ('}', f);
-    free (ch);
     if (fclose (f) != 0 || !buf) {
-        free (buf);
-        return errprintf (error, ENOMEM, "out of memory");
+        rc = errprintf (error, ENOMEM, "out of memory");
+        goto done;
     }
-    rc = 0;
-    if (changed && (st = db_prep (db, sql, error))) {
-        sqlite3_bind_text (st, 1, buf, (int)len, SQLITE_STATIC);
-        sqlite3_bind_int (st, 2, n);
-        rc = db_step_done (db, st, error);
-        sqlite3_clear_bindings (st);
-    }
-    else if (changed)
+    if (!(st = db_prep (db, sql, error))) {
         rc = -1;
-    *updated = changed;
+        goto done;
+    }
+    sqlite3_bind_text (st, 1, buf, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int (st, 2, n);
+    rc = db_step_done (db, st, error);
+    sqlite3_clear_bindings (st);
+done:
     free (buf);
+    free (ch);
+    free (by);
     return rc;
 }
 
@@ -358,10 +363,8 @@ FLUXACCT_EXPORT int fluxacct_fairshare_update (fluxacct_db_t *db,
     if (db_txn_begin (db, error) < 0)
         return -1;
     if ((t = tree_from_db (db, &rows, error))
-        && fluxacct_fstree_compute (t, error) == 0) {
-        qsort (rows.v, rows.n, sizeof (*rows.v), cmp_arow);
+        && fluxacct_fstree_compute (t, error) == 0)
         rc = write_fairshare (db, t, &rows, &count, error);
-    }
     rc = db_txn_end (db, rc, error);
     fluxacct_fstree_destroy (t);
     arows_free (&rows);
