@@ -21,4 +21,21 @@ int bank_has_children (fluxacct_db_t *db, const char *bank,
  * association usage in its subtree (semantics section 3). */
 int usage_rollup_banks (fluxacct_db_t *db, fluxacct_error_t *error);
 
+/* A bank_table row in memory (bankrows.c), with scratch fields for the
+ * callers' tree walks. */
+struct bankrow {
+    char *name, *parent;     /* parent "" for the root */
+    int64_t shares;
+    double usage;            /* bank_table.job_usage */
+    int active;
+    int parent_idx;          /* -1; callers that resolve parents fill it */
+    double direct, total;    /* roll-up: own associations, subtree */
+    int added;               /* fair-share: added to the tree */
+};
+
+/* All banks in bank_id order (malloc'd; free with bankrows_free()). */
+int bankrows_load (fluxacct_db_t *db, struct bankrow **out, size_t *np,
+                   fluxacct_error_t *error);
+void bankrows_free (struct bankrow *v, size_t n);
+
 #endif /* FLUXACCT_ASSOC_INTERNAL_H */

@@ -9,68 +9,10 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "db_internal.h"
+#include "assoc_internal.h"
 #include "fluxacct/fairshare.h"
 
-struct bankrow {
-    char *name, *parent;
-    int64_t shares;
-    double usage;
-    int added;
-};
-
-static void free_bankrows (struct bankrow *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free (v[i].name);
-        free (v[i].parent);
-    }
-    free (v);
-}
-
-static int load_bankrows (fluxacct_db_t *db, struct bankrow **out, size_t *np,
-                          fluxacct_error_t *error)
-{
-    static const char *sql = "SELECT bank, parent_bank, shares, job_usage "
-                             "FROM bank_table WHERE active=1 ORDER BY bank_id";
-    sqlite3_stmt *st = db_prep (db, sql, error);
-    struct bankrow *v = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-
-    if (!st)
-        return -1;
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct bankrow *nv = realloc (v, cap * sizeof (*v));
-            if (!nv)
-                goto nomem;
-            v = nv;
-        }
-        const char *p = (const char *)sqlite3_column_text (st, 1);
-        v[n].name = strdup ((const char *)sqlite3_column_text (st, 0));
-        v[n].parent = strdup (p ? p : "");
-        v[n].shares = sqlite3_column_int64 (st, 2);
-        v[n].usage = sqlite3_column_double (st, 3);
-        v[n].added = 0;
-        n++;
-        if (!v[n - 1].name || !v[n - 1].parent)
-            goto nomem;
-    }
-    sqlite3_reset (st);
-    if (rc != SQLITE_DONE) {
-        free_bankrows (v, n);
-        return db_error (db, error, "fair-share");
-    }
-    *out = v;
-    *np = n;
-    return 0;
-nomem:
-    sqlite3_reset (st);
-    free_bankrows (v, n);
-    return errprintf (error, ENOMEM, "out of memory");
-}
+/* Banks in memory: struct bankrow and bankrows_load() (bankrows.c). */
 
 static int cmp_name (const void *a, const void *b)
 {
@@ -206,8 +148,19 @@ static fluxacct_fstree_t *tree_from_db (fluxacct_db_t *db, struct arows *rows,
 
     if (!db)
         return errprintf_null (error, EINVAL, "invalid argument");
-    if (load_bankrows (db, &v, &n, error) < 0)
+    if (bankrows_load (db, &v, &n, error) < 0)
         return NULL;
+    /* the fair-share tree holds active banks only */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].active)
+            v[k++] = v[i];
+        else {
+            free (v[i].name);
+            free (v[i].parent);
+        }
+    }
+    n = k;
     if (!(index = malloc ((n ? n : 1) * sizeof (*index)))) {
         errprintf (error, ENOMEM, "out of memory");
         goto fail;
@@ -221,12 +174,12 @@ static fluxacct_fstree_t *tree_from_db (fluxacct_db_t *db, struct arows *rows,
         || add_users (db, t, index, n, rows, error) < 0)
         goto fail;
     free (index);
-    free_bankrows (v, n);
+    bankrows_free (v, n);
     return t;
 fail:;
     int saved = errno;
     free (index);
-    free_bankrows (v, n);
+    bankrows_free (v, n);
     fluxacct_fstree_destroy (t);
     errno = saved;
     return NULL;

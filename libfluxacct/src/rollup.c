@@ -7,82 +7,34 @@
 
 #include "assoc_internal.h"
 
-struct bank {
-    char *name;
-    char *parent;
-    int parent_idx;
-    double direct;  /* sum over the bank's own associations */
-    double total;   /* subtree sum */
-};
-
 static int cmp_bank (const void *a, const void *b)
 {
-    return strcmp (((const struct bank *)a)->name,
-                   ((const struct bank *)b)->name);
+    return strcmp (((const struct bankrow *)a)->name,
+                   ((const struct bankrow *)b)->name);
 }
 
-static int find_bank (struct bank *v, size_t n, const char *name)
+static int find_bank (struct bankrow *v, size_t n, const char *name)
 {
-    struct bank key = { .name = (char *)name };
-    struct bank *b = bsearch (&key, v, n, sizeof (*v), cmp_bank);
+    struct bankrow key = { .name = (char *)name };
+    struct bankrow *b = bsearch (&key, v, n, sizeof (*v), cmp_bank);
     return b ? (int)(b - v) : -1;
 }
 
-static void free_banks (struct bank *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free (v[i].name);
-        free (v[i].parent);
-    }
-    free (v);
-}
-
-static int load_banks (fluxacct_db_t *db, struct bank **out, size_t *np,
+/* Every bank, sorted by name, with its parent's index. */
+static int load_banks (fluxacct_db_t *db, struct bankrow **out, size_t *np,
                        fluxacct_error_t *error)
 {
-    static const char *sql = "SELECT bank, parent_bank FROM bank_table";
-    sqlite3_stmt *st = db_prep (db, sql, error);
-    struct bank *v = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-
-    if (!st)
+    if (bankrows_load (db, out, np, error) < 0)
         return -1;
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct bank *nv = realloc (v, cap * sizeof (*v));
-            if (!nv)
-                goto nomem;
-            v = nv;
-        }
-        const char *p = (const char *)sqlite3_column_text (st, 1);
-        memset (&v[n], 0, sizeof (v[n]));
-        v[n].name = strdup ((const char *)sqlite3_column_text (st, 0));
-        v[n].parent = strdup (p ? p : "");
-        n++;
-        if (!v[n - 1].name || !v[n - 1].parent)
-            goto nomem;
-    }
-    sqlite3_reset (st);
-    if (rc != SQLITE_DONE) {
-        db_error (db, error, "roll-up");
-        free_banks (v, n);
-        return -1;
-    }
-    qsort (v, n, sizeof (*v), cmp_bank);
-    for (size_t i = 0; i < n; i++)
-        v[i].parent_idx = *v[i].parent ? find_bank (v, n, v[i].parent) : -1;
-    *out = v;
-    *np = n;
+    qsort (*out, *np, sizeof (**out), cmp_bank);
+    for (size_t i = 0; i < *np; i++)
+        (*out)[i].parent_idx = *(*out)[i].parent
+                                   ? find_bank (*out, *np, (*out)[i].parent)
+                                   : -1;
     return 0;
-nomem:
-    sqlite3_reset (st);
-    free_banks (v, n);
-    return errprintf (error, ENOMEM, "out of memory");
 }
 
-static int load_direct (fluxacct_db_t *db, struct bank *v, size_t n,
+static int load_direct (fluxacct_db_t *db, struct bankrow *v, size_t n,
                         fluxacct_error_t *error)
 {
     static const char *sql = "SELECT bank, SUM(job_usage) FROM "
@@ -101,7 +53,7 @@ static int load_direct (fluxacct_db_t *db, struct bank *v, size_t n,
     return rc == SQLITE_DONE ? 0 : db_error (db, error, "roll-up");
 }
 
-static int store_totals (fluxacct_db_t *db, struct bank *v, size_t n,
+static int store_totals (fluxacct_db_t *db, struct bankrow *v, size_t n,
                          fluxacct_error_t *error)
 {
     static const char *sql =
@@ -122,7 +74,7 @@ static int store_totals (fluxacct_db_t *db, struct bank *v, size_t n,
 
 int usage_rollup_banks (fluxacct_db_t *db, fluxacct_error_t *error)
 {
-    struct bank *v = NULL;
+    struct bankrow *v = NULL;
     size_t n = 0;
     int rc;
 
@@ -138,7 +90,7 @@ int usage_rollup_banks (fluxacct_db_t *db, fluxacct_error_t *error)
     }
     if (rc == 0)
         rc = store_totals (db, v, n, error);
-    free_banks (v, n);
+    bankrows_free (v, n);
     return rc;
 }
 
