@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include "testutil.h"
-#include "parse_internal.h"
-#include "admin_internal.h"
+#include "parse/parse_internal.h"
+#include "admin/admin_internal.h"
 
 static char backup_path[320];
 

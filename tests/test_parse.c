@@ -15,7 +15,7 @@
 #include <locale.h>
 #include <jansson.h>
 #include "fluxacct/parse.h"
-#include "parse_internal.h"
+#include "parse/parse_internal.h"
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 

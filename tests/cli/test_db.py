@@ -24,8 +24,8 @@ SUBCOMMANDS = [
 
 FA_DB = os.path.join(
     os.environ.get("FLUXACCT_DBS_DIR")
-    or os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared",
-                    "data", "flux-accounting-dbs"),
+    or os.path.join(os.path.dirname(__file__), "..", "data",
+                    "flux-accounting-dbs"),
     "FluxAccountingv0-60-0.db")
 
 

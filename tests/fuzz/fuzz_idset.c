@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include "fuzz.h"
 #include "fluxacct/parse.h"
-#include "parse_internal.h"
+#include "parse/parse_internal.h"
 
 /* Write the ranges back as "lo" / "lo-hi" joined by ','. */
 static char *reencode (const struct idset_ranges *r, size_t max)

@@ -6,7 +6,7 @@
 #include "fuzz.h"
 #include "fluxacct/parse.h"
 #include "fluxacct/json.h"
-#include "parse_internal.h"
+#include "parse/parse_internal.h"
 
 static bool same_str (const char *a, const char *b)
 {

@@ -3,7 +3,7 @@
 #include <jansson.h>
 #include "fuzz.h"
 #include "fluxacct/parse.h"
-#include "parse_internal.h"
+#include "parse/parse_internal.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {

@@ -9,7 +9,7 @@ import pytest
 import fluxacct
 
 DBS = os.environ.get("FLUXACCT_DBS_DIR") or os.path.join(
-    os.environ.get("TEST_SOURCE_ROOT", "."), "..", "shared", "data",
+    os.environ.get("TEST_SOURCE_ROOT", "."), "tests", "data",
     "flux-accounting-dbs")
 
 

@@ -1,0 +1,1406 @@
+/* Module admin (admin.h, export.h): update-db, export-db, pop-db, export-
+ * json; may call every module below it. */
+/* libfluxacct - update-db: migrate a flux-accounting database, of any
+ * release, in place to the current libfluxacct schema.
+ *
+ * The plan (see fluxacct/admin.h for what maps to what):
+ *   1. take the write lock (BEGIN IMMEDIATE) and check the source;
+ *   2. write PATH.backup, a byte copy of the file (nobody can write it while
+ *      we hold the lock), fsync'd and renamed into place;
+ *   3. in the same transaction: rename the old tables aside, create the new
+ *      schema from the canonical DDL (schema.c, never from PRAGMA
+ *      table_info: quirk 21), copy every row with its meaning, seed the
+ *      usage engine from flux-accounting's bins, drop the old tables, stamp
+ *      application_id and user_version;
+ *   4. commit, then switch the journal to WAL like a created database.
+ * A crash anywhere leaves the old file (SQLite rolls the hot journal back)
+ * or the migrated one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "core/db_internal.h"
+#include "parse/parse_internal.h"
+#include "core/schema_internal.h"
+#include "fluxacct/admin.h"
+#include "fluxacct/parse.h"
+
+#define OLD "fluxacct_old_"
+#define MAX_REPORTED 10
+
+/* flux-accounting's tables, every release.  Other tables are kept. */
+enum { T_ASSOC, T_BANK, T_FACTOR_USAGE, T_HALFLIFE, T_QOS, T_QUEUE,
+       T_PROJECT, T_JOBS, T_WEIGHT, T_CONFIG, T_PERIOD, T_COUNT };
+
+static const char *const known_tables[T_COUNT] = {
+    "association_table", "bank_table", "job_usage_factor_table",
+    "t_half_life_period_table", "qos_table", "queue_table", "project_table",
+    "jobs", "priority_factor_weight_table", "config_table",
+    "job_usage_per_association_table",
+};
+
+struct tinfo {
+    int present;
+    char **cols;
+    size_t ncols;
+};
+
+struct mig {
+    fluxacct_db_t *db;
+    const char *path;
+    int flags;
+    fluxacct_report_f report;
+    void *arg;
+    fluxacct_migrate_stats_t *st;
+    fluxacct_error_t *error;
+    struct tinfo t[T_COUNT];
+    double E;       /* flux-accounting's current bin start */
+    double T0;      /* our usage epoch: E, or earlier while E is ahead */
+};
+
+static void note (struct mig *m, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static void note (struct mig *m, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+
+    if (!m->report)
+        return;
+    va_start (ap, fmt);
+    vsnprintf (buf, sizeof (buf), fmt, ap);
+    va_end (ap);
+    m->report (m->arg, buf);
+}
+
+static int execf (struct mig *m, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static int execf (struct mig *m, const char *fmt, ...)
+{
+    va_list ap;
+    char *sql;
+    int rc;
+
+    va_start (ap, fmt);
+    rc = vasprintf (&sql, fmt, ap);
+    va_end (ap);
+    if (rc < 0)
+        return errprintf (m->error, ENOMEM, "out of memory");
+    rc = db_exec (m->db, sql, m->error);
+    free (sql);
+    return rc;
+}
+
+static sqlite3_stmt *prep (struct mig *m, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2 (m->db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_error (m->db, m->error, "update-db");
+        return NULL;
+    }
+    return st;
+}
+
+/* First column of the first row of sql as int64 / double (def if none). */
+static int q_int64 (struct mig *m, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = prep (m, sql);
+    int rc;
+
+    if (!st)
+        return -1;
+    *out = 0;
+    rc = sqlite3_step (st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64 (st, 0);
+    sqlite3_finalize (st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error (m->db, m->error, "update-db");
+    return 0;
+}
+
+static int count_rows (struct mig *m, const char *table, uint64_t *out)
+{
+    char sql[128];
+    int64_t n;
+
+    snprintf (sql, sizeof (sql), "SELECT count(*) FROM \"%s\"", table);
+    if (q_int64 (m, sql, &n) < 0)
+        return -1;
+    *out = (uint64_t)n;
+    return 0;
+}
+
+/* ---- what the source holds ------------------------------------------ */
+
+static void free_tinfo (struct mig *m)
+{
+    for (int i = 0; i < T_COUNT; i++) {
+        for (size_t k = 0; k < m->t[i].ncols; k++)
+            free (m->t[i].cols[k]);
+        free (m->t[i].cols);
+        memset (&m->t[i], 0, sizeof (m->t[i]));
+    }
+}
+
+static int load_tinfo (struct mig *m)
+{
+    static const char *sql =
+        "SELECT p.name FROM sqlite_master s, pragma_table_info(s.name) p "
+        "WHERE s.type = 'table' AND s.name = ?";
+
+    for (int i = 0; i < T_COUNT; i++) {
+        sqlite3_stmt *st = prep (m, sql);
+        int rc;
+
+        if (!st)
+            return -1;
+        sqlite3_bind_text (st, 1, known_tables[i], -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+            struct tinfo *t = &m->t[i];
+            char **v = realloc (t->cols, (t->ncols + 1) * sizeof (char *));
+            if (!v || !(v[t->ncols] = strdup ((const char *)
+                                              sqlite3_column_text (st, 0)))) {
+                if (v)
+                    t->cols = v;
+                sqlite3_finalize (st);
+                return errprintf (m->error, ENOMEM, "out of memory");
+            }
+            t->cols = v;
+            t->ncols++;
+            t->present = 1;
+        }
+        sqlite3_finalize (st);
+        if (rc != SQLITE_DONE)
+            return db_error (m->db, m->error, "update-db");
+    }
+    return 0;
+}
+
+static int has_col (struct mig *m, int t, const char *col)
+{
+    for (size_t i = 0; i < m->t[t].ncols; i++)
+        if (!strcasecmp (m->t[t].cols[i], col))
+            return 1;
+    return 0;
+}
+
+/* Bank names are UNIQUE here; flux-accounting allowed duplicates (quirk
+ * 14).  Refuse, listing them: merging two banks would change the tree. */
+static int check_duplicate_banks (struct mig *m)
+{
+    static const char *sql =
+        "SELECT bank, group_concat(bank_id, ', '), count(*) FROM bank_table "
+        "GROUP BY bank HAVING count(*) > 1 ORDER BY bank";
+    sqlite3_stmt *st = prep (m, sql);
+    char list[512] = "";
+    size_t len = 0;
+    int n = 0, rc;
+
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text (st, 0);
+        const char *ids = (const char *)sqlite3_column_text (st, 1);
+        note (m, "bank name '%s' is used by %d banks (bank_id %s)", name,
+              sqlite3_column_int (st, 2), ids);
+        if (len < sizeof (list))
+            len += snprintf (list + len, sizeof (list) - len, "%s%s (ids %s)",
+                             n ? ", " : "", name, ids);
+        n++;
+    }
+    sqlite3_finalize (st);
+    if (rc != SQLITE_DONE)
+        return db_error (m->db, m->error, "update-db");
+    if (n > 0)
+        return errprintf (m->error, EEXIST,
+                          "bank names must be unique; %d duplicated: %s; "
+                          "rename them, then run update-db again", n, list);
+    return 0;
+}
+
+/* ---- the backup ------------------------------------------------------ */
+
+static int copy_fd (int in, int out)
+{
+    static char buf[1 << 20];
+    ssize_t n;
+
+    /* copy_file_range lets the file system share or copy the extents in
+     * the kernel; fall back to read/write where it is not supported. */
+    for (;;) {
+        n = copy_file_range (in, NULL, out, NULL, 1 << 30, 0);
+        if (n == 0)
+            return 0;
+        if (n < 0)
+            break;
+    }
+    if (errno != EXDEV && errno != ENOSYS && errno != EINVAL
+        && errno != EOPNOTSUPP)
+        return -1;
+    while ((n = read (in, buf, sizeof (buf))) > 0) {
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write (out, buf + off, (size_t)(n - off));
+            if (w < 0)
+                return -1;
+            off += w;
+        }
+    }
+    return n < 0 ? -1 : 0;
+}
+
+static int fsync_dir_of (const char *path)
+{
+    char *dir = strdup (path), *slash;
+    int fd, rc = 0;
+
+    if (!dir)
+        return -1;
+    slash = strrchr (dir, '/');
+    if (!slash)
+        strcpy (dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if ((fd = open (dir, O_RDONLY | O_DIRECTORY)) >= 0) {
+        rc = fsync (fd);
+        close (fd);
+    }
+    free (dir);
+    return rc;
+}
+
+/* PATH.backup: a byte copy of the database file, written to a temporary
+ * name, fsync'd, then renamed, so a backup file is always complete. */
+static int write_backup (struct mig *m)
+{
+    char *bak = NULL, *tmp = NULL;
+    int in = -1, out = -1, rc = -1, saved;
+    struct stat sb;
+
+    if (asprintf (&bak, "%s.backup", m->path) < 0
+        || asprintf (&tmp, "%s.backup.tmp", m->path) < 0) {
+        free (bak);
+        return errprintf (m->error, ENOMEM, "out of memory");
+    }
+    if ((in = open (m->path, O_RDONLY)) < 0 || fstat (in, &sb) < 0
+        || (out = open (tmp, O_WRONLY | O_CREAT | O_TRUNC,
+                        sb.st_mode & 0777)) < 0
+        || copy_fd (in, out) < 0 || fsync (out) < 0)
+        goto fail;
+    if (close (out) < 0) {
+        out = -1;
+        goto fail;
+    }
+    out = -1;
+    if (rename (tmp, bak) < 0)
+        goto fail;
+    (void)fsync_dir_of (bak);
+    rc = 0;
+    goto done;
+fail:
+    saved = errno;
+    if (out >= 0)
+        close (out);
+    unlink (tmp);
+    errprintf (m->error, saved, "cannot write the backup %s: %s; nothing was "
+               "changed", bak, strerror (saved));
+done:
+    if (in >= 0)
+        close (in);
+    free (bak);
+    free (tmp);
+    return rc;
+}
+
+/* ---- copying tables -------------------------------------------------- */
+
+/* The expression for new column `col` of table t: a mapped old column, or
+ * NULL to copy the same-named column if the old table has it. */
+typedef const char *(*colmap_f) (struct mig *m, const char *col);
+
+static const char *map_assoc (struct mig *m, const char *col)
+{
+    if (!strcmp (col, "active") && !has_col (m, T_ASSOC, "active")
+        && has_col (m, T_ASSOC, "deleted"))
+        return "CASE WHEN deleted THEN 0 ELSE 1 END";
+    if ((!strcmp (col, "max_running_jobs") || !strcmp (col, "max_active_jobs"))
+        && !has_col (m, T_ASSOC, col) && has_col (m, T_ASSOC, "max_jobs"))
+        return "max_jobs";
+    if (!strcmp (col, "queues") && !has_col (m, T_ASSOC, "queues")
+        && has_col (m, T_ASSOC, "qos"))
+        return "qos";
+    return NULL;
+}
+
+/* INSERT INTO table (...) SELECT ... FROM the old table [where], every
+ * column of the new table that the old one has (or maps). */
+static int copy_table (struct mig *m, int t, colmap_f map, const char *where)
+{
+    static const char *sql = "SELECT name FROM pragma_table_info(?)";
+    const char *name = known_tables[t];
+    sqlite3_stmt *st = prep (m, sql);
+    char *cols = NULL, *exprs = NULL;
+    size_t clen = 0, elen = 0;
+    FILE *cf = NULL, *ef = NULL;
+    int rc = -1, n = 0, step;
+
+    if (!st)
+        return -1;
+    if (!(cf = open_memstream (&cols, &clen))
+        || !(ef = open_memstream (&exprs, &elen))) {
+        errprintf (m->error, ENOMEM, "out of memory");
+        goto done;
+    }
+    sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text (st, 0);
+        const char *expr = map ? map (m, col) : NULL;
+        if (!expr && !has_col (m, t, col))
+            continue;
+        fprintf (cf, "%s\"%s\"", n ? ", " : "", col);
+        if (expr)
+            fprintf (ef, "%s%s", n ? ", " : "", expr);
+        else
+            fprintf (ef, "%s\"%s\"", n ? ", " : "", col);
+        n++;
+    }
+    if (step != SQLITE_DONE) {
+        db_error (m->db, m->error, "update-db");
+        goto done;
+    }
+    fclose (cf);
+    fclose (ef);
+    cf = ef = NULL;
+    rc = n == 0 ? 0 : execf (m, "INSERT INTO \"%s\" (%s) SELECT %s FROM "
+                             "\"" OLD "%s\" %s ORDER BY rowid", name, cols,
+                             exprs, name, where ? where : "");
+done:
+    if (cf)
+        fclose (cf);
+    if (ef)
+        fclose (ef);
+    free (cols);
+    free (exprs);
+    sqlite3_finalize (st);
+    return rc;
+}
+
+/* AUTOINCREMENT counters: never hand out an id flux-accounting used. */
+static int keep_sequence (struct mig *m, const char *table)
+{
+    return execf (m, "UPDATE sqlite_sequence SET seq = max(seq, coalesce("
+                  "(SELECT seq FROM sqlite_sequence WHERE name = '" OLD "%s'),"
+                  " 0)) WHERE name = '%s'", table, table);
+}
+
+/* flux-accounting's edit-bank stored --ignore-older-than unparsed (quirk
+ * 14): convert dates to epoch seconds. */
+static int fix_ignore_older_than (struct mig *m)
+{
+    sqlite3_stmt *st = prep (m, "SELECT bank_id, bank, ignore_older_than "
+                             "FROM bank_table WHERE typeof(ignore_older_than)"
+                             " = 'text'");
+    sqlite3_stmt *up;
+    int rc, ret = 0;
+
+    if (!st)
+        return -1;
+    if (!(up = prep (m, "UPDATE bank_table SET ignore_older_than = ? WHERE "
+                     "bank_id = ?"))) {
+        sqlite3_finalize (st);
+        return -1;
+    }
+    while (ret == 0 && (rc = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *s = (const char *)sqlite3_column_text (st, 2);
+        double t;
+        if (fluxacct_time_parse (s, &t, NULL) < 0) {
+            note (m, "bank %s: ignore_older_than '%s' is not a time; set to 0",
+                  sqlite3_column_text (st, 1), s);
+            t = 0;
+        }
+        else
+            note (m, "bank %s: ignore_older_than '%s' stored as %.0f",
+                  sqlite3_column_text (st, 1), s, ceil (t));
+        sqlite3_bind_int64 (up, 1, (sqlite3_int64)ceil (t));
+        sqlite3_bind_int64 (up, 2, sqlite3_column_int64 (st, 0));
+        if (sqlite3_step (up) != SQLITE_DONE)
+            ret = db_error (m->db, m->error, "update-db");
+        sqlite3_reset (up);
+    }
+    sqlite3_finalize (st);
+    sqlite3_finalize (up);
+    return ret;
+}
+
+/* QOS (<= 0.13) became queues in flux-accounting 0.14: each QOS becomes a
+ * queue of the same name with the QOS priority. */
+static int map_qos (struct mig *m)
+{
+    if (!m->t[T_QOS].present)
+        return 0;
+    if (execf (m, "UPDATE queue_table SET priority = (SELECT priority FROM "
+               OLD "qos_table q WHERE q.qos = queue_table.queue) WHERE queue "
+               "IN (SELECT qos FROM " OLD "qos_table)%s",
+               has_col (m, T_QUEUE, "priority") ? " AND 0" : "") < 0
+        || execf (m, "INSERT INTO queue_table (queue, priority) SELECT qos, "
+                  "priority FROM " OLD "qos_table WHERE qos NOT IN (SELECT "
+                  "queue FROM queue_table) ORDER BY rowid") < 0
+        || count_rows (m, OLD "qos_table", &m->st->qos) < 0)
+        return -1;
+    if (m->st->qos)
+        note (m, "%llu QOS of qos_table became queues",
+              (unsigned long long)m->st->qos);
+    return 0;
+}
+
+static int copy_projects (struct mig *m)
+{
+    int64_t dups;
+
+    if (!m->t[T_PROJECT].present)
+        return 0;
+    if (q_int64 (m, "SELECT count(*) - count(DISTINCT project) FROM "
+                 OLD "project_table", &dups) < 0)
+        return -1;
+    if (dups > 0)
+        note (m, "%lld duplicate project names merged (the lowest "
+              "project_id of each name is kept)", (long long)dups);
+    if (execf (m, "DELETE FROM project_table") < 0
+        || copy_table (m, T_PROJECT, NULL, "WHERE project_id IN (SELECT "
+                       "min(project_id) FROM " OLD "project_table GROUP BY "
+                       "project)") < 0
+        || execf (m, "INSERT OR IGNORE INTO project_table (project) VALUES "
+                  "('*')") < 0)
+        return -1;
+    return keep_sequence (m, "project_table");
+}
+
+static int copy_config (struct mig *m)
+{
+    if (m->t[T_CONFIG].present && copy_table (m, T_CONFIG, NULL, NULL) < 0)
+        return -1;
+    return execf (m, "INSERT OR IGNORE INTO config_table VALUES "
+                  "('priority_usage_reset_period', '2419200'),"
+                  "('priority_decay_half_life', '604800'),"
+                  "('decay_factor', '0.5'), ('node_weight', '1.0'),"
+                  "('core_weight', '0.0'), ('gpu_weight', '0.0'),"
+                  "('deny_unknown_queues', 'false'), ('decay_mode', 'binned'),"
+                  "('usage_epoch', '%.17g')", m->T0);
+}
+
+static int copy_weights (struct mig *m)
+{
+    if (m->t[T_WEIGHT].present
+        && (execf (m, "DELETE FROM priority_factor_weight_table") < 0
+            || copy_table (m, T_WEIGHT, NULL, NULL) < 0))
+        return -1;
+    return execf (m, "INSERT OR IGNORE INTO priority_factor_weight_table "
+                  "VALUES ('fairshare', 100000), ('queue', 10000), "
+                  "('bank', 0), ('urgency', 1000)");
+}
+
+/* Per-association bins: the job_usage_per_association_table rows (0.59+)
+ * and the usage_factor_period_N columns of older releases. */
+static int copy_periods (struct mig *m)
+{
+    if (m->t[T_PERIOD].present && copy_table (m, T_PERIOD, NULL, NULL) < 0)
+        return -1;
+    for (size_t i = 0; i < m->t[T_FACTOR_USAGE].ncols; i++) {
+        const char *c = m->t[T_FACTOR_USAGE].cols[i];
+        char *end;
+        long n;
+        if (strncmp (c, "usage_factor_period_", 20))
+            continue;
+        n = strtol (c + 20, &end, 10);
+        if (*end || end == c + 20 || n < 0)
+            continue;
+        if (execf (m, "INSERT OR IGNORE INTO job_usage_per_association_table"
+                   " (username, userid, bank, period, value) SELECT username,"
+                   " userid, bank, %ld, coalesce(\"%s\", 0.0) FROM "
+                   OLD "job_usage_factor_table ORDER BY rowid", n, c) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* flux-accounting's current bin starts at end_half_life_period (despite the
+ * name: its update-usage opens a new bin when now > E + H).  Without one,
+ * the earliest association creation, else now. */
+static int find_epoch (struct mig *m)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    m->E = 0;
+    if (m->t[T_HALFLIFE].present) {
+        if (!(st = prep (m, "SELECT end_half_life_period FROM "
+                         OLD "t_half_life_period_table ORDER BY "
+                         "cluster != 'cluster', rowid LIMIT 1")))
+            return -1;
+        rc = sqlite3_step (st);
+        if (rc == SQLITE_ROW)
+            m->E = sqlite3_column_double (st, 0);
+        sqlite3_finalize (st);
+    }
+    if (!(m->E > 0) || !isfinite (m->E)) {
+        if (!(st = prep (m, "SELECT min(creation_time) FROM " OLD
+                         "association_table WHERE creation_time > 0")))
+            return -1;
+        if (sqlite3_step (st) == SQLITE_ROW)
+            m->E = sqlite3_column_double (st, 0);
+        sqlite3_finalize (st);
+    }
+    if (!(m->E > 0) || !isfinite (m->E))
+        m->E = floor (now_seconds ());
+    /* A database younger than two half-lives has E in the future: its
+     * first bin, [E - H, E + H), holds the present (quirk 1).  Period 0
+     * must be the one that holds now, so the epoch moves back by whole
+     * half-lives until it does. */
+    m->T0 = m->E;
+    double now = now_seconds (), H = 604800;
+    char *s = NULL;
+    if (m->t[T_CONFIG].present) {
+        if (!(st = prep (m, "SELECT value FROM " OLD "config_table WHERE key "
+                         "= 'priority_decay_half_life'")))
+            return -1;
+        if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0))
+            s = strdup ((const char *)sqlite3_column_text (st, 0));
+        sqlite3_finalize (st);
+        if (s) {
+            char *end;
+            double h = strtod (s, &end);
+            if (end != s && !*end && h > 0 && isfinite (h))
+                H = h;
+            free (s);
+        }
+    }
+    if (m->E > now)
+        m->T0 = m->E - ceil ((m->E - now) / H) * H;
+    return 0;
+}
+
+/* ---- job records ----------------------------------------------------- */
+
+/* The copy is one INSERT ... SELECT per pass; what the old table lacks is
+ * computed by these SQL functions, which keep the last answer so the three
+ * counts of one R (and the fields of one jobspec) cost one parse. */
+struct jobctx {
+    struct mig *m;
+    struct defbank { sqlite3_int64 userid; char *bank; } *db;  /* by userid */
+    size_t ndb;
+    sqlite3_int64 seq;
+    /* fa_rcount cache */
+    char *r_text;
+    size_t r_len;
+    int r_ok;
+    fluxacct_rcount_t r_counts;
+    /* records without usable R: count, and the first few for the report */
+    uint64_t nores;
+    char nores_msg[MAX_REPORTED][200];
+    /* flux-accounting's last_job_timestamp per (userid, bank), sorted */
+    struct lastts { sqlite3_int64 userid; char *bank; double ts; } *last;
+    size_t nlast;
+    /* rowids of the records pass 1 leaves for pass 2 */
+    sqlite3_int64 *pending;
+    size_t npending, cappending;
+    /* fa_spec cache */
+    char *s_text;
+    size_t s_len;
+    char *s_bank, *s_project;
+    double s_duration;
+    int s_has_duration;
+};
+
+static int cmp_defbank (const void *a, const void *b)
+{
+    const struct defbank *x = a, *y = b;
+    return x->userid < y->userid ? -1 : x->userid > y->userid;
+}
+
+/* A user's default bank: that of the first (active first, then earliest
+ * created) of the user's associations. */
+static int load_defbanks (struct jobctx *j)
+{
+    sqlite3_stmt *st = prep (j->m, "SELECT userid, default_bank FROM "
+                             "association_table ORDER BY userid, active DESC,"
+                             " creation_time, rowid");
+    size_t cap = 0;
+    int rc;
+
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        sqlite3_int64 uid = sqlite3_column_int64 (st, 0);
+        if (j->ndb > 0 && j->db[j->ndb - 1].userid == uid)
+            continue;
+        if (j->ndb == cap) {
+            cap = cap ? cap * 2 : 256;
+            struct defbank *v = realloc (j->db, cap * sizeof (*v));
+            if (!v)
+                goto nomem;
+            j->db = v;
+        }
+        j->db[j->ndb].userid = uid;
+        if (!(j->db[j->ndb].bank = strdup ((const char *)
+                                           sqlite3_column_text (st, 1))))
+            goto nomem;
+        j->ndb++;
+    }
+    sqlite3_finalize (st);
+    return rc == SQLITE_DONE ? 0 : db_error (j->m->db, j->m->error, "update-db");
+nomem:
+    sqlite3_finalize (st);
+    return errprintf (j->m->error, ENOMEM, "out of memory");
+}
+
+/* last_job_timestamp per (userid, bank), as flux-accounting matches
+ * records to associations, sorted as strcmp sorts. */
+static int load_last (struct jobctx *j)
+{
+    struct mig *m = j->m;
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc;
+
+    if (!m->t[T_FACTOR_USAGE].present
+        || !has_col (m, T_FACTOR_USAGE, "last_job_timestamp"))
+        return 0;
+    if (!(st = prep (m, "SELECT userid, bank, max(last_job_timestamp) FROM "
+                     OLD "job_usage_factor_table GROUP BY userid, bank ORDER "
+                     "BY userid, bank")))
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        if (j->nlast == cap) {
+            cap = cap ? cap * 2 : 256;
+            struct lastts *v = realloc (j->last, cap * sizeof (*v));
+            if (!v)
+                goto nomem;
+            j->last = v;
+        }
+        j->last[j->nlast].userid = sqlite3_column_int64 (st, 0);
+        j->last[j->nlast].ts = sqlite3_column_double (st, 2);
+        if (!(j->last[j->nlast].bank = strdup ((const char *)
+                                               sqlite3_column_text (st, 1))))
+            goto nomem;
+        j->nlast++;
+    }
+    sqlite3_finalize (st);
+    return rc == SQLITE_DONE ? 0 : db_error (m->db, m->error, "update-db");
+nomem:
+    sqlite3_finalize (st);
+    return errprintf (m->error, ENOMEM, "out of memory");
+}
+
+static int cmp_last (const void *a, const void *b)
+{
+    const struct lastts *x = a, *y = b;
+    if (x->userid != y->userid)
+        return x->userid < y->userid ? -1 : 1;
+    return strcmp (x->bank, y->bank);
+}
+
+static void jobctx_free (struct jobctx *j)
+{
+    for (size_t i = 0; i < j->ndb; i++)
+        free (j->db[i].bank);
+    free (j->db);
+    for (size_t i = 0; i < j->nlast; i++)
+        free (j->last[i].bank);
+    free (j->last);
+    free (j->r_text);
+    free (j->pending);
+    free (j->s_text);
+    free (j->s_bank);
+    free (j->s_project);
+}
+
+/* Is the value the text cached in (*text, *len)?  If not, cache it. */
+static int cached (sqlite3_value *v, char **text, size_t *len, int *fresh)
+{
+    const char *s = (const char *)sqlite3_value_text (v);
+    size_t n = (size_t)sqlite3_value_bytes (v);
+
+    *fresh = 0;
+    if (*text && n == *len && !memcmp (s, *text, n))
+        return 0;
+    free (*text);
+    if (!(*text = malloc (n + 1)))
+        return -1;
+    memcpy (*text, s, n);
+    (*text)[n] = '\0';
+    *len = n;
+    *fresh = 1;
+    return 0;
+}
+
+/* fa_rcount(R, k, id, t_run): nnodes (k = 0), ncores (1), ngpus (2) of
+ * R, or NULL when R does not parse.  Called with k = 0 first for each
+ * record, which counts (and notes) the records that ran without a usable
+ * R. */
+static void fa_rcount (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+    int k = sqlite3_value_int (argv[1]), fresh;
+    fluxacct_error_t why = { .text = "no R" };
+
+    (void)argc;
+    if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+        j->r_ok = 0;
+    else if (cached (argv[0], &j->r_text, &j->r_len, &fresh) < 0) {
+        sqlite3_result_error_nomem (ctx);
+        return;
+    }
+    else if (fresh)
+        j->r_ok = *j->r_text && (r_count_fast (j->r_text, &j->r_counts)
+                                 || fluxacct_r_count (j->r_text, &j->r_counts,
+                                                      &why) == 0);
+    if (k == 0 && !j->r_ok && sqlite3_value_double (argv[3]) > 0) {
+        if (j->nores < MAX_REPORTED) {
+            if (j->r_text && *j->r_text && !fresh)
+                fluxacct_r_count (j->r_text, &j->r_counts, &why);
+            snprintf (j->nores_msg[j->nores], sizeof (j->nores_msg[0]),
+                      "job %s: %s; kept, contributes no usage",
+                      sqlite3_value_text (argv[2]), why.text);
+        }
+        j->nores++;
+    }
+    if (j->r_ok)
+        sqlite3_result_int64 (ctx, (sqlite3_int64)(k == 0 ? j->r_counts.nnodes
+                                                   : k == 1 ? j->r_counts.ncores
+                                                   : j->r_counts.ngpus));
+}
+
+/* fa_spec(jobspec, k): attributes.system.bank (k = 0, NULL when absent or
+ * empty), .project (1), .duration (2). */
+static void fa_spec (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+    int k = sqlite3_value_int (argv[1]), fresh;
+
+    (void)argc;
+    if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+        return;
+    if (cached (argv[0], &j->s_text, &j->s_len, &fresh) < 0) {
+        sqlite3_result_error_nomem (ctx);
+        return;
+    }
+    if (fresh) {
+        json_t *js, *sys, *v;
+        free (j->s_bank);
+        free (j->s_project);
+        j->s_bank = j->s_project = NULL;
+        j->s_has_duration = 0;
+        if ((js = json_loads (j->s_text, 0, NULL))) {
+            sys = json_object_get (json_object_get (js, "attributes"),
+                                   "system");
+            if ((v = json_object_get (sys, "bank")) && json_is_string (v)
+                && *json_string_value (v))
+                j->s_bank = strdup (json_string_value (v));
+            if ((v = json_object_get (sys, "project")) && json_is_string (v))
+                j->s_project = strdup (json_string_value (v));
+            if ((v = json_object_get (sys, "duration")) && json_is_number (v)) {
+                j->s_duration = json_number_value (v);
+                j->s_has_duration = 1;
+            }
+            json_decref (js);
+        }
+    }
+    if (k == 0 && j->s_bank)
+        sqlite3_result_text (ctx, j->s_bank, -1, SQLITE_TRANSIENT);
+    else if (k == 1 && j->s_project)
+        sqlite3_result_text (ctx, j->s_project, -1, SQLITE_TRANSIENT);
+    else if (k == 2 && j->s_has_duration)
+        sqlite3_result_double (ctx, j->s_duration);
+}
+
+/* fa_defbank(userid): the user's default bank, or NULL. */
+static void fa_defbank (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+    struct defbank key = { .userid = sqlite3_value_int64 (argv[0]) };
+    struct defbank *d = bsearch (&key, j->db, j->ndb, sizeof (key),
+                                 cmp_defbank);
+    (void)argc;
+    if (d)
+        sqlite3_result_text (ctx, d->bank, -1, SQLITE_STATIC);
+}
+
+/* fa_charged(userid, bank, t_inactive): did flux-accounting charge this
+ * record (t_inactive <= its association's last_job_timestamp)? */
+static void fa_charged (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+    struct lastts key, *e;
+
+    (void)argc;
+    if (sqlite3_value_type (argv[1]) != SQLITE_TEXT) {
+        sqlite3_result_int (ctx, 0);
+        return;
+    }
+    key.userid = sqlite3_value_int64 (argv[0]);
+    key.bank = (char *)sqlite3_value_text (argv[1]);
+    e = bsearch (&key, j->last, j->nlast, sizeof (key), cmp_last);
+    sqlite3_result_int (ctx, e && sqlite3_value_double (argv[2]) <= e->ts);
+}
+
+/* fa_pending(rowid): remember a record for pass 2; false. */
+static void fa_pending (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+
+    (void)argc;
+    if (j->npending == j->cappending) {
+        size_t cap = j->cappending ? j->cappending * 2 : 1024;
+        sqlite3_int64 *v = realloc (j->pending, cap * sizeof (*v));
+        if (!v) {
+            sqlite3_result_error_nomem (ctx);
+            return;
+        }
+        j->pending = v;
+        j->cappending = cap;
+    }
+    j->pending[j->npending++] = sqlite3_value_int64 (argv[0]);
+    sqlite3_result_int (ctx, 0);
+}
+
+/* fa_seq(): the next import sequence number. */
+static void fa_seq (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct jobctx *j = sqlite3_user_data (ctx);
+    (void)argc;
+    (void)argv;
+    /* called once per copied record, in order: report progress here */
+    if ((j->seq & 16383) == 0)
+        db_progress (j->m->db, "update-db", (uint64_t)j->seq, 0);
+    sqlite3_result_int64 (ctx, j->seq++);
+}
+
+static int register_functions (struct jobctx *j)
+{
+    sqlite3 *h = j->m->db->h;
+    int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
+
+    if (sqlite3_create_function (h, "fa_rcount", 4, flags, j, fa_rcount, NULL,
+                                 NULL) != SQLITE_OK
+        || sqlite3_create_function (h, "fa_pending", 1, flags, j, fa_pending,
+                                    NULL, NULL) != SQLITE_OK
+        || sqlite3_create_function (h, "fa_charged", 3, flags, j, fa_charged,
+                                    NULL, NULL) != SQLITE_OK
+        || sqlite3_create_function (h, "fa_spec", 2, flags, j, fa_spec, NULL,
+                                    NULL) != SQLITE_OK
+        || sqlite3_create_function (h, "fa_defbank", 1, flags, j, fa_defbank,
+                                    NULL, NULL) != SQLITE_OK
+        || sqlite3_create_function (h, "fa_seq", 0, flags, j, fa_seq, NULL,
+                                    NULL) != SQLITE_OK)
+        return db_error (j->m->db, j->m->error, "update-db");
+    return 0;
+}
+
+static void unregister_functions (struct mig *m)
+{
+    sqlite3_create_function (m->db->h, "fa_rcount", 4, SQLITE_UTF8, NULL,
+                             NULL, NULL, NULL);
+    sqlite3_create_function (m->db->h, "fa_pending", 1, SQLITE_UTF8, NULL,
+                             NULL, NULL, NULL);
+    sqlite3_create_function (m->db->h, "fa_charged", 3, SQLITE_UTF8, NULL,
+                             NULL, NULL, NULL);
+    sqlite3_create_function (m->db->h, "fa_spec", 2, SQLITE_UTF8, NULL, NULL,
+                             NULL, NULL);
+    sqlite3_create_function (m->db->h, "fa_defbank", 1, SQLITE_UTF8, NULL,
+                             NULL, NULL, NULL);
+    sqlite3_create_function (m->db->h, "fa_seq", 0, SQLITE_UTF8, NULL, NULL,
+                             NULL, NULL);
+}
+
+/* Report (a few of) the records whose R does not parse. */
+static void report_no_resources (struct jobctx *j)
+{
+    j->m->st->jobs_no_resources = j->nores;
+    for (uint64_t i = 0; i < j->nores && i < MAX_REPORTED; i++)
+        note (j->m, "%s", j->nores_msg[i]);
+    if (j->nores > MAX_REPORTED)
+        note (j->m, "... %llu job records in all have no usable R",
+              (unsigned long long)j->nores);
+}
+
+/* Copy the records in rowid order.  Records flux-accounting has already
+ * charged (t_inactive <= the association's last_job_timestamp, or before
+ * a re-bin's reconfigure_time) get sequence numbers 1..k and are marked
+ * charged; the others follow, and update-usage charges them next. */
+static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
+{
+    struct jobctx j = { .m = m, .seq = 1 };
+    int has_bank = has_col (m, T_JOBS, "bank");
+    int has_project = has_col (m, T_JOBS, "project");
+    int has_req = has_col (m, T_JOBS, "requested_duration");
+    int has_act = has_col (m, T_JOBS, "actual_duration");
+    const char *bank = has_bank ? "bank" : "fa_spec(jobspec, 0)";
+    sqlite3_stmt *st = NULL;
+    char **isql = NULL;
+    size_t nidx = 0;
+    double reconf = NAN;
+    char *sql = NULL, *sql1 = NULL, *sql2 = NULL, *from1 = NULL, *s;
+    int rc = -1, step;
+
+    *charged = 0;
+    if (!m->t[T_JOBS].present)
+        return 0;
+    if ((s = db_config_text (m->db, "reconfigure_time"))) {
+        char *end;
+        double d = strtod (s, &end);
+        if (end != s && !*end)
+            reconf = d;
+        free (s);
+    }
+    if (load_defbanks (&j) < 0 || load_last (&j) < 0
+        || register_functions (&j) < 0)
+        goto done;
+    /* Inserting is faster without the secondary indexes the records do not
+     * arrive in order for: drop them and recreate them from their canonical
+     * text afterwards.  Those on seq and t_inactive stay: records are copied
+     * in seq order, and in rowid order, which is that of t_inactive in a
+     * database fetch-job-records filled, so their entries are appended. */
+    if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
+                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
+                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
+        goto done;
+    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
+        char **v = realloc (isql, (nidx + 1) * 2 * sizeof (char *));
+        if (!v)
+            goto nomem;
+        isql = v;
+        isql[2 * nidx] = strdup ((const char *)sqlite3_column_text (st, 0));
+        isql[2 * nidx + 1] = strdup ((const char *)sqlite3_column_text (st, 1));
+        nidx++;
+        if (!isql[2 * nidx - 2] || !isql[2 * nidx - 1])
+            goto nomem;
+    }
+    if (step != SQLITE_DONE) {
+        db_error (m->db, m->error, "update-db");
+        goto done;
+    }
+    sqlite3_finalize (st);
+    st = NULL;
+    for (size_t i = 0; i < nidx; i++)
+        if (execf (m, "DROP INDEX \"%s\"", isql[2 * i]) < 0)
+            goto done;
+    /* A job without a bank is charged to the jobspec's bank, else to the
+     * user's default bank (semantics section 1).  Pass 1 copies the charged
+     * records and notes the others, which pass 2 copies; ORDER BY rowid is
+     * the scan order, so fa_seq() numbers them in rowid order. */
+    if (asprintf (&sql, "INSERT INTO jobs (id, userid, t_submit, t_run, "
+                  "t_inactive, ranks, R, jobspec, project, bank, "
+                  "requested_duration, actual_duration, nnodes, ncores, ngpus,"
+                  " charge_bank, seq) SELECT id, userid, t_submit, t_run, "
+                  "t_inactive, ranks, R, jobspec, %s, %s, %s, %s, "
+                  "fa_rcount(R, 0, id, t_run), fa_rcount(R, 1, id, t_run), "
+                  "fa_rcount(R, 2, id, t_run), "
+                  "coalesce(nullif(%s, ''), fa_spec(jobspec, 0), "
+                  "fa_defbank(userid)), fa_seq() FROM ",
+                  has_project ? "project" : "fa_spec(jobspec, 1)", bank,
+                  has_req ? "requested_duration"
+                          : "coalesce(fa_spec(jobspec, 2), 0.0)",
+                  has_act ? "actual_duration"
+                          : "CASE WHEN t_run > 0 THEN t_inactive - t_run "
+                            "ELSE 0.0 END",
+                  bank) < 0
+        || asprintf (&from1, OLD "jobs j WHERE CASE WHEN fa_charged(userid,"
+                     " %s, t_inactive) OR coalesce(t_inactive <= ?1, 0) THEN 1"
+                     " ELSE fa_pending(j.rowid) END",
+                     has_bank ? "j.bank" : "NULL") < 0
+        || asprintf (&sql1, "%s%s ORDER BY j.rowid", sql, from1) < 0
+        || asprintf (&sql2, "%stemp.fluxacct_pending p JOIN " OLD "jobs j ON "
+                     "j.rowid = p.rid ORDER BY j.rowid", sql) < 0)
+        goto nomem;
+    if (!(st = prep (m, sql1)))
+        goto done;
+    if (isnan (reconf))
+        sqlite3_bind_null (st, 1);
+    else
+        sqlite3_bind_double (st, 1, reconf);
+    if (sqlite3_step (st) != SQLITE_DONE) {
+        db_error (m->db, m->error, "update-db: jobs");
+        goto done;
+    }
+    sqlite3_finalize (st);
+    st = NULL;
+    /* every row numbered exactly once */
+    if (j.seq - 1 != sqlite3_changes64 (m->db->h))
+        goto skew;
+    *charged = j.seq - 1;
+    if (execf (m, "CREATE TEMP TABLE fluxacct_pending (rid INTEGER PRIMARY "
+               "KEY)") < 0
+        || !(st = prep (m, "INSERT INTO temp.fluxacct_pending VALUES (?)")))
+        goto done;
+    for (size_t i = 0; i < j.npending; i++) {
+        sqlite3_bind_int64 (st, 1, j.pending[i]);
+        if (sqlite3_step (st) != SQLITE_DONE) {
+            db_error (m->db, m->error, "update-db: jobs");
+            goto done;
+        }
+        sqlite3_reset (st);
+    }
+    sqlite3_finalize (st);
+    if (!(st = prep (m, sql2)))
+        goto done;
+    if (sqlite3_step (st) != SQLITE_DONE) {
+        db_error (m->db, m->error, "update-db: jobs");
+        goto done;
+    }
+    if (j.seq - 1 - *charged != sqlite3_changes64 (m->db->h)
+        || (size_t)(j.seq - 1 - *charged) != j.npending)
+        goto skew;
+    m->st->jobs = (uint64_t)(j.seq - 1);
+    m->st->jobs_pending = (uint64_t)(j.seq - 1 - *charged);
+    for (size_t i = 0; i < nidx; i++)
+        if (db_exec (m->db, isql[2 * i + 1], m->error) < 0)
+            goto done;
+    report_no_resources (&j);
+    if (db_state_set_int (m->db, "next_seq", j.seq, m->error) < 0
+        || execf (m, "DROP TABLE temp.fluxacct_pending") < 0)
+        goto done;
+    rc = 0;
+    goto done;
+skew:
+    errprintf (m->error, EIO, "update-db: job sequence numbers out of step");
+    goto done;
+nomem:
+    errprintf (m->error, ENOMEM, "out of memory");
+done:
+    sqlite3_finalize (st);
+    free (sql);
+    free (sql1);
+    free (sql2);
+    free (from1);
+    unregister_functions (m);
+    for (size_t i = 0; i < 2 * nidx; i++)
+        free (isql[i]);
+    free (isql);
+    jobctx_free (&j);
+    return rc;
+}
+
+/* ---- usage ----------------------------------------------------------- */
+
+/* flux-accounting's bin k holds its usage already decayed k times
+ * (bins[k+1] = D * bins[k] at each shift), and its current bin is the
+ * period [E, E + H).  The usage engine keeps undecayed sums per absolute
+ * period from the usage epoch (E here, so the current bin is period 0):
+ * bin k becomes the sum of period -k, value / D^k.  Evaluated in period 0
+ * that gives back sum(bins) = job_usage; later it decays by the clock. */
+static int seed_usage (struct mig *m, sqlite3_int64 charged)
+{
+    static const char *sel =
+        "SELECT coalesce((SELECT a.userid FROM association_table a WHERE "
+        "a.username = p.username AND a.bank = p.bank), p.userid), p.bank, "
+        "p.period, p.value FROM job_usage_per_association_table p WHERE "
+        "p.value != 0 AND p.period >= 0";
+    static const char *ins =
+        "INSERT INTO usage_period_table (userid, bank, period, value) VALUES "
+        "(?1, ?2, ?3, ?4) ON CONFLICT (userid, bank, period) DO UPDATE SET "
+        "value = value + excluded.value";
+    double D = db_config_double (m->db, "decay_factor", 0.5);
+    char fp[256];
+    sqlite3_stmt *st, *up;
+    int rc, ret = 0;
+
+    if (usage_fingerprint (m->db, fp, sizeof (fp), m->error) < 0) {
+        char msg[sizeof (m->error->text)];
+        snprintf (msg, sizeof (msg), "%s", m->error->text);
+        return errprintf (m->error, EINVAL, "config_table: %s; fix it in the "
+                          "flux-accounting database first", msg);
+    }
+    if (!(st = prep (m, sel)))
+        return -1;
+    if (!(up = prep (m, ins))) {
+        sqlite3_finalize (st);
+        return -1;
+    }
+    while (ret == 0 && (rc = sqlite3_step (st)) == SQLITE_ROW) {
+        sqlite3_int64 k = sqlite3_column_int64 (st, 2);
+        sqlite3_bind_int64 (up, 1, sqlite3_column_int64 (st, 0));
+        sqlite3_bind_value (up, 2, sqlite3_column_value (st, 1));
+        sqlite3_bind_int64 (up, 3, -k);
+        sqlite3_bind_double (up, 4, sqlite3_column_double (st, 3)
+                                    / pow (D, (double)k));
+        if (sqlite3_step (up) != SQLITE_DONE)
+            ret = db_error (m->db, m->error, "update-db: usage");
+        sqlite3_reset (up);
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = db_error (m->db, m->error, "update-db: usage");
+    sqlite3_finalize (st);
+    sqlite3_finalize (up);
+    if (ret < 0)
+        return -1;
+    return db_state_set_int (m->db, "charged_seq", charged, m->error) < 0
+           || db_state_set_text (m->db, "fingerprint", fp, m->error) < 0
+           || db_state_set_int (m->db, "last_period", 0, m->error) < 0 ? -1 : 0;
+}
+
+/* ---- the migration --------------------------------------------------- */
+
+static int other_tables (struct mig *m)
+{
+    sqlite3_stmt *st = prep (m, "SELECT name FROM sqlite_master WHERE type ="
+                             " 'table' AND name NOT LIKE 'sqlite_%' ORDER BY "
+                             "name");
+    int rc;
+
+    if (!st)
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text (st, 0);
+        int known = 0;
+        for (int i = 0; i < T_COUNT && !known; i++)
+            known = !strcmp (name, known_tables[i]);
+        if (!known) {
+            m->st->other_tables++;
+            note (m, "table %s is not flux-accounting's; kept as it is", name);
+        }
+    }
+    sqlite3_finalize (st);
+    return rc == SQLITE_DONE ? 0 : db_error (m->db, m->error, "update-db");
+}
+
+static int migrate_tables (struct mig *m)
+{
+    sqlite3_int64 charged = 0;
+    char pragma[128];
+
+    for (int i = 0; i < T_COUNT; i++)
+        if (m->t[i].present
+            && execf (m, "ALTER TABLE \"%s\" RENAME TO \"" OLD "%s\"",
+                      known_tables[i], known_tables[i]) < 0)
+            return -1;
+    if (find_epoch (m) < 0)
+        return -1;
+    if (db_exec (m->db, schema_sql, m->error) < 0)
+        return -1;
+    if (copy_table (m, T_BANK, NULL, NULL) < 0
+        || keep_sequence (m, "bank_table") < 0
+        || fix_ignore_older_than (m) < 0
+        || copy_table (m, T_ASSOC, map_assoc, NULL) < 0
+        || (m->t[T_QUEUE].present && copy_table (m, T_QUEUE, NULL, NULL) < 0)
+        || map_qos (m) < 0
+        || copy_projects (m) < 0
+        || copy_weights (m) < 0
+        || copy_config (m) < 0
+        || (m->t[T_FACTOR_USAGE].present
+            && copy_table (m, T_FACTOR_USAGE, NULL, NULL) < 0)
+        || copy_periods (m) < 0)
+        return -1;
+    if (m->t[T_HALFLIFE].present) {
+        if (copy_table (m, T_HALFLIFE, NULL, NULL) < 0)
+            return -1;
+    }
+    else if (execf (m, "INSERT INTO t_half_life_period_table VALUES "
+                    "('cluster', %.17g)", m->E) < 0)
+        return -1;
+    if (copy_jobs (m, &charged) < 0 || seed_usage (m, charged) < 0)
+        return -1;
+    for (int i = 0; i < T_COUNT; i++)
+        if (m->t[i].present
+            && execf (m, "DROP TABLE \"" OLD "%s\"", known_tables[i]) < 0)
+            return -1;
+    snprintf (pragma, sizeof (pragma), "PRAGMA application_id=%d; "
+              "PRAGMA user_version=%d;", FLUXACCT_APPLICATION_ID,
+              FLUXACCT_SCHEMA_VERSION);
+    if (db_exec (m->db, pragma, m->error) < 0)
+        return -1;
+    if (count_rows (m, "association_table", &m->st->associations) < 0
+        || count_rows (m, "bank_table", &m->st->banks) < 0
+        || count_rows (m, "queue_table", &m->st->queues) < 0
+        || count_rows (m, "project_table", &m->st->projects) < 0
+        || count_rows (m, "job_usage_per_association_table",
+                       &m->st->period_rows) < 0
+        || count_rows (m, "config_table", &m->st->config_keys) < 0)
+        return -1;
+    return 0;
+}
+
+static int pragma_int (struct mig *m, const char *sql, int *out)
+{
+    int64_t v;
+    if (q_int64 (m, sql, &v) < 0)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Decide what the file is.  1: a flux-accounting database to migrate;
+ * 0: already current; -1: refused. */
+static int classify (struct mig *m)
+{
+    int appid, version;
+
+    if (pragma_int (m, "PRAGMA application_id", &appid) < 0) {
+        int code = sqlite3_errcode (m->db->h);
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            return errprintf (m->error, EPROTO, "%s is not an SQLite database",
+                              m->path);
+        return -1;
+    }
+    if (pragma_int (m, "PRAGMA user_version", &version) < 0)
+        return -1;
+    m->st->from_version = version;
+    if (appid == FLUXACCT_APPLICATION_ID) {
+        if (version == FLUXACCT_SCHEMA_VERSION)
+            return 0;
+        if (version > FLUXACCT_SCHEMA_VERSION)
+            return errprintf (m->error, EPROTO, "%s has schema version %d, "
+                              "newer than this libfluxacct understands (%d)",
+                              m->path, version, FLUXACCT_SCHEMA_VERSION);
+        return errprintf (m->error, EPROTO, "%s has libfluxacct schema "
+                          "version %d, which no release wrote", m->path,
+                          version);
+    }
+    if (appid != 0)
+        return errprintf (m->error, EPROTO, "%s is not an accounting database "
+                          "(application_id 0x%x)", m->path, (unsigned)appid);
+    if (!m->t[T_ASSOC].present || !m->t[T_BANK].present)
+        return errprintf (m->error, EPROTO, "%s is not a flux-accounting "
+                          "database (no association_table or bank_table)",
+                          m->path);
+    return 1;
+}
+
+static int journal_mode_is (struct mig *m, const char *sql, const char *mode)
+{
+    sqlite3_stmt *st = prep (m, sql);
+    int match = 0;
+
+    if (!st)
+        return -1;
+    if (sqlite3_step (st) == SQLITE_ROW)
+        match = !strcasecmp ((const char *)sqlite3_column_text (st, 0), mode);
+    sqlite3_finalize (st);
+    return match;
+}
+
+static int run (struct mig *m)
+{
+    int dry = m->flags & FLUXACCT_MIGRATE_DRY_RUN;
+    int kind, rc;
+
+    if (load_tinfo (m) < 0) {
+        int code = sqlite3_errcode (m->db->h);
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            return errprintf (m->error, EPROTO, "%s is not an SQLite database",
+                              m->path);
+        return -1;
+    }
+    if ((kind = classify (m)) < 0)
+        return -1;
+    if (kind == 0)
+        return 0;   /* already current: nothing to do, nothing written */
+    /* The byte copy must hold everything: bring a WAL back into the file
+     * (flux-accounting never uses WAL, but someone may have). */
+    if (!dry && journal_mode_is (m, "PRAGMA journal_mode", "wal") == 1
+        && journal_mode_is (m, "PRAGMA journal_mode=DELETE", "delete") != 1)
+        return errprintf (m->error, EBUSY, "%s is in use (cannot leave WAL "
+                          "mode); stop the programs using it and retry",
+                          m->path);
+    /* Room for the copy: a large page cache, reads through mmap, worker
+     * threads for the index sorts.  secure_delete FAST: the old tables'
+     * pages are not zeroed one by one when they are dropped (Debian builds
+     * SQLite with secure_delete on, which journals and rewrites every freed
+     * page: 4 s of a 10 s migration); their content is in the new tables
+     * anyway. */
+    sqlite3_exec (m->db->h, "PRAGMA cache_size=-262144; "
+                  "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=4294967296; "
+                  "PRAGMA threads=2; PRAGMA secure_delete=FAST", NULL, NULL,
+                  NULL);
+    if (db_txn_begin (m->db, m->error) < 0)
+        return -1;
+    /* The source may have changed between the look above and the lock. */
+    free_tinfo (m);
+    if (load_tinfo (m) < 0 || (kind = classify (m)) < 0)
+        return db_txn_end (m->db, -1, m->error);
+    if (kind == 0)
+        return db_txn_end (m->db, 0, m->error);
+    rc = check_duplicate_banks (m);
+    if (rc == 0)
+        rc = other_tables (m);
+    if (rc == 0 && !dry)
+        rc = write_backup (m);
+    if (rc == 0)
+        rc = migrate_tables (m);
+    if (dry) {
+        db_txn_end (m->db, -1, NULL);
+        if (rc < 0)
+            return -1;
+    }
+    else if (db_txn_end (m->db, rc, m->error) < 0)
+        return -1;
+    m->st->migrated = 1;
+    if (!dry && (m->flags & FLUXACCT_MIGRATE_VACUUM)
+        && sqlite3_exec (m->db->h, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+        note (m, "VACUUM failed (%s); the migrated database is kept as it is",
+              sqlite3_errmsg (m->db->h));
+    if (!dry && journal_mode_is (m, "PRAGMA journal_mode=WAL", "wal") != 1)
+        note (m, "could not switch %s to WAL journaling (in use?); it works "
+              "as it is", m->path);
+    return 0;
+}
+
+FLUXACCT_EXPORT int fluxacct_db_migrate (const char *path, int flags,
+                                         fluxacct_report_f report, void *arg,
+                                         fluxacct_migrate_stats_t *stats,
+                                         fluxacct_error_t *error)
+{
+    return fluxacct_db_migrate_ex (path, flags, report, NULL, arg, stats,
+                                   error);
+}
+
+FLUXACCT_EXPORT int fluxacct_db_migrate_ex (const char *path, int flags,
+                                            fluxacct_report_f report,
+                                            fluxacct_progress_f progress,
+                                            void *arg,
+                                            fluxacct_migrate_stats_t *stats,
+                                            fluxacct_error_t *error)
+{
+    fluxacct_migrate_stats_t local;
+    struct mig m = { 0 };
+    struct stat sb;
+    int rc;
+
+    if (!path || !*path)
+        return errprintf (error, EINVAL, "no database path given");
+    if (flags & ~(FLUXACCT_MIGRATE_DRY_RUN | FLUXACCT_MIGRATE_VACUUM))
+        return errprintf (error, EINVAL, "invalid flags 0x%x", flags);
+    if (stat (path, &sb) < 0)
+        return errprintf (error, errno, "%s: %s", path, strerror (errno));
+    if (S_ISDIR (sb.st_mode))
+        return errprintf (error, EPROTO, "%s is a directory, not a database",
+                          path);
+    m.st = stats ? stats : &local;
+    memset (m.st, 0, sizeof (*m.st));
+    m.path = path;
+    m.flags = flags;
+    m.report = report;
+    m.arg = arg;
+    m.error = error;
+    if (!(m.db = db_open_unchecked (path, error)))
+        return -1;
+    fluxacct_db_set_progress (m.db, progress, arg);
+    rc = run (&m);
+    int saved = errno;
+    free_tinfo (&m);
+    fluxacct_db_close (m.db);
+    errno = saved;
+    return rc;
+}
