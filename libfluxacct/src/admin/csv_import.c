@@ -15,6 +15,7 @@
 #include "core/db_internal.h"
 #include "parse/parse_internal.h"
 #include "admin/csv_internal.h"
+#include "jobs/jobrec_internal.h"
 #include "fluxacct/admin.h"
 #include "fluxacct/parse.h"
 
@@ -45,13 +46,14 @@ struct loader {
     struct stcache cache[NCACHE];
     size_t ncache;
     int kind;               /* K_* below */
-    sqlite3_int64 next_seq;
-    int have_next_seq;
     int c_seq, c_R, c_nnodes, c_ncores, c_ngpus, c_charge, c_bank, c_spec,
-        c_userid, c_queues, c_projects, c_defproj;
+        c_userid, c_queues, c_projects, c_defproj, c_id, c_ranks, c_project,
+        c_req, c_act, c_tsubmit, c_trun, c_tinactive;
+    uint64_t in_file;       /* table columns the file gives (a bit each) */
+    struct jobnorm *norm;   /* job rows: the one job-record normaliser */
+    struct jobrec jr;       /* its record for the current row */
     struct { sqlite3_int64 rowid; uint64_t line; } *lines;
     size_t nlines, caplines;
-    char *derived[4];       /* strings owned for the current row */
     fluxacct_error_t *error;
 };
 
@@ -197,6 +199,14 @@ static void find_columns (struct loader *l)
     l->c_queues = csv_table_col (&l->t, "queues");
     l->c_projects = csv_table_col (&l->t, "projects");
     l->c_defproj = csv_table_col (&l->t, "default_project");
+    l->c_id = csv_table_col (&l->t, "id");
+    l->c_ranks = csv_table_col (&l->t, "ranks");
+    l->c_project = csv_table_col (&l->t, "project");
+    l->c_req = csv_table_col (&l->t, "requested_duration");
+    l->c_act = csv_table_col (&l->t, "actual_duration");
+    l->c_tsubmit = csv_table_col (&l->t, "t_submit");
+    l->c_trun = csv_table_col (&l->t, "t_run");
+    l->c_tinactive = csv_table_col (&l->t, "t_inactive");
 }
 
 enum { X_BANK, X_QUEUE, X_PROJECT };
@@ -271,10 +281,19 @@ static int check_assoc (struct loader *l, const struct rec *rec)
            ? -1 : 0;
 }
 
-static void set_derived (struct loader *l, int slot, struct val *v, char *s)
+static double num (const struct val *v)
 {
-    free (l->derived[slot]);
-    l->derived[slot] = s;
+    return v->type == SQLITE_FLOAT ? v->d
+           : v->type == SQLITE_INTEGER ? (double)v->i : 0;
+}
+
+static const char *text (const struct val *v)
+{
+    return v && v->type == SQLITE_TEXT ? v->s : NULL;
+}
+
+static void set_text (struct val *v, const char *s)
+{
     if (s) {
         v->type = SQLITE_TEXT;
         v->s = s;
@@ -282,73 +301,86 @@ static void set_derived (struct loader *l, int slot, struct val *v, char *s)
     }
 }
 
-/* Job rows: what an import computes, when the file does not give it. */
-static int derive_job (struct loader *l, const struct rec *rec)
+static void set_real (struct val *v, double d)
+{
+    v->type = SQLITE_FLOAT;
+    v->d = d;
+}
+
+static int in_file (const struct loader *l, int c)
+{
+    return (l->in_file >> c) & 1;
+}
+
+/* Job rows: what the file does not give, the job-record normaliser decides,
+ * as for every other way records come in: seq, the counts and charge_bank
+ * when blank; bank, project and the durations when the file has no such
+ * column (a blank field there is the column's default, as in any table). */
+static int derive_job (struct loader *l)
 {
     struct val *seq = colval (l, l->c_seq), *R = colval (l, l->c_R);
     struct val *nn = colval (l, l->c_nnodes), *nc = colval (l, l->c_ncores);
     struct val *ng = colval (l, l->c_ngpus), *cb = colval (l, l->c_charge);
     struct val *bank = colval (l, l->c_bank), *spec = colval (l, l->c_spec);
-    struct val *uid = colval (l, l->c_userid);
+    struct val *uid = colval (l, l->c_userid), *id = colval (l, l->c_id);
+    struct val *project = colval (l, l->c_project);
+    struct val *req = colval (l, l->c_req), *act = colval (l, l->c_act);
+    struct val *ts = colval (l, l->c_tsubmit), *tr = colval (l, l->c_trun);
+    struct val *ti = colval (l, l->c_tinactive);
+    struct jobrec *j = &l->jr;
 
-    if (!seq || !R || !nn || !nc || !ng || !cb || !bank || !spec || !uid)
+    if (!seq || !R || !nn || !nc || !ng || !cb || !bank || !spec || !uid
+        || !id || !project || !req || !act || !ts || !tr || !ti)
         return 0; /* not our jobs table */
+    if (!l->norm && !(l->norm = jobnorm_create (l->db, l->error)))
+        return -1;
+    jobrec_clear (j);
+    *j = (struct jobrec){
+        .id = text (id),
+        .userid = uid->type == SQLITE_INTEGER ? uid->i : 0,
+        .t_submit = num (ts),
+        .t_run = num (tr),
+        .t_inactive = num (ti),
+        .R = text (R),
+        .R_len = R->len,
+        .jobspec = text (spec),
+        .spec_len = spec->len,
+        .bank = text (bank),
+        .project = text (project),
+        .has_requested = req->type != 0,
+        .requested_duration = num (req),
+        .has_actual = act->type != 0,
+        .actual_duration = num (act),
+        /* counts are derived only when the file gives none of them */
+        .has_counts = nn->type || nc->type || ng->type,
+        .no_counts = 1,
+        .charge_bank = cb->type ? "" : NULL,
+        .has_seq = seq->type != 0,
+        .seq = seq->type == SQLITE_INTEGER ? seq->i : 0,
+    };
+    if (jobnorm_record (l->norm, j, l->error) < 0)
+        return -1;
+    jobnorm_stored (l->norm, j);
     if (!seq->type) {
-        if (!l->have_next_seq) {
-            if (db_state_get (l->db, "next_seq", &l->next_seq, NULL, NULL,
-                              l->error) < 0)
-                return -1;
-            sqlite3_int64 max = 0;
-            sqlite3_stmt *st = db_prep (l->db, "SELECT coalesce(max(seq), 0) "
-                                        "FROM jobs", l->error);
-            if (!st)
-                return -1;
-            if (sqlite3_step (st) == SQLITE_ROW)
-                max = sqlite3_column_int64 (st, 0);
-            sqlite3_reset (st);
-            if (l->next_seq <= max)
-                l->next_seq = max + 1;
-            l->have_next_seq = 1;
-        }
         seq->type = SQLITE_INTEGER;
-        seq->i = l->next_seq++;
+        seq->i = j->seq;
     }
-    if (!nn->type && !nc->type && !ng->type && R->type == SQLITE_TEXT) {
-        fluxacct_rcount_t c;
-        if (r_count_fast (R->s, &c) || fluxacct_r_count (R->s, &c, NULL) == 0) {
-            nn->type = nc->type = ng->type = SQLITE_INTEGER;
-            nn->i = (sqlite3_int64)c.nnodes;
-            nc->i = (sqlite3_int64)c.ncores;
-            ng->i = (sqlite3_int64)c.ngpus;
-        }
+    if (!(nn->type || nc->type || ng->type) && !j->no_counts) {
+        nn->type = nc->type = ng->type = SQLITE_INTEGER;
+        nn->i = (sqlite3_int64)j->counts.nnodes;
+        nc->i = (sqlite3_int64)j->counts.ncores;
+        ng->i = (sqlite3_int64)j->counts.ngpus;
     }
-    if (!cb->type) {
-        if (bank->type == SQLITE_TEXT && bank->len > 0)
-            *cb = *bank;
-        else {
-            fluxacct_jobspec_info_t info = { 0 };
-            char *b = NULL;
-            if (spec->type == SQLITE_TEXT
-                && fluxacct_jobspec_parse (spec->s, &info, NULL) == 0
-                && info.bank)
-                b = strdup (info.bank);
-            fluxacct_jobspec_info_clear (&info);
-            if (!b && uid->type == SQLITE_INTEGER) {
-                sqlite3_stmt *st = db_prep (l->db, "SELECT default_bank FROM "
-                                            "association_table WHERE userid ="
-                                            " ? ORDER BY active DESC, "
-                                            "creation_time LIMIT 1", l->error);
-                if (!st)
-                    return -1;
-                sqlite3_bind_int64 (st, 1, uid->i);
-                if (sqlite3_step (st) == SQLITE_ROW)
-                    b = strdup ((const char *)sqlite3_column_text (st, 0));
-                sqlite3_reset (st);
-            }
-            set_derived (l, 0, cb, b);
-        }
-    }
-    (void)rec;
+    if (!cb->type)
+        set_text (cb, j->charge_bank);
+    if (!in_file (l, l->c_bank))
+        set_text (bank, j->bank);
+    if (!in_file (l, l->c_project))
+        set_text (project, j->project);
+    if (!in_file (l, l->c_req))
+        set_real (req, j->requested_duration);
+    if (!in_file (l, l->c_act))
+        set_real (act, j->actual_duration);
     return 0;
 }
 
@@ -364,7 +396,7 @@ static int insert_row (struct loader *l, const struct rec *rec)
         if (l->map[h] >= 0 && convert (l, rec, h, &l->v[l->map[h]]) < 0)
             return -1;
     if ((l->kind == K_ASSOC && check_assoc (l, rec) < 0)
-        || (l->kind == K_JOBS && derive_job (l, rec) < 0))
+        || (l->kind == K_JOBS && derive_job (l) < 0))
         return -1;
     for (size_t c = 0; c < l->t.ncols; c++)
         if (l->v[c].type)
@@ -653,6 +685,9 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
     }
     if (map_header (&l, &rec, fields) < 0)
         goto done;
+    for (size_t h = 0; h < l.nhdr; h++)
+        if (l.map[h] >= 0)
+            l.in_file |= 1ULL << l.map[h];
     if (flags & FLUXACCT_CSV_REPLACE) {
         char *sql;
         if (asprintf (&sql, "DELETE FROM \"%s\"", table) < 0) {
@@ -688,9 +723,12 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
             goto done;
     if (l.kind == K_BANK && check_banks (&l) < 0)
         goto done;
-    if (l.have_next_seq
-        && db_state_set_int (db, "next_seq", l.next_seq, error) < 0)
-        goto done;
+    if (l.norm) {
+        struct jobnorm *n = l.norm;
+        l.norm = NULL;
+        if (jobnorm_finish (n, 0, error) < 0)
+            goto done;
+    }
     stats->tables++;
     stats->bytes += r.bytes;
     rc = 0;
@@ -700,8 +738,8 @@ done:
     free (r.buf);
     csv_rec_free (&rec);
     loader_clear_cache (&l);
-    for (int i = 0; i < 4; i++)
-        free (l.derived[i]);
+    jobrec_clear (&l.jr);
+    jobnorm_destroy (l.norm);
     free (l.v);
     free (l.map);
     free (l.lines);
