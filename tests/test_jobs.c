@@ -175,6 +175,97 @@ START_TEST (import_archive)
 }
 END_TEST
 
+START_TEST (import_records)
+{
+    fluxacct_import_stats_t s;
+    const fluxacct_job_record_t recs[] = {
+        /* bank from the jobspec */
+        { .id = 11, .userid = 5000, .t_submit = 1, .t_run = 10,
+          .t_inactive = 110, .ranks = "0", .R = R1,
+          .jobspec = "{\"attributes\": {\"system\": {\"bank\": \"B\", "
+                     "\"duration\": 30}}}" },
+        /* no bank: the user's default bank; no R: stored, reported */
+        { .id = 12, .userid = 5000, .t_run = 10, .t_inactive = 20 },
+        /* not valid jobs: reported and skipped */
+        { .id = 13, .userid = -1, .t_inactive = 5 },
+        { .id = 14, .userid = 5000, .t_run = 30, .t_inactive = 20 },
+        { .id = 15, .userid = 5000, .t_inactive = 20, .jobspec = "{" },
+        { .id = 16, .userid = 5000, .t_inactive = NAN },
+    };
+    fluxacct_rows_t *r;
+
+    ck_ok (fluxacct_jobs_import_records (db, recs, 6, 0, collect, NULL, &s,
+                                         &err));
+    ck_assert_int_eq (s.lines, 6);
+    ck_assert_int_eq (s.imported, 2);
+    ck_assert_int_eq (s.malformed, 4);
+    ck_assert_int_eq (s.no_resources, 1);
+    ck_assert_int_eq (s.unknown, 1); /* alice has no association in B */
+    ck_assert_ptr_nonnull (strstr (reports, "record 2: job 12: no R"));
+    ck_assert_ptr_nonnull (strstr (reports, "record 3: \"userid\""));
+    ck_assert_ptr_nonnull (strstr (reports, "record 4: t_inactive"));
+    ck_assert_ptr_nonnull (strstr (reports, "record 5: jobspec is not JSON"));
+    ck_assert_ptr_nonnull (strstr (reports, "record 6: times"));
+    ck_assert_ptr_nonnull (r = fluxacct_jobs_list (db, NULL, &err));
+    ck_assert_int_eq (fluxacct_rows_count (r), 2);
+    ck_assert_str_eq (fluxacct_rows_text (r, 0, 0), "12");
+    ck_assert_str_eq (fluxacct_rows_text (r, 0, fluxacct_rows_column_index
+                                                    (r, "bank")), "");
+    ck_assert_str_eq (fluxacct_rows_text (r, 1, fluxacct_rows_column_index
+                                                    (r, "bank")), "B");
+    ck_assert_int_eq (fluxacct_rows_int (r, 1, fluxacct_rows_column_index
+                                                   (r, "ncores")), 4);
+    ck_assert_double_eq (fluxacct_rows_real (r, 1, fluxacct_rows_column_index
+                                                     (r, "requested_duration")),
+                         30);
+    fluxacct_rows_destroy (r);
+    {
+        sqlite3 *h;
+        sqlite3_stmt *st;
+        ck_assert_int_eq (sqlite3_open (test_path, &h), SQLITE_OK);
+        ck_assert_int_eq (sqlite3_prepare_v2 (h, "SELECT charge_bank, seq "
+                                              "FROM jobs ORDER BY seq", -1,
+                                              &st, NULL), SQLITE_OK);
+        ck_assert_int_eq (sqlite3_step (st), SQLITE_ROW);
+        ck_assert_str_eq ((const char *)sqlite3_column_text (st, 0), "B");
+        ck_assert_int_eq (sqlite3_step (st), SQLITE_ROW);
+        ck_assert_str_eq ((const char *)sqlite3_column_text (st, 0), "A");
+        ck_assert_int_eq (sqlite3_column_int (st, 1), 2);
+        sqlite3_finalize (st);
+        sqlite3_close (h);
+    }
+    /* again: duplicates */
+    ck_ok (fluxacct_jobs_import_records (db, recs, 2, 0, NULL, NULL, &s,
+                                         &err));
+    ck_assert_int_eq (s.duplicates, 2);
+    /* strict: the first invalid record fails the whole import */
+    const fluxacct_job_record_t more[] = {
+        { .id = 21, .userid = 5000, .t_inactive = 5 },
+        { .id = 22, .userid = 5000, .t_run = 9, .t_inactive = 5 },
+    };
+    ck_fail_with (fluxacct_jobs_import_records (db, more, 2,
+                                                FLUXACCT_IMPORT_STRICT, NULL,
+                                                NULL, &s, &err), EINVAL,
+                  "record 2: t_inactive");
+    ck_assert_ptr_nonnull (r = fluxacct_jobs_list (db, NULL, &err));
+    ck_assert_int_eq (fluxacct_rows_count (r), 2); /* nothing stored */
+    fluxacct_rows_destroy (r);
+    /* bad arguments */
+    ck_fail_with (fluxacct_jobs_import_records (NULL, recs, 1, 0, NULL,
+                                                 NULL, NULL, &err), EINVAL,
+                  "invalid argument");
+    ck_fail_with (fluxacct_jobs_import_records (db, NULL, 1, 0, NULL, NULL,
+                                                 NULL, &err), EINVAL,
+                  "invalid argument");
+    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, 0x100, NULL,
+                                                 NULL, NULL, &err), EINVAL,
+                  "invalid argument");
+    ck_ok (fluxacct_jobs_import_records (db, NULL, 0, 0, NULL, NULL, &s,
+                                         &err));
+    ck_assert_int_eq (s.lines, 0);
+}
+END_TEST
+
 START_TEST (list_filters)
 {
     const char *text =
@@ -250,6 +341,7 @@ static Suite *jobs_suite (void)
     tcase_add_test (tc, import_malformed_lines);
     tcase_add_test (tc, import_file_and_errors);
     tcase_add_test (tc, import_archive);
+    tcase_add_test (tc, import_records);
     tcase_add_test (tc, list_filters);
     tcase_add_test (tc, scrub);
     suite_add_tcase (s, tc);

@@ -69,6 +69,30 @@ def test_import_file(tree_db, tmp_path):
         db.import_jobs(str(tmp_path / 'missing.jsonl'))
 
 
+def test_import_records(tree_db):
+    db = tree_db
+    records = []
+    for line in JOBS.splitlines():
+        j = json.loads(line)
+        for k in ('R', 'jobspec'):
+            if k in j:
+                j[k] = json.dumps(j[k])
+        records.append(j)
+    s = db.import_records(records + [{'id': 7, 'userid': 5001,
+                                      't_run': 20, 't_inactive': 10}])
+    assert (s.lines, s.imported, s.malformed) == (4, 3, 1)
+    assert len(s.problems) == 1 and 'record 4' in s.problems[0]
+    got = db.list_jobs()
+    assert [j['id'] for j in got] == ['3', '2', '1']
+    # the same rows as the same jobs through import_jobs_data()
+    s = db.import_jobs_data(JOBS)
+    assert (s.imported, s.duplicates) == (0, 3)
+    with pytest.raises(fluxacct.InvalidArgument):
+        db.import_records([{'id': 8, 'userid': -1, 't_inactive': 1}],
+                          strict=True)
+    assert db.import_records([]).lines == 0
+
+
 def test_import_archive(tree_db, tmp_path):
     db = tree_db
     with pytest.raises(fluxacct.NotADatabase):

@@ -24,7 +24,7 @@ ARGS = {
     'scrub_jobs': (0,), 'clear_usage': ('A',), 'usage_periods': ('u',),
     'usage_report': (0, 1), 'set_progress': (None,),
     'export_csv': ('.',), 'import_csv': ('x.csv',), 'import_csv_dir': ('.',),
-    'export_payload': ('rec_update',),
+    'export_payload': ('rec_update',), 'import_records': ([],),
 }
 
 

@@ -624,6 +624,38 @@ class Database:
         return self._import(lib.fluxacct_jobs_import_archive,
                             cstr(path, 'path'))
 
+    def import_records(self, records, strict=False):
+        """Import job records already read (dicts with job-list's keys:
+        ``id`` (int), ``userid``, ``t_submit``, ``t_run``, ``t_inactive``,
+        optional ``ranks``, ``R`` and ``jobspec`` as JSON text) through the
+        same record path as :meth:`import_jobs`, in one transaction.
+        Returns :class:`ImportStats`; invalid records are skipped and
+        listed in problems, or with strict=True fail the import
+        (InvalidArgument)."""
+        records = list(records)
+        arr = ffi.new('fluxacct_job_record_t[]', max(len(records), 1))
+        keep = []
+
+        def text(rec, key):
+            v = rec.get(key)
+            if v is None:
+                return ffi.NULL
+            keep.append(ffi.new('char[]', cstr(v, key)))
+            return keep[-1]
+
+        for i, rec in enumerate(records):
+            arr[i].id = rec['id']
+            arr[i].userid = rec['userid']
+            arr[i].t_submit = rec.get('t_submit', 0)
+            arr[i].t_run = rec.get('t_run', 0)
+            arr[i].t_inactive = rec['t_inactive']
+            arr[i].ranks = text(rec, 'ranks')
+            arr[i].R = text(rec, 'R')
+            arr[i].jobspec = text(rec, 'jobspec')
+        return self._import(lib.fluxacct_jobs_import_records, arr,
+                            len(records),
+                            lib.FLUXACCT_IMPORT_STRICT if strict else 0)
+
     # -- CSV export and import (export-db, pop-db) ------------------------
 
     def export_csv(self, directory, tables=None):

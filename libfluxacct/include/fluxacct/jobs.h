@@ -77,6 +77,42 @@ int fluxacct_jobs_import_archive (fluxacct_db_t *db, const char *archive,
                                   fluxacct_import_stats_t *stats,
                                   fluxacct_error_t *error);
 
+/** One job record as a running Flux instance describes it (job-list's
+ *  keys, R and jobspec from job-info).  Strings are borrowed. */
+typedef struct {
+    uint64_t id;          /**< the job id */
+    int64_t userid;       /**< 0 .. 4294967295 */
+    double t_submit;      /**< epoch seconds, >= 0 (0: unknown) */
+    double t_run;         /**< >= t_submit, or 0: never ran */
+    double t_inactive;    /**< >= t_run */
+    const char *ranks;    /**< idset of the job's ranks, or NULL */
+    const char *R;        /**< R as JSON text, or NULL: none */
+    const char *jobspec;  /**< jobspec as JSON text, or NULL: none */
+} fluxacct_job_record_t;
+
+/**
+ * Import records already read (fetch-job-records from a running instance)
+ * through the same path as fluxacct_jobs_import(): the record normaliser
+ * works out the counts from R, the durations, the charged bank (the
+ * jobspec's, else the user's default bank: README "Job records") and the
+ * sequence number.  Records already present are skipped; a record that is
+ * not a valid job (userid out of range, times out of order, a jobspec that
+ * is not JSON or whose attributes.system.bank or .project is not a string)
+ * is reported and skipped, or with FLUXACCT_IMPORT_STRICT fails the whole
+ * import.  One transaction: all or nothing.
+ *
+ * @param recs   n records (may be NULL when n is 0)
+ * @param report optional problem callback ("record N: ..."); arg is passed
+ * @param stats  optional counters (zeroed first; lines counts records)
+ * @return 0, or -1 with errno: EINVAL bad argument or (strict) an invalid
+ *   record, named with its position (from 1); EROFS, EBUSY.
+ */
+int fluxacct_jobs_import_records (fluxacct_db_t *db,
+                                  const fluxacct_job_record_t *recs, size_t n,
+                                  int flags, fluxacct_report_f report,
+                                  void *arg, fluxacct_import_stats_t *stats,
+                                  fluxacct_error_t *error);
+
 /**
  * Job records matching every filter, by t_inactive then id.  Columns: id
  * (decimal), userid, username (of an association with that userid, or

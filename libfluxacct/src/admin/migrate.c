@@ -31,6 +31,7 @@
 #include "core/db_internal.h"
 #include "parse/parse_internal.h"
 #include "core/schema_internal.h"
+#include "jobs/jobrec_internal.h"
 #include "fluxacct/admin.h"
 #include "fluxacct/parse.h"
 
@@ -594,19 +595,11 @@ static int find_epoch (struct mig *m)
 
 /* ---- job records ----------------------------------------------------- */
 
-/* The copy is one INSERT ... SELECT per pass; what the old table lacks is
- * computed by these SQL functions, which keep the last answer so the three
- * counts of one R (and the fields of one jobspec) cost one parse. */
+/* Each old record goes through the one job-record normaliser (as import-jobs
+ * records do); what the old table has is given, the rest it derives. */
 struct jobctx {
     struct mig *m;
-    struct defbank { sqlite3_int64 userid; char *bank; } *db;  /* by userid */
-    size_t ndb;
-    sqlite3_int64 seq;
-    /* fa_rcount cache */
-    char *r_text;
-    size_t r_len;
-    int r_ok;
-    fluxacct_rcount_t r_counts;
+    struct jobnorm *norm;
     /* records without usable R: count, and the first few for the report */
     uint64_t nores;
     char nores_msg[MAX_REPORTED][200];
@@ -616,55 +609,9 @@ struct jobctx {
     /* rowids of the records pass 1 leaves for pass 2 */
     sqlite3_int64 *pending;
     size_t npending, cappending;
-    /* fa_spec cache */
-    char *s_text;
-    size_t s_len;
-    char *s_bank, *s_project;
-    double s_duration;
-    int s_has_duration;
+    uint64_t copied;
+    int has_bank, has_project, has_req, has_act;
 };
-
-static int cmp_defbank (const void *a, const void *b)
-{
-    const struct defbank *x = a, *y = b;
-    return x->userid < y->userid ? -1 : x->userid > y->userid;
-}
-
-/* A user's default bank: that of the first (active first, then earliest
- * created) of the user's associations. */
-static int load_defbanks (struct jobctx *j)
-{
-    sqlite3_stmt *st = prep (j->m, "SELECT userid, default_bank FROM "
-                             "association_table ORDER BY userid, active DESC,"
-                             " creation_time, rowid");
-    size_t cap = 0;
-    int rc;
-
-    if (!st)
-        return -1;
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-        sqlite3_int64 uid = sqlite3_column_int64 (st, 0);
-        if (j->ndb > 0 && j->db[j->ndb - 1].userid == uid)
-            continue;
-        if (j->ndb == cap) {
-            cap = cap ? cap * 2 : 256;
-            struct defbank *v = realloc (j->db, cap * sizeof (*v));
-            if (!v)
-                goto nomem;
-            j->db = v;
-        }
-        j->db[j->ndb].userid = uid;
-        if (!(j->db[j->ndb].bank = strdup ((const char *)
-                                           sqlite3_column_text (st, 1))))
-            goto nomem;
-        j->ndb++;
-    }
-    sqlite3_finalize (st);
-    return rc == SQLITE_DONE ? 0 : db_error (j->m->db, j->m->error, "update-db");
-nomem:
-    sqlite3_finalize (st);
-    return errprintf (j->m->error, ENOMEM, "out of memory");
-}
 
 /* last_job_timestamp per (userid, bank), as flux-accounting matches
  * records to associations, sorted as strcmp sorts. */
@@ -714,215 +661,38 @@ static int cmp_last (const void *a, const void *b)
 
 static void jobctx_free (struct jobctx *j)
 {
-    for (size_t i = 0; i < j->ndb; i++)
-        free (j->db[i].bank);
-    free (j->db);
     for (size_t i = 0; i < j->nlast; i++)
         free (j->last[i].bank);
     free (j->last);
-    free (j->r_text);
     free (j->pending);
-    free (j->s_text);
-    free (j->s_bank);
-    free (j->s_project);
+    jobnorm_destroy (j->norm);
 }
 
-/* Is the value the text cached in (*text, *len)?  If not, cache it. */
-static int cached (sqlite3_value *v, char **text, size_t *len, int *fresh)
+/* Did flux-accounting charge this record (t_inactive <= its association's
+ * last_job_timestamp)?  bank NULL: the old table has none. */
+static int fa_charged (struct jobctx *j, sqlite3_int64 userid,
+                       const char *bank, double t_inactive)
 {
-    const char *s = (const char *)sqlite3_value_text (v);
-    size_t n = (size_t)sqlite3_value_bytes (v);
+    struct lastts key = { .userid = userid, .bank = (char *)bank }, *e;
 
-    *fresh = 0;
-    if (*text && n == *len && !memcmp (s, *text, n))
+    if (!bank)
         return 0;
-    free (*text);
-    if (!(*text = malloc (n + 1)))
-        return -1;
-    memcpy (*text, s, n);
-    (*text)[n] = '\0';
-    *len = n;
-    *fresh = 1;
-    return 0;
-}
-
-/* fa_rcount(R, k, id, t_run): nnodes (k = 0), ncores (1), ngpus (2) of
- * R, or NULL when R does not parse.  Called with k = 0 first for each
- * record, which counts (and notes) the records that ran without a usable
- * R. */
-static void fa_rcount (sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    struct jobctx *j = sqlite3_user_data (ctx);
-    int k = sqlite3_value_int (argv[1]), fresh;
-    fluxacct_error_t why = { .text = "no R" };
-
-    (void)argc;
-    if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
-        j->r_ok = 0;
-    else if (cached (argv[0], &j->r_text, &j->r_len, &fresh) < 0) {
-        sqlite3_result_error_nomem (ctx);
-        return;
-    }
-    else if (fresh)
-        j->r_ok = *j->r_text && (r_count_fast (j->r_text, &j->r_counts)
-                                 || fluxacct_r_count (j->r_text, &j->r_counts,
-                                                      &why) == 0);
-    if (k == 0 && !j->r_ok && sqlite3_value_double (argv[3]) > 0) {
-        if (j->nores < MAX_REPORTED) {
-            if (j->r_text && *j->r_text && !fresh)
-                fluxacct_r_count (j->r_text, &j->r_counts, &why);
-            snprintf (j->nores_msg[j->nores], sizeof (j->nores_msg[0]),
-                      "job %s: %s; kept, contributes no usage",
-                      sqlite3_value_text (argv[2]), why.text);
-        }
-        j->nores++;
-    }
-    if (j->r_ok)
-        sqlite3_result_int64 (ctx, (sqlite3_int64)(k == 0 ? j->r_counts.nnodes
-                                                   : k == 1 ? j->r_counts.ncores
-                                                   : j->r_counts.ngpus));
-}
-
-/* fa_spec(jobspec, k): attributes.system.bank (k = 0, NULL when absent or
- * empty), .project (1), .duration (2). */
-static void fa_spec (sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    struct jobctx *j = sqlite3_user_data (ctx);
-    int k = sqlite3_value_int (argv[1]), fresh;
-
-    (void)argc;
-    if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
-        return;
-    if (cached (argv[0], &j->s_text, &j->s_len, &fresh) < 0) {
-        sqlite3_result_error_nomem (ctx);
-        return;
-    }
-    if (fresh) {
-        json_t *js, *sys, *v;
-        free (j->s_bank);
-        free (j->s_project);
-        j->s_bank = j->s_project = NULL;
-        j->s_has_duration = 0;
-        if ((js = json_loads (j->s_text, 0, NULL))) {
-            sys = json_object_get (json_object_get (js, "attributes"),
-                                   "system");
-            if ((v = json_object_get (sys, "bank")) && json_is_string (v)
-                && *json_string_value (v))
-                j->s_bank = strdup (json_string_value (v));
-            if ((v = json_object_get (sys, "project")) && json_is_string (v))
-                j->s_project = strdup (json_string_value (v));
-            if ((v = json_object_get (sys, "duration")) && json_is_number (v)) {
-                j->s_duration = json_number_value (v);
-                j->s_has_duration = 1;
-            }
-            json_decref (js);
-        }
-    }
-    if (k == 0 && j->s_bank)
-        sqlite3_result_text (ctx, j->s_bank, -1, SQLITE_TRANSIENT);
-    else if (k == 1 && j->s_project)
-        sqlite3_result_text (ctx, j->s_project, -1, SQLITE_TRANSIENT);
-    else if (k == 2 && j->s_has_duration)
-        sqlite3_result_double (ctx, j->s_duration);
-}
-
-/* fa_defbank(userid): the user's default bank, or NULL. */
-static void fa_defbank (sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    struct jobctx *j = sqlite3_user_data (ctx);
-    struct defbank key = { .userid = sqlite3_value_int64 (argv[0]) };
-    struct defbank *d = bsearch (&key, j->db, j->ndb, sizeof (key),
-                                 cmp_defbank);
-    (void)argc;
-    if (d)
-        sqlite3_result_text (ctx, d->bank, -1, SQLITE_STATIC);
-}
-
-/* fa_charged(userid, bank, t_inactive): did flux-accounting charge this
- * record (t_inactive <= its association's last_job_timestamp)? */
-static void fa_charged (sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    struct jobctx *j = sqlite3_user_data (ctx);
-    struct lastts key, *e;
-
-    (void)argc;
-    if (sqlite3_value_type (argv[1]) != SQLITE_TEXT) {
-        sqlite3_result_int (ctx, 0);
-        return;
-    }
-    key.userid = sqlite3_value_int64 (argv[0]);
-    key.bank = (char *)sqlite3_value_text (argv[1]);
     e = bsearch (&key, j->last, j->nlast, sizeof (key), cmp_last);
-    sqlite3_result_int (ctx, e && sqlite3_value_double (argv[2]) <= e->ts);
+    return e && t_inactive <= e->ts;
 }
 
-/* fa_pending(rowid): remember a record for pass 2; false. */
-static void fa_pending (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static int remember_pending (struct jobctx *j, sqlite3_int64 rowid)
 {
-    struct jobctx *j = sqlite3_user_data (ctx);
-
-    (void)argc;
     if (j->npending == j->cappending) {
         size_t cap = j->cappending ? j->cappending * 2 : 1024;
         sqlite3_int64 *v = realloc (j->pending, cap * sizeof (*v));
-        if (!v) {
-            sqlite3_result_error_nomem (ctx);
-            return;
-        }
+        if (!v)
+            return errprintf (j->m->error, ENOMEM, "out of memory");
         j->pending = v;
         j->cappending = cap;
     }
-    j->pending[j->npending++] = sqlite3_value_int64 (argv[0]);
-    sqlite3_result_int (ctx, 0);
-}
-
-/* fa_seq(): the next import sequence number. */
-static void fa_seq (sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    struct jobctx *j = sqlite3_user_data (ctx);
-    (void)argc;
-    (void)argv;
-    /* called once per copied record, in order: report progress here */
-    if ((j->seq & 16383) == 0)
-        db_progress (j->m->db, "update-db", (uint64_t)j->seq, 0);
-    sqlite3_result_int64 (ctx, j->seq++);
-}
-
-static int register_functions (struct jobctx *j)
-{
-    sqlite3 *h = j->m->db->h;
-    int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
-
-    if (sqlite3_create_function (h, "fa_rcount", 4, flags, j, fa_rcount, NULL,
-                                 NULL) != SQLITE_OK
-        || sqlite3_create_function (h, "fa_pending", 1, flags, j, fa_pending,
-                                    NULL, NULL) != SQLITE_OK
-        || sqlite3_create_function (h, "fa_charged", 3, flags, j, fa_charged,
-                                    NULL, NULL) != SQLITE_OK
-        || sqlite3_create_function (h, "fa_spec", 2, flags, j, fa_spec, NULL,
-                                    NULL) != SQLITE_OK
-        || sqlite3_create_function (h, "fa_defbank", 1, flags, j, fa_defbank,
-                                    NULL, NULL) != SQLITE_OK
-        || sqlite3_create_function (h, "fa_seq", 0, flags, j, fa_seq, NULL,
-                                    NULL) != SQLITE_OK)
-        return db_error (j->m->db, j->m->error, "update-db");
+    j->pending[j->npending++] = rowid;
     return 0;
-}
-
-static void unregister_functions (struct mig *m)
-{
-    sqlite3_create_function (m->db->h, "fa_rcount", 4, SQLITE_UTF8, NULL,
-                             NULL, NULL, NULL);
-    sqlite3_create_function (m->db->h, "fa_pending", 1, SQLITE_UTF8, NULL,
-                             NULL, NULL, NULL);
-    sqlite3_create_function (m->db->h, "fa_charged", 3, SQLITE_UTF8, NULL,
-                             NULL, NULL, NULL);
-    sqlite3_create_function (m->db->h, "fa_spec", 2, SQLITE_UTF8, NULL, NULL,
-                             NULL, NULL);
-    sqlite3_create_function (m->db->h, "fa_defbank", 1, SQLITE_UTF8, NULL,
-                             NULL, NULL, NULL);
-    sqlite3_create_function (m->db->h, "fa_seq", 0, SQLITE_UTF8, NULL, NULL,
-                             NULL, NULL);
 }
 
 /* Report (a few of) the records whose R does not parse. */
@@ -936,28 +706,193 @@ static void report_no_resources (struct jobctx *j)
               (unsigned long long)j->nores);
 }
 
+/* The old records' columns, in rowid order (pass 1) or one by rowid
+ * (pass 2); a column the old table lacks reads as NULL. */
+static char *job_select_sql (struct jobctx *j, int one)
+{
+    char *sql;
+
+    if (asprintf (&sql, "SELECT j.rowid, id, userid, t_submit, t_run, "
+                  "t_inactive, ranks, R, jobspec, %s, %s, %s, %s FROM " OLD
+                  "jobs j %s", j->has_project ? "project" : "NULL",
+                  j->has_bank ? "bank" : "NULL",
+                  j->has_req ? "requested_duration" : "NULL",
+                  j->has_act ? "actual_duration" : "NULL",
+                  one ? "WHERE j.rowid = ?" : "ORDER BY j.rowid") < 0)
+        return errprintf_null (j->m->error, ENOMEM, "out of memory");
+    return sql;
+}
+
+static const char *col_text (sqlite3_stmt *st, int c)
+{
+    return (const char *)sqlite3_column_text (st, c);
+}
+
+/* Copy the record at the statement's row through the normaliser. */
+static int copy_one (struct jobctx *j, sqlite3_stmt *st)
+{
+    struct mig *m = j->m;
+    struct jobrec rec = {
+        .id = col_text (st, 1),
+        .userid = sqlite3_column_int64 (st, 2),
+        .t_submit = sqlite3_column_double (st, 3),
+        .t_run = sqlite3_column_double (st, 4),
+        .t_inactive = sqlite3_column_double (st, 5),
+        .ranks = col_text (st, 6),
+        .R = col_text (st, 7),
+        .R_len = (size_t)sqlite3_column_bytes (st, 7),
+        .jobspec = col_text (st, 8),
+        .spec_len = (size_t)sqlite3_column_bytes (st, 8),
+        .project = col_text (st, 9),
+        .bank = col_text (st, 10),
+        .null_unnamed = 1,
+        .has_requested = sqlite3_column_type (st, 11) != SQLITE_NULL,
+        .requested_duration = sqlite3_column_double (st, 11),
+        .has_actual = sqlite3_column_type (st, 12) != SQLITE_NULL,
+        .actual_duration = sqlite3_column_double (st, 12),
+    };
+    int rc;
+
+    if (!rec.id)
+        rec.id = "";
+    if (jobnorm_record (j->norm, &rec, m->error) < 0
+        || (rc = jobrec_insert (m->db, &rec, m->error)) < 0) {
+        jobrec_clear (&rec);
+        return -1;
+    }
+    if (rc == 0) {
+        jobrec_clear (&rec);
+        return errprintf (m->error, EEXIST, "update-db: job %s appears "
+                          "twice", sqlite3_column_text (st, 1));
+    }
+    jobnorm_stored (j->norm, &rec);
+    if (rec.no_counts && rec.t_run > 0) {
+        if (j->nores < MAX_REPORTED)
+            snprintf (j->nores_msg[j->nores], sizeof (j->nores_msg[0]),
+                      "job %s: %s; kept, contributes no usage", rec.id,
+                      rec.r_problem);
+        j->nores++;
+    }
+    jobrec_clear (&rec);
+    if ((++j->copied & 16383) == 0)
+        db_progress (m->db, "update-db", j->copied, 0);
+    return 0;
+}
+
+/* The names and canonical text of the jobs indexes the copy drops (all but
+ * those on seq and t_inactive), as pairs in *isql, *nidx of them.
+ * Inserting is faster without the secondary indexes the records do not
+ * arrive in order for: they are recreated from their text afterwards.
+ * Those on seq and t_inactive stay: records are copied in seq order, and
+ * in rowid order, which is that of t_inactive in a database
+ * fetch-job-records filled, so their entries are appended. */
+static int drop_job_indexes (struct mig *m, char ***isql, size_t *nidx)
+{
+    sqlite3_stmt *st;
+    int step;
+
+    if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
+                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
+                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
+        return -1;
+    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
+        char **v = realloc (*isql, (*nidx + 1) * 2 * sizeof (char *));
+        if (!v)
+            goto nomem;
+        *isql = v;
+        v[2 * *nidx] = strdup ((const char *)sqlite3_column_text (st, 0));
+        v[2 * *nidx + 1] = strdup ((const char *)sqlite3_column_text (st, 1));
+        (*nidx)++;
+        if (!v[2 * *nidx - 2] || !v[2 * *nidx - 1])
+            goto nomem;
+    }
+    sqlite3_finalize (st);
+    if (step != SQLITE_DONE)
+        return db_error (m->db, m->error, "update-db");
+    for (size_t i = 0; i < *nidx; i++)
+        if (execf (m, "DROP INDEX \"%s\"", (*isql)[2 * i]) < 0)
+            return -1;
+    return 0;
+nomem:
+    sqlite3_finalize (st);
+    return errprintf (m->error, ENOMEM, "out of memory");
+}
+
+/* Pass 1: in rowid order, copy the records flux-accounting has charged
+ * (by last_job_timestamp, or t_inactive <= reconf) and note the others. */
+static int copy_charged (struct jobctx *j, double reconf)
+{
+    char *sql = job_select_sql (j, 0);
+    sqlite3_stmt *st;
+    int rc = 0, step;
+
+    if (!sql)
+        return -1;
+    st = prep (j->m, sql);
+    free (sql);
+    if (!st)
+        return -1;
+    while (rc == 0 && (step = sqlite3_step (st)) == SQLITE_ROW) {
+        double t_inactive = sqlite3_column_double (st, 5);
+        if (fa_charged (j, sqlite3_column_int64 (st, 2), col_text (st, 10),
+                        t_inactive)
+            || (!isnan (reconf) && t_inactive <= reconf))
+            rc = copy_one (j, st);
+        else
+            rc = remember_pending (j, sqlite3_column_int64 (st, 0));
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = db_error (j->m->db, j->m->error, "update-db: jobs");
+    sqlite3_finalize (st);
+    return rc;
+}
+
+/* Pass 2: the records pass 1 left, in rowid order. */
+static int copy_pending (struct jobctx *j)
+{
+    char *sql = job_select_sql (j, 1);
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if (!sql)
+        return -1;
+    st = prep (j->m, sql);
+    free (sql);
+    if (!st)
+        return -1;
+    for (size_t i = 0; rc == 0 && i < j->npending; i++) {
+        sqlite3_bind_int64 (st, 1, j->pending[i]);
+        if (sqlite3_step (st) != SQLITE_ROW)
+            rc = db_error (j->m->db, j->m->error, "update-db: jobs");
+        else
+            rc = copy_one (j, st);
+        sqlite3_reset (st);
+    }
+    sqlite3_finalize (st);
+    return rc;
+}
+
 /* Copy the records in rowid order.  Records flux-accounting has already
  * charged (t_inactive <= the association's last_job_timestamp, or before
- * a re-bin's reconfigure_time) get sequence numbers 1..k and are marked
- * charged; the others follow, and update-usage charges them next. */
+ * a re-bin's reconfigure_time) get the first sequence numbers and are
+ * marked charged; the others follow, and update-usage charges them next. */
 static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
 {
-    struct jobctx j = { .m = m, .seq = 1 };
-    int has_bank = has_col (m, T_JOBS, "bank");
-    int has_project = has_col (m, T_JOBS, "project");
-    int has_req = has_col (m, T_JOBS, "requested_duration");
-    int has_act = has_col (m, T_JOBS, "actual_duration");
-    const char *bank = has_bank ? "bank" : "fa_spec(jobspec, 0)";
-    sqlite3_stmt *st = NULL;
+    struct jobctx j = { .m = m };
     char **isql = NULL;
     size_t nidx = 0;
     double reconf = NAN;
-    char *sql = NULL, *sql1 = NULL, *sql2 = NULL, *from1 = NULL, *s;
-    int rc = -1, step;
+    sqlite3_int64 first;
+    char *s;
+    int rc = -1;
 
     *charged = 0;
     if (!m->t[T_JOBS].present)
         return 0;
+    j.has_bank = has_col (m, T_JOBS, "bank");
+    j.has_project = has_col (m, T_JOBS, "project");
+    j.has_req = has_col (m, T_JOBS, "requested_duration");
+    j.has_act = has_col (m, T_JOBS, "actual_duration");
     if ((s = db_config_text (m->db, "reconfigure_time"))) {
         char *end;
         double d = strtod (s, &end);
@@ -965,127 +900,24 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
             reconf = d;
         free (s);
     }
-    if (load_defbanks (&j) < 0 || load_last (&j) < 0
-        || register_functions (&j) < 0)
+    if (load_last (&j) < 0 || !(j.norm = jobnorm_create (m->db, m->error))
+        || drop_job_indexes (m, &isql, &nidx) < 0)
         goto done;
-    /* Inserting is faster without the secondary indexes the records do not
-     * arrive in order for: drop them and recreate them from their canonical
-     * text afterwards.  Those on seq and t_inactive stay: records are copied
-     * in seq order, and in rowid order, which is that of t_inactive in a
-     * database fetch-job-records filled, so their entries are appended. */
-    if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
-                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
-                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
+    first = jobnorm_next_seq (j.norm);
+    if (copy_charged (&j, reconf) < 0)
         goto done;
-    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
-        char **v = realloc (isql, (nidx + 1) * 2 * sizeof (char *));
-        if (!v)
-            goto nomem;
-        isql = v;
-        isql[2 * nidx] = strdup ((const char *)sqlite3_column_text (st, 0));
-        isql[2 * nidx + 1] = strdup ((const char *)sqlite3_column_text (st, 1));
-        nidx++;
-        if (!isql[2 * nidx - 2] || !isql[2 * nidx - 1])
-            goto nomem;
-    }
-    if (step != SQLITE_DONE) {
-        db_error (m->db, m->error, "update-db");
+    *charged = first + (sqlite3_int64)j.copied - 1;
+    if (copy_pending (&j) < 0)
         goto done;
-    }
-    sqlite3_finalize (st);
-    st = NULL;
-    for (size_t i = 0; i < nidx; i++)
-        if (execf (m, "DROP INDEX \"%s\"", isql[2 * i]) < 0)
-            goto done;
-    /* A job without a bank is charged to the jobspec's bank, else to the
-     * user's default bank (semantics section 1).  Pass 1 copies the charged
-     * records and notes the others, which pass 2 copies; ORDER BY rowid is
-     * the scan order, so fa_seq() numbers them in rowid order. */
-    if (asprintf (&sql, "INSERT INTO jobs (id, userid, t_submit, t_run, "
-                  "t_inactive, ranks, R, jobspec, project, bank, "
-                  "requested_duration, actual_duration, nnodes, ncores, ngpus,"
-                  " charge_bank, seq) SELECT id, userid, t_submit, t_run, "
-                  "t_inactive, ranks, R, jobspec, %s, %s, %s, %s, "
-                  "fa_rcount(R, 0, id, t_run), fa_rcount(R, 1, id, t_run), "
-                  "fa_rcount(R, 2, id, t_run), "
-                  "coalesce(nullif(%s, ''), fa_spec(jobspec, 0), "
-                  "fa_defbank(userid)), fa_seq() FROM ",
-                  has_project ? "project" : "fa_spec(jobspec, 1)", bank,
-                  has_req ? "requested_duration"
-                          : "coalesce(fa_spec(jobspec, 2), 0.0)",
-                  has_act ? "actual_duration"
-                          : "CASE WHEN t_run > 0 THEN t_inactive - t_run "
-                            "ELSE 0.0 END",
-                  bank) < 0
-        || asprintf (&from1, OLD "jobs j WHERE CASE WHEN fa_charged(userid,"
-                     " %s, t_inactive) OR coalesce(t_inactive <= ?1, 0) THEN 1"
-                     " ELSE fa_pending(j.rowid) END",
-                     has_bank ? "j.bank" : "NULL") < 0
-        || asprintf (&sql1, "%s%s ORDER BY j.rowid", sql, from1) < 0
-        || asprintf (&sql2, "%stemp.fluxacct_pending p JOIN " OLD "jobs j ON "
-                     "j.rowid = p.rid ORDER BY j.rowid", sql) < 0)
-        goto nomem;
-    if (!(st = prep (m, sql1)))
-        goto done;
-    if (isnan (reconf))
-        sqlite3_bind_null (st, 1);
-    else
-        sqlite3_bind_double (st, 1, reconf);
-    if (sqlite3_step (st) != SQLITE_DONE) {
-        db_error (m->db, m->error, "update-db: jobs");
-        goto done;
-    }
-    sqlite3_finalize (st);
-    st = NULL;
-    /* every row numbered exactly once */
-    if (j.seq - 1 != sqlite3_changes64 (m->db->h))
-        goto skew;
-    *charged = j.seq - 1;
-    if (execf (m, "CREATE TEMP TABLE fluxacct_pending (rid INTEGER PRIMARY "
-               "KEY)") < 0
-        || !(st = prep (m, "INSERT INTO temp.fluxacct_pending VALUES (?)")))
-        goto done;
-    for (size_t i = 0; i < j.npending; i++) {
-        sqlite3_bind_int64 (st, 1, j.pending[i]);
-        if (sqlite3_step (st) != SQLITE_DONE) {
-            db_error (m->db, m->error, "update-db: jobs");
-            goto done;
-        }
-        sqlite3_reset (st);
-    }
-    sqlite3_finalize (st);
-    if (!(st = prep (m, sql2)))
-        goto done;
-    if (sqlite3_step (st) != SQLITE_DONE) {
-        db_error (m->db, m->error, "update-db: jobs");
-        goto done;
-    }
-    if (j.seq - 1 - *charged != sqlite3_changes64 (m->db->h)
-        || (size_t)(j.seq - 1 - *charged) != j.npending)
-        goto skew;
-    m->st->jobs = (uint64_t)(j.seq - 1);
-    m->st->jobs_pending = (uint64_t)(j.seq - 1 - *charged);
+    m->st->jobs = j.copied;
+    m->st->jobs_pending = j.npending;
     for (size_t i = 0; i < nidx; i++)
         if (db_exec (m->db, isql[2 * i + 1], m->error) < 0)
             goto done;
     report_no_resources (&j);
-    if (db_state_set_int (m->db, "next_seq", j.seq, m->error) < 0
-        || execf (m, "DROP TABLE temp.fluxacct_pending") < 0)
-        goto done;
-    rc = 0;
-    goto done;
-skew:
-    errprintf (m->error, EIO, "update-db: job sequence numbers out of step");
-    goto done;
-nomem:
-    errprintf (m->error, ENOMEM, "out of memory");
+    rc = jobnorm_finish (j.norm, 0, m->error);
+    j.norm = NULL;
 done:
-    sqlite3_finalize (st);
-    free (sql);
-    free (sql1);
-    free (sql2);
-    free (from1);
-    unregister_functions (m);
     for (size_t i = 0; i < 2 * nidx; i++)
         free (isql[i]);
     free (isql);

@@ -16,6 +16,7 @@
 #include "parse/parse_internal.h"
 #include "parse/jsonspan_internal.h"
 #include "core/schema_internal.h"
+#include "jobs/jobrec_internal.h"
 #include "fluxacct/jobs.h"
 
 /* ---- association lookup tables for the importer -------------------- */
@@ -23,7 +24,6 @@
 struct akey {
     sqlite3_int64 userid;
     char *bank;
-    char *default_bank;
 };
 
 static int cmp_akey (const void *a, const void *b)
@@ -31,9 +31,7 @@ static int cmp_akey (const void *a, const void *b)
     const struct akey *x = a, *y = b;
     if (x->userid != y->userid)
         return x->userid < y->userid ? -1 : 1;
-    /* A key without a bank matches any row of the user (default bank
-     * lookups: every row of a user carries the same default_bank). */
-    return x->bank && y->bank ? strcmp (x->bank, y->bank) : 0;
+    return strcmp (x->bank, y->bank);
 }
 
 struct importer {
@@ -42,7 +40,7 @@ struct importer {
     fluxacct_report_f report;
     void *arg;
     fluxacct_import_stats_t st;
-    sqlite3_int64 next_seq;
+    struct jobnorm *norm;
     struct akey *keys;  /* sorted by (userid, bank) */
     size_t nkeys;
     size_t lineno;
@@ -83,7 +81,7 @@ static void job_in_clear (struct job_in *j)
 static int load_keys (struct importer *imp, fluxacct_error_t *error)
 {
     static const char *sql =
-        "SELECT userid, bank, default_bank FROM association_table";
+        "SELECT userid, bank FROM association_table";
     sqlite3_stmt *st = db_prep (imp->db, sql, error);
     size_t cap = 0;
     int rc;
@@ -101,9 +99,8 @@ static int load_keys (struct importer *imp, fluxacct_error_t *error)
         struct akey *k = &imp->keys[imp->nkeys];
         k->userid = sqlite3_column_int64 (st, 0);
         k->bank = strdup ((const char *)sqlite3_column_text (st, 1));
-        k->default_bank = strdup ((const char *)sqlite3_column_text (st, 2));
         imp->nkeys++;
-        if (!k->bank || !k->default_bank)
+        if (!k->bank)
             goto nomem;
     }
     sqlite3_reset (st);
@@ -118,11 +115,11 @@ nomem:
 
 static void free_keys (struct importer *imp)
 {
-    for (size_t i = 0; i < imp->nkeys; i++) {
+    for (size_t i = 0; i < imp->nkeys; i++)
         free (imp->keys[i].bank);
-        free (imp->keys[i].default_bank);
-    }
     free (imp->keys);
+    imp->keys = NULL;
+    imp->nkeys = 0;
 }
 
 static const struct akey *find_assoc (struct importer *imp,
@@ -271,17 +268,10 @@ static int job_from_json (json_t *o, struct job_in *j, fluxacct_error_t *error)
     }
     else
         j->jobspec = strdup ("");
-    if ((v = json_object_get (o, "R")) && !json_is_null (v)) {
+    /* An R that does not parse is stored and reported, not refused: the
+     * job still happened (the normaliser counts it). */
+    if ((v = json_object_get (o, "R")) && !json_is_null (v))
         j->R = json_text (v);
-        /* An R that does not parse is stored and reported, not refused:
-         * the job still happened. */
-        j->have_counts = r_count_json (v, &j->counts, NULL) == 0;
-        if (!j->have_counts) {
-            fluxacct_error_t rerr;
-            r_count_json (v, &j->counts, &rerr);
-            snprintf (error->text, sizeof (error->text), "%s", rerr.text);
-        }
-    }
     else
         j->R = strdup ("");
     if (!j->R || !j->jobspec)
@@ -300,83 +290,60 @@ static int check_times (struct job_in *j, fluxacct_error_t *error)
     return 0;
 }
 
-static int insert_job (struct importer *imp, struct job_in *j,
-                       const char *charge_bank, fluxacct_error_t *error)
-{
-    static const char *sql =
-        "INSERT OR IGNORE INTO jobs (id, userid, t_submit, t_run, t_inactive,"
-        " ranks, R, jobspec, project, bank, requested_duration,"
-        " actual_duration, nnodes, ncores, ngpus, charge_bank, seq) VALUES"
-        " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-        " ?16, ?17)";
-    sqlite3_stmt *st = db_prep (imp->db, sql, error);
-
-    if (!st)
-        return -1;
-    sqlite3_bind_text (st, 1, j->id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (st, 2, j->userid);
-    sqlite3_bind_double (st, 3, j->t_submit);
-    sqlite3_bind_double (st, 4, j->t_run);
-    sqlite3_bind_double (st, 5, j->t_inactive);
-    sqlite3_bind_text (st, 6, j->ranks ? j->ranks : "", -1, SQLITE_STATIC);
-    if (j->R)
-        sqlite3_bind_text (st, 7, j->R, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_text (st, 7, j->R_text ? j->R_text : "", (int)j->R_len,
-                           SQLITE_STATIC);
-    if (j->jobspec)
-        sqlite3_bind_text (st, 8, j->jobspec, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_text (st, 8, j->spec_text ? j->spec_text : "",
-                           (int)j->spec_len, SQLITE_STATIC);
-    sqlite3_bind_text (st, 9, j->project ? j->project : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text (st, 10, j->bank ? j->bank : "", -1, SQLITE_STATIC);
-    sqlite3_bind_double (st, 11, j->duration);
-    sqlite3_bind_double (st, 12, j->t_run > 0 ? j->t_inactive - j->t_run : 0);
-    if (j->have_counts) {
-        sqlite3_bind_int64 (st, 13, (sqlite3_int64)j->counts.nnodes);
-        sqlite3_bind_int64 (st, 14, (sqlite3_int64)j->counts.ncores);
-        sqlite3_bind_int64 (st, 15, (sqlite3_int64)j->counts.ngpus);
-    }
-    if (charge_bank)
-        sqlite3_bind_text (st, 16, charge_bank, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (st, 17, imp->next_seq);
-    if (db_step_done (imp->db, st, error) < 0)
-        return -1;
-    if (sqlite3_changes (imp->db->h) == 0) {
-        imp->st.duplicates++;
-        return 0;
-    }
-    imp->next_seq++;
-    imp->st.imported++;
-    return 1;
-}
-
-/* Store one parsed job; classify it for the counters and reports. */
+/* Store one parsed job through the normaliser; classify it for the
+ * counters and reports.  What the parse read (bank, project, requested
+ * duration, and R's counts on the fast path) is given; the normaliser
+ * decides the rest. */
 static int store_job (struct importer *imp, struct job_in *j,
                       const char *r_problem, fluxacct_error_t *error)
 {
-    const char *charge_bank = j->bank;
-    const struct akey *k;
+    struct jobrec rec = {
+        .id = j->id,
+        .userid = j->userid,
+        .t_submit = j->t_submit,
+        .t_run = j->t_run,
+        .t_inactive = j->t_inactive,
+        .ranks = j->ranks,
+        .R = j->R ? j->R : j->R_text,
+        .R_len = j->R ? strlen (j->R) : j->R_len,
+        .jobspec = j->jobspec ? j->jobspec : j->spec_text,
+        .spec_len = j->jobspec ? strlen (j->jobspec) : j->spec_len,
+        .spec_read = 1,
+        .bank = j->bank ? j->bank : "",
+        .project = j->project ? j->project : "",
+        .has_requested = 1,
+        .requested_duration = j->duration,
+        .has_counts = j->have_counts,
+        .counts = j->counts,
+    };
     int rc;
 
-    if (!charge_bank) {
-        k = find_assoc (imp, j->userid, NULL);
-        charge_bank = k ? k->default_bank : NULL;
+    if (jobnorm_record (imp->norm, &rec, error) < 0
+        || (rc = jobrec_insert (imp->db, &rec, error)) < 0) {
+        jobrec_clear (&rec);
+        return -1;
     }
-    if ((rc = insert_job (imp, j, charge_bank, error)) <= 0)
-        return rc;
-    if (!j->have_counts && j->t_run > 0) {
+    if (rc == 0) {
+        imp->st.duplicates++;
+        jobrec_clear (&rec);
+        return 0;
+    }
+    jobnorm_stored (imp->norm, &rec);
+    imp->st.imported++;
+    if (rec.no_counts && j->t_run > 0) {
         imp->st.no_resources++;
         report (imp, "job %s: %s; stored, contributes no usage", j->id,
-                r_problem && *r_problem ? r_problem : "no R");
+                *rec.r_problem ? rec.r_problem
+                : r_problem && *r_problem ? r_problem : "no R");
     }
-    if (!charge_bank || !find_assoc (imp, j->userid, charge_bank)) {
+    if (!rec.charge_bank || !find_assoc (imp, j->userid, rec.charge_bank)) {
         imp->st.unknown++;
         report (imp, "job %s: no association for userid %lld in bank %s; "
                 "stored, charged once the association exists", j->id,
-                (long long)j->userid, charge_bank ? charge_bank : "(none)");
+                (long long)j->userid,
+                rec.charge_bank ? rec.charge_bank : "(none)");
     }
+    jobrec_clear (&rec);
     return 0;
 }
 
@@ -628,30 +595,22 @@ static int import_begin (struct importer *imp, fluxacct_db_t *db, int flags,
     imp->source = "line";
     if (db_txn_begin (db, error) < 0)
         return -1;
-    if (db_state_get (db, "next_seq", &imp->next_seq, NULL, NULL, error) < 0
-        || load_keys (imp, error) < 0) {
+    if (!(imp->norm = jobnorm_create (db, error)) || load_keys (imp, error) < 0
+        || (bytes >= BULK_BYTES
+            && db_exec (db, schema_jobs_index_drop_sql, error) < 0)) {
         db_txn_end (db, -1, error);
+        jobnorm_destroy (imp->norm);
         free_keys (imp);
         return -1;
     }
-    if (imp->next_seq < 1)
-        imp->next_seq = 1;
-    if (bytes >= BULK_BYTES) {
-        if (db_exec (db, schema_jobs_index_drop_sql, error) < 0) {
-            db_txn_end (db, -1, error);
-            free_keys (imp);
-            return -1;
-        }
-        imp->bulk = 1;
-    }
+    imp->bulk = bytes >= BULK_BYTES;
     return 0;
 }
 
 static int import_end (struct importer *imp, int rc,
                        fluxacct_import_stats_t *stats, fluxacct_error_t *error)
 {
-    if (rc == 0)
-        rc = db_state_set_int (imp->db, "next_seq", imp->next_seq, error);
+    rc = jobnorm_finish (imp->norm, rc, error);
     if (rc == 0 && imp->bulk)
         rc = db_exec (imp->db, schema_jobs_index_sql, error);
     rc = db_txn_end (imp->db, rc, error);
@@ -759,7 +718,6 @@ static int archive_row (struct importer *imp, sqlite3_stmt *st,
     j.t_inactive = sqlite3_column_double (st, 5);
     j.R = strdup (R);
     j.jobspec = strdup (spec ? spec : "");
-    j.have_counts = fluxacct_r_count (R, &j.counts, &why) == 0;
     if (spec && *spec) {
         json_t *s = json_string (spec);
         fluxacct_error_t jerr;
@@ -819,6 +777,77 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
         rc = errprintf (error, EPROTO, "%s: %s", archive, sqlite3_errmsg (h));
     sqlite3_finalize (st);
     sqlite3_close (h);
+    return import_end (&imp, rc, stats, error);
+}
+
+/* ---- records read by the caller ------------------------------------ */
+
+static int record_in (struct importer *imp, const fluxacct_job_record_t *r,
+                      fluxacct_error_t *error)
+{
+    struct job_in j = { 0 };
+    fluxacct_error_t why = { { 0 } };
+    int rc;
+
+    imp->st.lines++;
+    snprintf (j.id, sizeof (j.id), "%llu", (unsigned long long)r->id);
+    j.userid = r->userid;
+    j.t_submit = r->t_submit;
+    j.t_run = r->t_run;
+    j.t_inactive = r->t_inactive;
+    j.ranks = r->ranks ? r->ranks : "";
+    if (r->userid < 0 || r->userid > 4294967295LL)
+        return malformed (imp, "\"userid\" must be an integer from 0 to "
+                          "4294967295", error);
+    if (!isfinite (r->t_submit) || r->t_submit < 0 || !isfinite (r->t_run)
+        || r->t_run < 0 || !isfinite (r->t_inactive) || r->t_inactive < 0)
+        return malformed (imp, "times must be >= 0", error);
+    if (check_times (&j, &why) < 0)
+        return malformed (imp, why.text, error);
+    if (r->jobspec && *r->jobspec) {
+        json_t *s = json_string (r->jobspec);
+        rc = s ? jobspec_attrs (s, &j, &why) : -1;
+        json_decref (s);
+        if (rc < 0) {
+            job_in_clear (&j);
+            return errno == ENOMEM ? errprintf (error, ENOMEM, "out of memory")
+                                   : malformed (imp, why.text, error);
+        }
+    }
+    j.R_text = r->R ? r->R : "";
+    j.R_len = strlen (j.R_text);
+    j.spec_text = r->jobspec ? r->jobspec : "";
+    j.spec_len = strlen (j.spec_text);
+    rc = store_job (imp, &j, "", error);
+    job_in_clear (&j);
+    return rc;
+}
+
+FLUXACCT_EXPORT int fluxacct_jobs_import_records (fluxacct_db_t *db,
+                                                  const fluxacct_job_record_t
+                                                      *recs,
+                                                  size_t n, int flags,
+                                                  fluxacct_report_f report_cb,
+                                                  void *arg,
+                                                  fluxacct_import_stats_t
+                                                      *stats,
+                                                  fluxacct_error_t *error)
+{
+    struct importer imp;
+    int rc = 0;
+
+    if (!db || (!recs && n) || (flags & ~FLUXACCT_IMPORT_STRICT))
+        return errprintf (error, EINVAL, "invalid argument");
+    if (import_begin (&imp, db, flags, report_cb, arg, 0, error) < 0)
+        return -1;
+    imp.source = "record";
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        imp.lineno = i + 1;
+        rc = record_in (&imp, &recs[i], error);
+        if ((imp.lineno & 16383) == 0)
+            db_progress (db, "import", i + 1, n);
+    }
+    db_progress (db, "import", n, n);
     return import_end (&imp, rc, stats, error);
 }
 
