@@ -198,3 +198,27 @@ load_plugin () {
     flux jobtap load "$MF_PRIORITY" "owner_userid=$T_OWNER_USERID" \
         "config=$(fa export-json)" "$@"
 }
+
+# setup_queues Q...: configure the instance with named queues (the first
+# is the default) and start them all.
+setup_queues () {
+    {
+        for q in "$@"; do
+            printf '[queues.%s]\n' "$q"
+        done
+        printf '[policy.jobspec.defaults.system]\nqueue = "%s"\n' "$1"
+    } | flux config load || die "flux config load"
+    flux queue start --all >/dev/null 2>&1 || die "flux queue start"
+}
+
+# setup_db: a fresh accounting database in $T_DB with banks root and A.
+setup_db () {
+    T_DB=$T_TMP/FluxAccounting.db
+    fa create-db "$T_DB" || die "create-db"
+    fa add-bank root 1 || die "add-bank root"
+    fa add-bank --parent-bank root A 1 || die "add-bank A"
+}
+
+# The instance owner's uid and name (jobs run as the owner).
+T_UID=$(id -u)
+T_USER=$(id -un)
