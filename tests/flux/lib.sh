@@ -4,8 +4,8 @@
 #     in_instance "$@"
 # Environment (tests/flux/meson.build): FLUX (the flux program; empty when
 # flux-core was not found), FLUX_ACCOUNT, MF_PRIORITY, BUILD_ROOT,
-# SOURCE_ROOT.  Optional: T_TIMEOUT (seconds one instance may live, 240),
-# T_VERBOSE=1 (echo each check).
+# SOURCE_ROOT.  Optional: T_TIMEOUT (seconds one instance may live, 420),
+# T_VERBOSE=1 (echo each check), T_TRACE=1 (set -x inside the instance).
 #
 # Assertions print what failed on stderr and count failures; a script ends
 # with `test_done`, which exits 1 if any failed.
@@ -39,20 +39,47 @@ skip_without_flux () {
 }
 
 # Re-run this script once inside a fresh one-broker instance, bounded by
-# T_TIMEOUT; the script's exit status is the instance's.  Inside, TMPDIR
+# T_TIMEOUT; the script's exit status is the instance's.  Inside, T_TMP
 # is a private folder removed at exit and `flux` is on PATH.
+# Set before calling: T_CORES=N (the node has N cores, not the machine's)
+# and T_QUEUES="Q1 Q2 ..." (named queues, the first the default; started).
 in_instance () {
     if [ -n "${T_IN_INSTANCE:-}" ]; then
+        [ -z "${T_TRACE:-}" ] || set -x
         T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$T_NAME.XXXXXX")
-        trap 'rm -rf "$T_TMP"' EXIT
+        trap 'rm -rf "$T_TMP" ${T_CONFDIR:+"$T_CONFDIR"}' EXIT
         PATH=$(dirname "$FLUX"):$PATH
         export PATH
+        if [ -n "${T_QUEUES:-}" ]; then
+            flux queue start --all >/dev/null 2>&1 || die "flux queue start"
+        fi
         return 0
     fi
     T_IN_INSTANCE=1
     export T_IN_INSTANCE
-    exec timeout --kill-after=10 "${T_TIMEOUT:-240}" \
-        "$FLUX" start -s1 sh "$0" "$@"
+    _opts=
+    if [ -n "${T_CORES:-}${T_QUEUES:-}" ]; then
+        T_CONFDIR=$(mktemp -d "${TMPDIR:-/tmp}/$T_NAME-conf.XXXXXX")
+        export T_CONFDIR
+        {
+            if [ -n "${T_CORES:-}" ]; then
+                printf '[resource]\nnoverify = true\n'
+                printf '[[resource.config]]\nhosts = "%s"\ncores = "0-%d"\n' \
+                    "$(hostname)" $((T_CORES - 1))
+            fi
+            for _q in ${T_QUEUES:-}; do
+                printf '[queues.%s]\n' "$_q"
+            done
+            if [ -n "${T_QUEUES:-}" ]; then
+                printf '[policy.jobspec.defaults.system]\nqueue = "%s"\n' \
+                    "${T_QUEUES%% *}"
+            fi
+        } > "$T_CONFDIR/test.toml"
+        _opts="--config-path=$T_CONFDIR"
+    fi
+    # shellcheck disable=SC2086
+    exec timeout --kill-after=10 "${T_TIMEOUT:-420}" \
+        "$FLUX" start -s1 $_opts sh "$0" "$@"
 }
 
 test_done () {
@@ -200,7 +227,8 @@ load_plugin () {
 }
 
 # setup_queues Q...: configure the instance with named queues (the first
-# is the default) and start them all.
+# is the default) and start them all.  This replaces the instance's
+# configuration: with T_CORES, use T_QUEUES instead.
 setup_queues () {
     {
         for q in "$@"; do
