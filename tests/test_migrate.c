@@ -993,7 +993,8 @@ START_TEST (csv_malformed_refused)
                 EINVAL, "bank_table.csv:3: bank R2: bank_table already has a "
                 "root bank");
     load_fails ("bank_table", "bank,parent_bank,shares\nA,root,1\n", EEXIST,
-                "bank_table.csv:2: UNIQUE");
+                "bank_table.csv:2: bank_table: a row with this "
+                "bank_table.bank already exists");
     load_fails ("bank_table", "bank,parent,shares\nX,root,1\n", EINVAL,
                 "bank_table.csv:1: parent is not a column of bank_table");
     load_fails ("bank_table", "bank,bank\nX,Y\n", EINVAL, "appears twice");
@@ -1004,8 +1005,11 @@ START_TEST (csv_malformed_refused)
                 EINVAL, "bank_table.csv:2: text after the closing quote");
     load_fails ("bank_table", "bank,parent_bank,shares\nX\",root,1\n", EINVAL,
                 "bank_table.csv:2: quote inside an unquoted field");
+    load_fails ("bank_table", "bank,parent_bank,shares\nX,root,1\n\"multi\n"
+                "line\",root,z\n", EINVAL, "bank_table.csv:3: shares");
     load_fails ("bank_table", "bank,parent_bank,shares\n\"multi\nline\",root,"
-                "1\nX,root,z\n", EINVAL, "bank_table.csv:4: shares");
+                "1\n", EINVAL, "bank_table.csv:2: bank_table.bank contains a "
+                "control character");
     load_fails ("association_table", "creation_time,username,userid,bank,"
                 "default_bank\n1,carol,7000,nobank,nobank\n", EINVAL,
                 "association_table.csv:2: bank nobank does not exist in "
@@ -1018,9 +1022,11 @@ START_TEST (csv_malformed_refused)
                 "association_table.csv:2: project zzz does not exist");
     load_fails ("association_table", "creation_time,username,bank,"
                 "default_bank\n1,alice,A,A\n", EEXIST,
-                "association_table.csv:2: UNIQUE");
+                "association_table.csv:2: association_table: a row with this");
     load_fails ("association_table", "username,userid,bank,default_bank\n"
-                "dave,1,A,A\n", EINVAL, "association_table.csv:2: NOT NULL");
+                "dave,1,A,A\n", EINVAL, "association_table.csv:2: "
+                "association_table: association_table.creation_time must "
+                "have a value");
     load_fails ("no_such_table", "a,b\n1,2\n", ENOENT,
                 "no_such_table.csv: table \"no_such_table\" does not exist");
     load_fails ("jobs", "id,userid,t_submit,t_run,t_inactive,ranks,R,jobspec\n"
@@ -1085,8 +1091,13 @@ START_TEST (csv_blank_cells_take_defaults)
 
     mkdir (csv_dir, 0755);
     snprintf (path, sizeof (path), "%s/queue_table.csv", csv_dir);
+    /* "" is an empty string, which no name may be (the rules of add-*) */
     write_file (path, "queue,min_nodes_per_job,priority,max_nodes\r\n"
                 "gold,,7,\r\n\r\n\"\",2,,3\r\n");
+    ck_fail_with (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err),
+                  EINVAL, "queue_table.csv:4: queue_table.queue is empty");
+    write_file (path, "queue,min_nodes_per_job,priority,max_nodes\r\n"
+                "gold,,7,\r\n\r\n\"x\",2,,3\r\n");
     ck_ok (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err));
     fluxacct_rows_t *r = fluxacct_queue_view (db, "gold", NULL, &err);
     ck_assert_int_eq (cell_int (r, "min_nodes_per_job"), 1);
@@ -1095,7 +1106,7 @@ START_TEST (csv_blank_cells_take_defaults)
     fluxacct_rows_destroy (r);
     char *v = sql_text (test_path, "SELECT min_nodes_per_job || ':' || "
                         "priority || ':' || max_nodes FROM queue_table WHERE "
-                        "queue = ''");
+                        "queue = 'x'");
     ck_assert_str_eq (v, "2:0:3");
     free (v);
 }

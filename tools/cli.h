@@ -81,6 +81,11 @@ int arg_int (struct args *a, const char *name, int allow_unlimited,
              int64_t *out);
 int arg_double (struct args *a, const char *name, double *out);
 int arg_time (struct args *a, const char *name, double *out);
+/* The value to store for config key `key`: for the half-life and the reset
+ * period a bare number means weeks (as create-db's options), so it is
+ * written as seconds into buf; any other value is returned unchanged. */
+const char *config_value (const char *key, const char *value, char *buf,
+                          size_t len);
 int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a);
 void print_cmd_help (FILE *f, const struct cmd *cmd);
 

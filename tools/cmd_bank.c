@@ -115,7 +115,7 @@ static void tree_user_rows (struct tree *t, const char *bank, int depth)
     for (size_t i = 0; i < fluxacct_rows_count (u); i++) {
         int active = (int)fluxacct_rows_int (u, i, 1);
         double usage = fluxacct_rows_real (u, i, 3);
-        char us[64], fs[64], prefix[64];
+        char us[64], fs[64], prefix[FLUXACCT_BANK_DEPTH_MAX + 8];
         if ((t->only_active && !active) || (t->only_used && usage <= 0))
             continue;
         fmt_double (usage, us, sizeof (us));
@@ -139,38 +139,109 @@ static void tree_user_rows (struct tree *t, const char *bank, int depth)
     fluxacct_rows_destroy (u);
 }
 
-static void tree_bank (struct tree *t, size_t idx, int depth)
+/* One bank's line. */
+static void tree_bank_line (struct tree *t, size_t idx, int depth)
 {
     const fluxacct_rows_t *b = t->banks;
     const char *name = fluxacct_rows_text (b, idx, 0);
     int active = (int)fluxacct_rows_int (b, idx, 1);
-    char us[64], left[600];
-    int has_children = 0;
+    char us[64];
 
     if (depth == 0)
         round2 (fluxacct_rows_real (b, idx, 4), us, sizeof (us));
     else
         fmt_double (fluxacct_rows_real (b, idx, 4), us, sizeof (us));
-    snprintf (left, sizeof (left), "%*s%s", depth, "", name);
-    if (t->parsable)
-        fprintf (t->ctx->out, "%s||%s|%lld|%s\n", left,
+    if (t->parsable) {
+        fprintf (t->ctx->out, "%*s%s||%s|%lld|%s\n", depth, "", name,
                  active ? "true" : "false",
                  (long long)fluxacct_rows_int (b, idx, 3), us);
+    }
     else {
+        char *left = NULL;
+        if (asprintf (&left, "%*s%s", depth, "", name) < 0)
+            return;
         fput_padded (t->ctx->out, left, strlen (left), 20, '<');
+        free (left);
         fprintf (t->ctx->out, "%20s%20s%20lld%20s\n", "",
                  active ? "true" : "false",
                  (long long)fluxacct_rows_int (b, idx, 3), us);
     }
-    for (size_t i = 0; i < fluxacct_rows_count (b); i++) {
-        const char *p = fluxacct_rows_text (b, i, 2);
-        if (p && !strcmp (p, name)) {
-            has_children = 1;
-            tree_bank (t, i, depth + 1);
+}
+
+/* qsort has no context argument: the rows being sorted, for by_parent. */
+static const fluxacct_rows_t *sort_rows;
+
+/* Row numbers by (parent name, row number). */
+static int by_parent (const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const char *px = fluxacct_rows_text (sort_rows, x, 2);
+    const char *py = fluxacct_rows_text (sort_rows, y, 2);
+    int c = strcmp (px ? px : "", py ? py : "");
+    return c ? c : x < y ? -1 : x > y;
+}
+
+/* The subtree of bank `top`, depth first, children in bank_table order,
+ * without recursion: an explicit stack of (bank, depth).  Children are
+ * found through an index of the rows sorted by parent name. */
+static int tree_walk (struct tree *t, size_t top)
+{
+    const fluxacct_rows_t *b = t->banks;
+    size_t n = fluxacct_rows_count (b), sp = 0;
+    size_t *byparent = malloc ((n + 1) * sizeof (size_t));
+    struct { size_t idx; int depth; } *stack = malloc ((n + 1)
+                                                       * sizeof (*stack));
+    size_t visited = 0;
+
+    if (!byparent || !stack) {
+        free (byparent);
+        free (stack);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        byparent[i] = i;
+    sort_rows = b;
+    qsort (byparent, n, sizeof (size_t), by_parent);
+    stack[sp].idx = top;
+    stack[sp].depth = 0;
+    sp++;
+    while (sp > 0 && visited <= n) {
+        size_t idx = stack[--sp].idx;
+        int depth = stack[sp].depth;
+        const char *name = fluxacct_rows_text (b, idx, 0);
+        size_t lo = 0, hi = n, first;
+        visited++;
+        tree_bank_line (t, idx, depth);
+        /* children: the run of rows whose parent is `name` */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const char *p = fluxacct_rows_text (b, byparent[mid], 2);
+            if (strcmp (p ? p : "", name) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        first = lo;
+        while (hi < n) {
+            const char *p = fluxacct_rows_text (b, byparent[hi], 2);
+            if (strcmp (p ? p : "", name) != 0)
+                break;
+            hi++;
+        }
+        if (hi == first) {
+            tree_user_rows (t, name, depth);
+            continue;
+        }
+        /* push in reverse so the first child is printed first */
+        for (size_t k = hi; k > first && sp < n + 1; k--) {
+            stack[sp].idx = byparent[k - 1];
+            stack[sp].depth = depth + 1;
+            sp++;
         }
     }
-    if (!has_children)
-        tree_user_rows (t, name, depth);
+    free (byparent);
+    free (stack);
+    return 0;
 }
 
 static int print_tree (struct ctx *ctx, const char *bank, int parsable,
@@ -196,7 +267,10 @@ static int print_tree (struct ctx *ctx, const char *bank, int parsable,
                 fprintf (ctx->out, "%-20s%20s%20s%20s%20s%20s\n", "Bank",
                          "Username", "Active", "RawShares", "RawUsage",
                          "Fairshare");
-            tree_bank (&t, i, 0);
+            if (tree_walk (&t, i) < 0) {
+                fluxacct_rows_destroy (t.banks);
+                return fail ("out of memory");
+            }
             rc = 0;
             break;
         }

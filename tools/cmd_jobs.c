@@ -253,8 +253,12 @@ static int cmd_update_usage (struct ctx *ctx, struct args *a)
         return EXIT_USAGE;
     if (arg_str (a, "priority-decay-half-life")) {
         fluxacct_error_t e2;
+        char weeks[64];
         if (fluxacct_config_edit (ctx->db, "priority_decay_half_life",
-                                  arg_str (a, "priority-decay-half-life"),
+                                  config_value ("priority_decay_half_life",
+                                                arg_str (a, "priority-decay-"
+                                                            "half-life"),
+                                                weeks, sizeof (weeks)),
                                   &e2) < 0)
             return fail_error (&e2);
     }
@@ -549,7 +553,7 @@ static const struct optdef scrub_opts[] = {
 };
 static const struct optdef update_usage_opts[] = {
     { "time", 't', 1, "TIME", "evaluate usage at TIME instead of now (reproducible runs)" },
-    { "priority-decay-half-life", 0, 1, "FSD", "set the half-life first (as edit-config)" },
+    { "priority-decay-half-life", 0, 1, "WEEKS|FSD", "set the half-life first (as edit-config: a bare number is weeks)" },
     { NULL },
 };
 static const struct optdef clear_opts[] = {

@@ -143,8 +143,12 @@ static int cmd_edit_config (struct ctx *ctx, struct args *a)
     if (fluxacct_db_begin (ctx->db, &error) < 0)
         return fail_error (&error);
     for (int i = 0; i < a->npos && rc == 0; i++) {
+        char weeks[64];
         split_kv (a->pos[i], &key, &value);
-        if (fluxacct_config_edit (ctx->db, key, value, &error) < 0)
+        if (fluxacct_config_edit (ctx->db, key, config_value (key, value,
+                                                              weeks,
+                                                              sizeof (weeks)),
+                                  &error) < 0)
             rc = fail_error (&error);
     }
     if (rc != 0) {

@@ -1,5 +1,6 @@
 /* flux-account - option parsing from each command's option table, and the
  * error printers. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -10,11 +11,42 @@
 
 #include "cli.h"
 
+/* One message line on stderr, with control characters (terminal escapes,
+ * newlines from names or file content) shown as \xNN, \n, \t, \r. */
+static void put_message (const char *prefix, const char *text)
+{
+    fputs (prefix, stderr);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n')
+            fputs ("\\n", stderr);
+        else if (*p == '\t')
+            fputs ("\\t", stderr);
+        else if (*p == '\r')
+            fputs ("\\r", stderr);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf (stderr, "\\x%02x", *p);
+        else
+            fputc (*p, stderr);
+    }
+    fputc ('\n', stderr);
+}
+
+static void vmessage (const char *prefix, const char *fmt, va_list ap)
+{
+    char *text = NULL;
+
+    if (vasprintf (&text, fmt, ap) < 0) {
+        fputs (prefix, stderr);
+        fputs ("out of memory\n", stderr);
+        return;
+    }
+    put_message (prefix, text);
+    free (text);
+}
+
 static int vfail (int status, const char *fmt, va_list ap)
 {
-    fputs ("flux-account: ERROR: ", stderr);
-    vfprintf (stderr, fmt, ap);
-    fputc ('\n', stderr);
+    vmessage ("flux-account: ERROR: ", fmt, ap);
     return status;
 }
 
@@ -33,8 +65,9 @@ int fail_error (const fluxacct_error_t *error)
     /* EINVAL: the library rejected a value from the command line (bad
      * number, name, field list, conflicting options) - a usage error, like
      * the same mistakes the option parser catches. */
-    int status = errno == EROFS || errno == EINVAL ? EXIT_USAGE : EXIT_FAIL;
-    fprintf (stderr, "flux-account: ERROR: %s\n", error->text);
+    int status = errno == EROFS || errno == EINVAL || errno == EACCES
+                     ? EXIT_USAGE : EXIT_FAIL;
+    put_message ("flux-account: ERROR: ", error->text);
     return status;
 }
 
@@ -43,7 +76,7 @@ int fail_input (const fluxacct_error_t *error)
     /* Bad content in an input file (a CSV, a job file) is a failure of the
      * data, not of the command line: exit 1, whatever errno says. */
     int status = errno == EROFS ? EXIT_USAGE : EXIT_FAIL;
-    fprintf (stderr, "flux-account: ERROR: %s\n", error->text);
+    put_message ("flux-account: ERROR: ", error->text);
     return status;
 }
 
@@ -62,9 +95,7 @@ void warn (struct ctx *ctx, const char *fmt, ...)
     if (ctx->quiet)
         return;
     va_start (ap, fmt);
-    fputs ("flux-account: WARNING: ", stderr);
-    vfprintf (stderr, fmt, ap);
-    fputc ('\n', stderr);
+    vmessage ("flux-account: WARNING: ", fmt, ap);
     va_end (ap);
 }
 
@@ -225,4 +256,21 @@ int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
                                                          : "arguments ",
                             cmd->max_pos == 0 ? "" : cmd->usage, cmd->name);
     return 0;
+}
+
+const char *config_value (const char *key, const char *value, char *buf,
+                          size_t len)
+{
+    char *end;
+    double v;
+
+    if (strcmp (key, "priority_decay_half_life") != 0
+        && strcmp (key, "priority_usage_reset_period") != 0)
+        return value;
+    v = strtod (value, &end);
+    if (end == value || *end || !isfinite (v)
+        || isspace ((unsigned char)*value))
+        return value;
+    snprintf (buf, len, "%.17g", v * 604800);
+    return buf;
 }

@@ -200,8 +200,12 @@ static void emit_field (FILE *f, const char *value, double num, int isnum,
     }
     if (isnum && type == 'f')
         snprintf (buf, sizeof (buf), "%.*f", prec < 0 ? 6 : prec, num);
-    else if (isnum && type == 'd')
-        snprintf (buf, sizeof (buf), "%lld", (long long)num);
+    else if (isnum && type == 'd') {
+        if (fabs (num) < 9.2e18)
+            snprintf (buf, sizeof (buf), "%lld", (long long)num);
+        else
+            snprintf (buf, sizeof (buf), "%.0f", num);
+    }
     else {
         /* The value itself (no copy: lists can be longer than buf), cut
          * to `prec` characters when a precision is given. */
@@ -212,6 +216,33 @@ static void emit_field (FILE *f, const char *value, double num, int isnum,
         return;
     }
     fput_padded (f, buf, strlen (buf), width, align);
+}
+
+/* A "[<>^][width][.prec][type]" spec with bounded numbers: a width of
+ * 2147483647 would write gigabytes. */
+#define FORMAT_WIDTH_MAX 1024
+static int check_spec (const char *spec)
+{
+    char *end;
+    long v;
+
+    if (*spec && strchr ("<>^", *spec))
+        spec++;
+    if (*spec >= '0' && *spec <= '9') {
+        errno = 0;
+        v = strtol (spec, &end, 10);
+        if (errno || v > FORMAT_WIDTH_MAX)
+            return -1;
+        spec = end;
+    }
+    if (*spec == '.') {
+        errno = 0;
+        v = strtol (spec + 1, &end, 10);
+        if (errno || v < 0 || v > FORMAT_WIDTH_MAX || end == spec + 1)
+            return -1;
+        spec = end;
+    }
+    return 0;
 }
 
 /* Print row `row` (or the header when row < 0) with the user format.
@@ -234,6 +265,12 @@ static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
         snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
         if ((spec = strchr (key, ':')))
             *spec++ = '\0';
+        if (spec && check_spec (spec) < 0) {
+            usage_error ("invalid format spec '%s' for %s: widths and "
+                         "precisions are at most %d", spec, key,
+                         FORMAT_WIDTH_MAX);
+            return -1;
+        }
         int col = fluxacct_rows_column_index (r, key);
         if (col < 0) {
             char cols[1024] = "";

@@ -159,7 +159,8 @@ MALFORMED = [
     ("bank_table", "bank,parent_bank,shares\nX,nowhere,1\n",
      "bank_table.csv:2: bank X: parent bank nowhere does not exist"),
     ("bank_table", "bank,parent_bank,shares\nA,root,1\n",
-     "bank_table.csv:2: UNIQUE constraint failed"),
+     "bank_table.csv:2: bank_table: a row with this bank_table.bank already "
+     "exists"),
     ("bank_table", 'bank,parent_bank,shares\n"X,root,1\n',
      "bank_table.csv:2: quoted field not closed"),
     ("bank_table", "bank,shares,nonsense\nX,1,2\n",

@@ -25,11 +25,12 @@ def test_create_db_defaults(db_path, cli):
     (datetime.timedelta(hours=2), '7200'), ('1.5m', '90')])
 def test_create_db_half_life_forms(tmp_path, half_life, expect):
     path = str(tmp_path / 'h.db')
-    fluxacct.create_db(path, half_life=half_life, reset_period='3d',
+    # 1d: with a 90 s half-life, 960 periods (the limit is 1000)
+    fluxacct.create_db(path, half_life=half_life, reset_period='1d',
                        decay_factor=0.25, mode=0o600)
     with fluxacct.Database(path) as db:
         assert db.get_config('priority_decay_half_life') == expect
-        assert db.get_config('priority_usage_reset_period') == '259200'
+        assert db.get_config('priority_usage_reset_period') == '86400'
         assert db.get_config('decay_factor') == '0.25'
     assert os.stat(path).st_mode & 0o777 == 0o600
 

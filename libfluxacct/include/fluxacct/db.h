@@ -36,6 +36,27 @@ typedef struct fluxacct_db fluxacct_db_t;
 /** Field value meaning "reset to the column default" in edit calls. */
 #define FLUXACCT_RESET (-1)
 
+/* Limits (fluxacct-semantics(7) "Limits"); every writer checks them.  Usage
+ * values are finite, from 0 to 1e300. */
+/** Longest name (bank, user, queue, project, config key), in bytes.  Names
+ *  are valid UTF-8 without control characters, '|' or ','. */
+#define FLUXACCT_NAME_MAX 255
+/** Deepest bank: the root is level 1, a bank at level 100 has no sub-banks. */
+#define FLUXACCT_BANK_DEPTH_MAX 100
+/** Most decay periods, N = ceil(reset period / half-life). */
+#define FLUXACCT_PERIODS_MAX 1000
+/** Shortest half-life, in seconds. */
+#define FLUXACCT_HALF_LIFE_MIN 60
+/** Longest half-life or reset period, in seconds (100 years). */
+#define FLUXACCT_DURATION_MAX 3155760000LL
+/** Latest time (epoch seconds; 9999-12-31T23:59:59Z): job times,
+ *  ignore-older-than, the usage epoch are in [0, FLUXACCT_TIME_MAX]. */
+#define FLUXACCT_TIME_MAX 253402300799LL
+/** Largest resource weight (node_weight, core_weight, gpu_weight). */
+#define FLUXACCT_WEIGHT_MAX 1000000
+/** Largest magnitude of a bank priority. */
+#define FLUXACCT_PRIORITY_ABS_MAX 1000000000
+
 /** Flags for delete, scrub and list calls. */
 enum {
     FLUXACCT_FORCE = 1,            /**< delete rows instead of disabling */

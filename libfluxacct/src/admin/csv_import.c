@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "parse/parse_internal.h"
 #include "admin/csv_internal.h"
 #include "jobs/jobrec_internal.h"
+#include "model/model_internal.h"
 #include "fluxacct/admin.h"
 #include "fluxacct/parse.h"
 
@@ -28,6 +30,11 @@ struct val {
     const char *s;
     size_t len;
 };
+/* the row rules (model/validate.c) read values as struct colval */
+_Static_assert (sizeof (struct val) == sizeof (struct colval)
+                && offsetof (struct val, len) == offsetof (struct colval, len)
+                && offsetof (struct val, d) == offsetof (struct colval, d),
+                "struct val is struct colval");
 
 struct stcache {
     uint64_t mask;
@@ -386,6 +393,7 @@ static int derive_job (struct loader *l)
 
 static int insert_row (struct loader *l, const struct rec *rec)
 {
+    fluxacct_error_t why;
     uint64_t mask = 0;
     sqlite3_stmt *st;
     int rc;
@@ -398,6 +406,11 @@ static int insert_row (struct loader *l, const struct rec *rec)
     if ((l->kind == K_ASSOC && check_assoc (l, rec) < 0)
         || (l->kind == K_JOBS && derive_job (l) < 0))
         return -1;
+    for (size_t c = 0; c < l->t.ncols; c++) /* the rules of add-* */
+        if (validate_column (l->t.name, l->t.cols[c].name,
+                             (const struct colval *)&l->v[c], &why) < 0)
+            return errprintf (l->error, EINVAL, "%s:%llu: %s", l->path,
+                              (unsigned long long)rec->line, why.text);
     for (size_t c = 0; c < l->t.ncols; c++)
         if (l->v[c].type)
             mask |= 1ULL << c;
@@ -426,11 +439,11 @@ static int insert_row (struct loader *l, const struct rec *rec)
                 : code == SQLITE_CONSTRAINT_UNIQUE
                           || code == SQLITE_CONSTRAINT_PRIMARYKEY
                       ? EEXIST : EINVAL;
-        if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_READONLY)
+        if ((code & 0xff) != SQLITE_CONSTRAINT)
             return db_error (l->db, l->error, "pop-db");
+        constraint_error (&why, l->t.name, sqlite3_errmsg (l->db->h));
         return errprintf (l->error, e, "%s:%llu: %s", l->path,
-                          (unsigned long long)rec->line,
-                          sqlite3_errmsg (l->db->h));
+                          (unsigned long long)rec->line, why.text);
     }
     if (l->kind == K_BANK) {
         if (l->nlines == l->caplines) {
@@ -489,6 +502,9 @@ static int check_banks (struct loader *l)
                                                             (st, 0)),
                         sqlite3_column_text (st, 1));
     sqlite3_finalize (st);
+    fluxacct_error_t why;
+    if (rc == 0 && bank_tree_check (l->db, &why) < 0) /* add-bank's rules */
+        return errprintf (l->error, EINVAL, "%s: %s", l->path, why.text);
     return rc;
 }
 

@@ -320,10 +320,7 @@ static int export_table (fluxacct_db_t *db, const char *dir,
         goto done;
     }
     w.f = NULL;
-    if (rename (tmp, path) < 0) {
-        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
-        goto done;
-    }
+    /* renamed to its name by the caller once every table is written */
     stats->tables++;
     stats->bytes += w.total;
     rc = 0;
@@ -378,12 +375,30 @@ FLUXACCT_EXPORT int fluxacct_db_export_csv (fluxacct_db_t *db, const char *dir,
             rc = -1;
         tables = (const char *const *)all;
     }
+    size_t done = 0;
     for (size_t i = 0; rc == 0 && tables && tables[i]; i++) {
         struct table t;
         if ((rc = csv_table_load (db, tables[i], &t, error)) < 0)
             break;
         rc = export_table (db, dir, &t, stats, error);
         csv_table_free (&t);
+        done = i + 1;
+    }
+    /* All or nothing: the files appear under their names only when every
+     * table was written (a full disk leaves no partial set behind). */
+    for (size_t i = 0; tables && i < done; i++) {
+        char *tmp = NULL, *path = NULL;
+        if (asprintf (&tmp, "%s/.%s.csv.tmp", dir, tables[i]) < 0)
+            tmp = NULL;
+        if (asprintf (&path, "%s/%s.csv", dir, tables[i]) < 0)
+            path = NULL;
+        if (tmp && path && rc == 0 && rename (tmp, path) < 0)
+            rc = errprintf (error, errno, "cannot write %s: %s", path,
+                            strerror (errno));
+        if (tmp && rc != 0)
+            unlink (tmp);
+        free (tmp);
+        free (path);
     }
     csv_strv_free (all);
     if (own_txn) {

@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "core/db_internal.h"
+#include "model/model_internal.h"
 #include "parse/parse_internal.h"
 #include "core/schema_internal.h"
 #include "jobs/jobrec_internal.h"
@@ -1042,7 +1043,8 @@ static int migrate_tables (struct mig *m)
     else if (execf (m, "INSERT INTO t_half_life_period_table VALUES "
                     "('cluster', %.17g)", m->E) < 0)
         return -1;
-    if (copy_jobs (m, &charged) < 0 || seed_usage (m, charged) < 0)
+    if (copy_jobs (m, &charged) < 0 || seed_usage (m, charged) < 0
+        || validate_tables (m->db, m->report, m->arg, m->error) < 0)
         return -1;
     for (int i = 0; i < T_COUNT; i++)
         if (m->t[i].present

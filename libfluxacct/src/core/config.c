@@ -47,9 +47,30 @@ static int parse_number (const char *s, double *out)
     return *end || !isfinite (*out) ? -1 : 0;
 }
 
+int config_check_periods (double H, double R, fluxacct_error_t *error)
+{
+    double n;
+
+    if (!(H >= FLUXACCT_HALF_LIFE_MIN && H <= (double)FLUXACCT_DURATION_MAX))
+        return errprintf (error, EINVAL, "priority_decay_half_life must be "
+                          "from %d s to %lld s (100 years), got %g s",
+                          FLUXACCT_HALF_LIFE_MIN, FLUXACCT_DURATION_MAX, H);
+    if (!(R >= 0 && R <= (double)FLUXACCT_DURATION_MAX))
+        return errprintf (error, EINVAL, "priority_usage_reset_period must "
+                          "be from 0 s to %lld s (100 years), got %g s",
+                          FLUXACCT_DURATION_MAX, R);
+    n = ceil (R / H);
+    if (n > FLUXACCT_PERIODS_MAX)
+        return errprintf (error, EINVAL, "a reset period of %g s with a "
+                          "half-life of %g s gives %.0f decay periods; the "
+                          "limit is %d", R, H, n, FLUXACCT_PERIODS_MAX);
+    return 0;
+}
+
 /* Validate value for a protected key and write its stored form to buf. */
-static int normalise (const struct protected_key *pk, const char *value,
-                      char *buf, size_t len, fluxacct_error_t *error)
+static int normalise (fluxacct_db_t *db, const struct protected_key *pk,
+                      const char *value, char *buf, size_t len,
+                      fluxacct_error_t *error)
 {
     double d;
 
@@ -63,6 +84,14 @@ static int normalise (const struct protected_key *pk, const char *value,
                                   pk->kind == K_DURATION_POS ? "positive "
                                                              : "",
                                   value);
+            if (pk->kind == K_DURATION_POS
+                    ? config_check_periods (d, db_config_double (db,
+                                            "priority_usage_reset_period",
+                                            2419200), error) < 0
+                    : config_check_periods (db_config_double (db,
+                                            "priority_decay_half_life",
+                                            604800), d, error) < 0)
+                return -1;
             snprintf (buf, len, "%.17g", d);
             return 0;
         case K_FRACTION:
@@ -73,9 +102,10 @@ static int normalise (const struct protected_key *pk, const char *value,
             snprintf (buf, len, "%.17g", d);
             return 0;
         case K_WEIGHT:
-            if (parse_number (value, &d) < 0 || d < 0)
-                return errprintf (error, EINVAL, "%s must be a non-negative "
-                                  "number, got '%s'", pk->key, value);
+            if (parse_number (value, &d) < 0 || d < 0 || d > FLUXACCT_WEIGHT_MAX)
+                return errprintf (error, EINVAL, "%s must be a number from 0 "
+                                  "to %d, got '%s'", pk->key,
+                                  FLUXACCT_WEIGHT_MAX, value);
             snprintf (buf, len, "%.17g", d);
             return 0;
         case K_BOOL:
@@ -92,10 +122,11 @@ static int normalise (const struct protected_key *pk, const char *value,
             snprintf (buf, len, "%s", value);
             return 0;
         case K_EPOCH:
-            if (fluxacct_time_parse (value, &d, NULL) < 0 || d < 0)
+            if (fluxacct_time_parse (value, &d, NULL) < 0 || d < 0
+                || d > (double)FLUXACCT_TIME_MAX)
                 return errprintf (error, EINVAL, "usage_epoch must be a time "
-                                  "(epoch seconds or ISO-8601), got '%s'",
-                                  value);
+                                  "from 0 to 9999-12-31 (epoch seconds or "
+                                  "ISO-8601), got '%s'", value);
             snprintf (buf, len, "%.17g", d);
             return 0;
     }
@@ -162,7 +193,7 @@ static int config_edit (fluxacct_db_t *db, const char *key, const char *value,
     sqlite3_stmt *st;
     char buf[64];
 
-    if (pk && normalise (pk, value, buf, sizeof (buf), error) < 0)
+    if (pk && normalise (db, pk, value, buf, sizeof (buf), error) < 0)
         return -1;
     if (!(st = db_prep (db, sql, error)))
         return -1;

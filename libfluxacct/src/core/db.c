@@ -42,6 +42,32 @@ FLUXACCT_EXPORT void fluxacct_create_options_init (fluxacct_create_options_t *o)
     }
 }
 
+/* SQLite's "UNIQUE constraint failed: T.C" and friends, in the operators'
+ * words: which table, which column, what rule. */
+int constraint_error (fluxacct_error_t *error, const char *what,
+                      const char *msg)
+{
+    const char *col = strstr (msg, ": ");
+    char tc[128] = "";
+
+    if (col)
+        snprintf (tc, sizeof (tc), "%s", col + 2);
+    if (!strncmp (msg, "UNIQUE", 6) || !strncmp (msg, "PRIMARY KEY", 11))
+        return errprintf (error, EEXIST, "%s: a row with this %s already "
+                          "exists", what, *tc ? tc : "key");
+    if (!strncmp (msg, "NOT NULL", 8))
+        return errprintf (error, EINVAL, "%s: %s must have a value", what,
+                          *tc ? tc : "a column");
+    if (!strncmp (msg, "CHECK", 5))
+        return errprintf (error, EINVAL, "%s: a value is out of range (%s)",
+                          what, *tc ? tc : "check");
+    if (!strncmp (msg, "FOREIGN KEY", 11))
+        return errprintf (error, EINVAL, "%s: a row refers to one that does "
+                          "not exist", what);
+    return errprintf (error, EINVAL, "%s: a value breaks a rule of the "
+                      "table", what);
+}
+
 /* Translate SQLite result codes into errno categories.  The message keeps
  * SQLite's text for the unusual cases but says plainly what the common ones
  * mean for an operator. */
@@ -65,17 +91,24 @@ int db_error (fluxacct_db_t *db, fluxacct_error_t *error, const char *what)
                               "you; run this as its owner", path);
         case SQLITE_NOTADB:
         case SQLITE_CORRUPT:
-            return errprintf (error, EPROTO, "%s: %s is corrupt or not a "
-                              "database: %s", what, path, msg);
+            return errprintf (error, EPROTO, "%s: the accounting database %s "
+                              "is corrupt or not a database; restore it from "
+                              "a backup (check: sqlite3 PRAGMA "
+                              "integrity_check)", what, path);
         case SQLITE_FULL:
-            return errprintf (error, ENOSPC, "%s: disk full", what);
+            return errprintf (error, ENOSPC, "%s: disk full writing %s", what,
+                              path);
         case SQLITE_CONSTRAINT:
-            return errprintf (error, EEXIST, "%s: %s", what, msg);
+            return constraint_error (error, what, msg);
         case SQLITE_NOMEM:
             return errprintf (error, ENOMEM, "%s: out of memory", what);
         case SQLITE_CANTOPEN:
             return errprintf (error, EACCES, "%s: cannot open %s: %s", what,
                               path, msg);
+        case SQLITE_IOERR:
+            return errprintf (error, EIO, "%s: input/output error on %s (is "
+                              "the disk full, the file removed, or the "
+                              "storage failing?)", what, path);
         default:
             return errprintf (error, EIO, "%s: %s", what, msg);
     }
@@ -415,6 +448,69 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
     return db;
 }
 
+/* A reader who may not create the -shm file (the directory is not theirs,
+ * or the file system is read-only) cannot open a WAL database whose -wal
+ * and -shm files are gone (the sqlite3 shell removes them on close).  With
+ * no -wal file, or an empty one, the database file holds every committed
+ * transaction, so such a reader opens it as immutable: no -shm, no locks.
+ * A writer that starts meanwhile writes to a new -wal first, which this
+ * short-lived reader does not see: it reads the last checkpointed state. */
+static int immutable_fallback (fluxacct_db_t *db)
+{
+    char wal[4096];
+    struct stat sb;
+    int code = sqlite3_errcode (db->h) & 0xff;
+
+    if (!db->readonly || (code != SQLITE_CANTOPEN && code != SQLITE_READONLY
+                          && code != SQLITE_IOERR && code != SQLITE_PERM))
+        return 0;
+    if (snprintf (wal, sizeof (wal), "%s-wal", db->path) >= (int)sizeof (wal))
+        return 0;
+    return stat (wal, &sb) < 0 ? errno == ENOENT : sb.st_size == 0;
+}
+
+static fluxacct_db_t *db_connect_immutable (const char *path,
+                                            fluxacct_error_t *error)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    fluxacct_db_t *db;
+    size_t n = strlen (path), o = 0;
+    char *uri = malloc (3 * n + 32);
+
+    if (!uri)
+        return errprintf_null (error, ENOMEM, "out of memory");
+    o += (size_t)sprintf (uri, "file:");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || strchr ("/._-~", c))
+            uri[o++] = (char)c;
+        else {
+            uri[o++] = '%';
+            uri[o++] = hex[c >> 4];
+            uri[o++] = hex[c & 15];
+        }
+    }
+    strcpy (uri + o, "?immutable=1");
+    if (!(db = db_alloc (path, error))) {
+        free (uri);
+        return NULL;
+    }
+    db->readonly = 1;
+    if (sqlite3_open_v2 (uri, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                         | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        free (uri);
+        db_error (db, error, "open");
+        int saved = errno;
+        db_free (db);
+        errno = saved;
+        return NULL;
+    }
+    free (uri);
+    sqlite3_extended_result_codes (db->h, 1);
+    return db;
+}
+
 /* A read-write handle on any SQLite file, without the schema check: the
  * migration reads flux-accounting databases through it. */
 /* A write needs write access; say so in the operators' words rather than
@@ -458,12 +554,22 @@ FLUXACCT_EXPORT fluxacct_db_t *fluxacct_db_open (const char *path, int flags,
     if (S_ISDIR (sb.st_mode))
         return errprintf_null (error, EPROTO, "a directory, not a "
                                "database: %s", path);
+    if (!S_ISREG (sb.st_mode))
+        return errprintf_null (error, EPROTO, "not a regular file, not a "
+                               "database: %s", path);
     if (!(flags & FLUXACCT_DB_READONLY) && check_write_access (path, error) < 0)
         return NULL;
     if (!(db = db_connect (path, flags, error)))
         return NULL;
-    if (check_schema (db, error) < 0)
-        goto fail;
+    if (check_schema (db, error) < 0) {
+        if (!immutable_fallback (db))
+            goto fail;
+        db_free (db);
+        if (!(db = db_connect_immutable (path, error)))
+            return NULL;
+        if (check_schema (db, error) < 0)
+            goto fail;
+    }
     if (!db->readonly)
         sqlite3_exec (db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     /* A 64 MiB page cache (allocated only as used): bulk job imports touch
@@ -519,9 +625,14 @@ static int check_create_options (const fluxacct_create_options_t *o,
                           "and 1.0 (exclusive), but got %g", o->decay_factor);
     if (o->mode < 0 || o->mode > 07777)
         return errprintf (error, EINVAL, "invalid file mode 0%o", o->mode);
-    if (!(o->usage_epoch >= 0))
-        return errprintf (error, EINVAL, "usage epoch must be >= 0");
-    return 0;
+    if (!(o->usage_epoch >= 0 && o->usage_epoch <= (double)FLUXACCT_TIME_MAX))
+        return errprintf (error, EINVAL, "usage epoch must be a time from 0 "
+                          "to 9999-12-31");
+    return config_check_periods (o->priority_decay_half_life > 0
+                                     ? o->priority_decay_half_life : 604800,
+                                 o->priority_usage_reset_period > 0
+                                     ? o->priority_usage_reset_period
+                                     : 2419200, error);
 }
 
 static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
@@ -679,16 +790,42 @@ char *db_config_text (fluxacct_db_t *db, const char *key)
     return v;
 }
 
+const char *name_problem (const char *name, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)name;
+
+    if (n == 0)
+        return "is empty";
+    if (n > FLUXACCT_NAME_MAX)
+        return "is longer than 255 bytes";
+    for (size_t i = 0; i < n;) {
+        size_t k;
+        if (p[i] < 0x20 || p[i] == 0x7f)
+            return "contains a control character";
+        if (p[i] == '|')
+            return "contains '|' (the --parsable separator)";
+        if (p[i] == ',')
+            return "contains a comma (the list separator)";
+        if (!(k = utf8_seq_len (p + i, n - i)))
+            return p[i] >= 0x80 && p[i] < 0xa0 ? "is not valid UTF-8"
+                                                 : "is not valid UTF-8 or "
+                                                   "contains a control "
+                                                   "character";
+        i += k;
+    }
+    return NULL;
+}
+
 int check_name (const char *name, const char *what, fluxacct_error_t *error)
 {
+    const char *why;
+    char shown[80];
+
     if (!name || !*name)
         return errprintf (error, EINVAL, "%s name must not be empty", what);
-    if (strlen (name) > 255)
-        return errprintf (error, EINVAL, "%s name is longer than 255 bytes: "
-                          "%.40s...", what, name);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return errprintf (error, EINVAL, "%s name contains a control "
-                              "character: %.60s", what, name);
+    if ((why = name_problem (name, strlen (name)))) {
+        escape_text (name, strlen (name), shown, sizeof (shown));
+        return errprintf (error, EINVAL, "%s name %s: %s", what, why, shown);
+    }
     return 0;
 }

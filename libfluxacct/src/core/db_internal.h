@@ -9,6 +9,10 @@
 
 #define STMT_CACHE_SIZE 128
 
+/* Largest usage value stored (job_usage, usage periods): a sum beyond it
+ * is refused, never stored as Inf (fluxacct-semantics(7) "Limits"). */
+#define USAGE_MAX 1e300
+
 struct fluxacct_db {
     sqlite3 *h;
     char *path;
@@ -38,6 +42,11 @@ int db_step_done (fluxacct_db_t *db, sqlite3_stmt *st,
 /* Map the connection's last SQLite error to errno and a message prefixed
  * with `what`; returns -1. */
 int db_error (fluxacct_db_t *db, fluxacct_error_t *error, const char *what);
+
+/* A constraint failure (SQLite's message msg) in words naming the table
+ * and column: EEXIST for a duplicate key, EINVAL otherwise; returns -1. */
+int constraint_error (fluxacct_error_t *error, const char *what,
+                      const char *msg);
 
 /* Fail with EROFS when the handle is read-only. */
 int db_check_writable (fluxacct_db_t *db, fluxacct_error_t *error);
@@ -79,9 +88,13 @@ double db_config_double (fluxacct_db_t *db, const char *key, double def);
 /* Read a config value as a malloc'd string (NULL when missing). */
 char *db_config_text (fluxacct_db_t *db, const char *key);
 
-/* Validate a name: non-empty, at most 255 bytes, no control characters.
- * `what` names the kind ("bank", "queue"...). */
+/* Validate a name: non-empty, at most FLUXACCT_NAME_MAX bytes, valid UTF-8,
+ * no control characters, no '|' or ','.  `what` names the kind ("bank",
+ * "queue"...). */
 int check_name (const char *name, const char *what, fluxacct_error_t *error);
+/* What is wrong with the n bytes at name (a phrase such as "is empty"),
+ * or NULL when it is a valid name. */
+const char *name_problem (const char *name, size_t n);
 
 /* What config_edit calls inside the edit transaction after a key that
  * usage depends on (period, decay, weights, mode, epoch) changed.  The
@@ -113,6 +126,12 @@ fluxacct_db_t *db_open_unchecked (const char *path, fluxacct_error_t *error);
  * stored fingerprint differs. */
 int usage_fingerprint (fluxacct_db_t *db, char *buf, size_t len,
                        fluxacct_error_t *error);
+
+/* The decay periods' bounds: half-life H from FLUXACCT_HALF_LIFE_MIN to
+ * FLUXACCT_DURATION_MAX, reset period R from 0 to FLUXACCT_DURATION_MAX,
+ * ceil(R / H) at most FLUXACCT_PERIODS_MAX.  0, or -1 with EINVAL giving
+ * the limit and the resulting count. */
+int config_check_periods (double H, double R, fluxacct_error_t *error);
 
 /* Current time as epoch seconds. */
 double now_seconds (void);

@@ -164,9 +164,10 @@ static int get_number (json_t *o, const char *key, int required, double *out,
         return errprintf (error, EINVAL, "\"%s\" must be a number, not %s",
                           key, fa_json_typename (v));
     *out = json_number_value (v);
-    if (!isfinite (*out) || *out < 0)
-        return errprintf (error, EINVAL, "\"%s\" must be a time >= 0, got %g",
-                          key, *out);
+    if (!isfinite (*out) || *out < 0 || *out > (double)FLUXACCT_TIME_MAX)
+        return errprintf (error, EINVAL, "\"%s\" must be a time from 0 to "
+                          "%lld (9999-12-31), got %g", key,
+                          FLUXACCT_TIME_MAX, *out);
     return 0;
 }
 
@@ -281,6 +282,16 @@ static int job_from_json (json_t *o, struct job_in *j, fluxacct_error_t *error)
 
 static int check_times (struct job_in *j, fluxacct_error_t *error)
 {
+    if (!(j->t_submit >= 0 && j->t_submit <= (double)FLUXACCT_TIME_MAX
+          && j->t_run >= 0 && j->t_run <= (double)FLUXACCT_TIME_MAX
+          && j->t_inactive >= 0 && j->t_inactive <= (double)FLUXACCT_TIME_MAX))
+        return errprintf (error, EINVAL, "job times must be from 0 to %lld "
+                          "(9999-12-31)", FLUXACCT_TIME_MAX);
+    if (j->bank && *j->bank && check_name (j->bank, "jobspec bank", error) < 0)
+        return -1;
+    if (j->project && *j->project
+        && check_name (j->project, "jobspec project", error) < 0)
+        return -1;
     if (j->t_run > 0 && j->t_inactive < j->t_run)
         return errprintf (error, EINVAL, "t_inactive (%.3f) is before t_run "
                           "(%.3f)", j->t_inactive, j->t_run);
@@ -483,7 +494,8 @@ static int fast_number (struct jspan v, int required, double *t)
         *t = 0;
         return !required;
     }
-    return jspan_number (v, t) == 0 && isfinite (*t) && *t >= 0;
+    return jspan_number (v, t) == 0 && isfinite (*t) && *t >= 0
+           && *t <= (double)FLUXACCT_TIME_MAX;
 }
 
 /* 1 handled (stored or counted), 0 use the jansson path, -1 error. */
@@ -537,9 +549,7 @@ static int import_line_fast (struct importer *imp, const char *buf,
         j.R_text = v[7].p;
         j.R_len = v[7].n;
     }
-    if (j.t_run > 0 && j.t_inactive < j.t_run)
-        goto slow;
-    if (j.t_submit > 0 && j.t_run > 0 && j.t_run < j.t_submit)
+    if (check_times (&j, NULL) < 0)
         goto slow;
     imp->st.lines++;
     rc = store_job (imp, &j, "", error);
@@ -649,6 +659,67 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_buffer (fluxacct_db_t *db,
     return import_end (&imp, rc, stats, error);
 }
 
+/* Lines of a job file, read in blocks and bounded: /dev/zero or a file
+ * without newlines must not be buffered whole. */
+#define IMPORT_LINE_MAX (64 << 20)
+
+struct linereader {
+    FILE *f;
+    char *buf;
+    size_t cap, start, end, next;
+    char saved;
+    int eof;
+};
+
+/* The next line (with its newline, NUL terminated in place) in *line; its
+ * length, -1 at the end, -2 when a line is longer than IMPORT_LINE_MAX. */
+static ssize_t lr_next (struct linereader *r, char **line)
+{
+    for (;;) {
+        char *nl = r->end > r->start
+                       ? memchr (r->buf + r->start, '\n', r->end - r->start)
+                       : NULL;
+        size_t len;
+        if (nl || (r->eof && r->end > r->start)) {
+            len = nl ? (size_t)(nl - (r->buf + r->start)) + 1
+                     : r->end - r->start;
+            *line = r->buf + r->start;
+            r->next = r->start + len;
+            r->saved = r->buf[r->next];
+            r->buf[r->next] = '\0';
+            return (ssize_t)len;
+        }
+        if (r->eof)
+            return -1;
+        if (r->start > 0) {
+            memmove (r->buf, r->buf + r->start, r->end - r->start);
+            r->end -= r->start;
+            r->start = 0;
+        }
+        if (r->end + 1 >= r->cap) {
+            if (r->cap > IMPORT_LINE_MAX)
+                return -2;
+            size_t cap = r->cap ? r->cap * 2 : 65536;
+            char *b = realloc (r->buf, cap + 1);
+            if (!b)
+                return -2;
+            r->buf = b;
+            r->cap = cap;
+        }
+        size_t got = fread (r->buf + r->end, 1, r->cap - r->end - 1, r->f);
+        r->end += got;
+        if (got == 0)
+            r->eof = 1;
+    }
+}
+
+/* Give back the line lr_next returned. */
+static void lr_done (struct linereader *r)
+{
+    r->buf[r->next] = r->saved;
+    r->start = r->next;
+}
+
 FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
                                           int flags,
                                           fluxacct_report_f report_cb,
@@ -679,17 +750,25 @@ FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
         return -1;
     }
     uint64_t done = 0;
-    while (rc == 0 && (n = getline (&line, &cap, f)) >= 0) {
+    struct linereader lr = { .f = f };
+    while (rc == 0 && (n = lr_next (&lr, &line)) >= 0) {
         imp.lineno++;
         done += (uint64_t)n;
         rc = import_line (&imp, line, (size_t)n, error);
+        lr_done (&lr);
         if ((imp.lineno & 16383) == 0)
             db_progress (db, "import", done, bytes);
     }
     db_progress (db, "import", done, bytes);
+    if (rc == 0 && n == -2)
+        rc = errprintf (error, EINVAL, "%s:%llu: line longer than %d MiB "
+                        "(not JSON Lines?)", path,
+                        (unsigned long long)imp.lineno + 1,
+                        IMPORT_LINE_MAX >> 20);
     if (rc == 0 && ferror (f))
         rc = errprintf (error, EIO, "%s: read error", path);
-    free (line);
+    free (lr.buf);
+    (void)cap;
     if (f != stdin)
         fclose (f);
     return import_end (&imp, rc, stats, error);

@@ -63,12 +63,15 @@ static int check_bank_values (const fluxacct_bank_fields_t *f,
         return errprintf (error, EINVAL, "shares must be an integer from 0 "
                           "to %d, got %lld", FLUXACCT_UNLIMITED,
                           (long long)f->shares);
-    if (!isnan (f->priority) && !isfinite (f->priority))
-        return errprintf (error, EINVAL, "bank priority must be finite");
+    if (!isnan (f->priority)
+        && validate_number ("bank_table", "priority", f->priority, error) < 0)
+        return -1;
     if (!isnan (f->ignore_older_than)
-        && !(f->ignore_older_than >= 0 && isfinite (f->ignore_older_than)))
+        && !(f->ignore_older_than >= 0
+             && f->ignore_older_than <= (double)FLUXACCT_TIME_MAX))
         return errprintf (error, EINVAL, "ignore-older-than must be a time "
-                          ">= 0");
+                          "from 0 to %lld (9999-12-31), got %g",
+                          FLUXACCT_TIME_MAX, f->ignore_older_than);
     return 0;
 }
 
@@ -91,6 +94,21 @@ static int check_parent (fluxacct_db_t *db, const char *parent,
         return errprintf (error, EPERM, "banks cannot be added to a bank "
                           "that currently has associations in it (%s)",
                           parent);
+    return 0;
+}
+
+/* A subtree `height` levels tall fits under `parent`. */
+static int check_depth (fluxacct_db_t *db, const char *parent, int height,
+                        fluxacct_error_t *error)
+{
+    int level = bank_level (db, parent, error);
+
+    if (level < 0)
+        return -1;
+    if (level + height > FLUXACCT_BANK_DEPTH_MAX)
+        return errprintf (error, EINVAL, "the bank tree would be %d levels "
+                          "deep under %s; the limit is %d levels",
+                          level + height, parent, FLUXACCT_BANK_DEPTH_MAX);
     return 0;
 }
 
@@ -156,7 +174,8 @@ static int bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
             return errprintf (error, EEXIST, "bank_table already has a root "
                               "bank");
     }
-    else if (check_parent (db, parent, error) < 0)
+    else if (check_parent (db, parent, error) < 0
+             || check_depth (db, parent, 1, error) < 0)
         return -1;
     return bank_insert (db, f, parent, error);
 }
@@ -224,7 +243,10 @@ static int check_move (fluxacct_db_t *db, const char *bank,
     if (n > 0)
         return errprintf (error, EPERM, "cannot move bank %s under %s: %s is "
                           "inside its subtree", bank, parent, parent);
-    return check_parent (db, parent, error);
+    if (check_parent (db, parent, error) < 0
+        || (n = bank_height (db, bank, error)) < 0)
+        return -1;
+    return check_depth (db, parent, n, error);
 }
 
 static int bank_update (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,

@@ -39,4 +39,43 @@ int bankrows_load (fluxacct_db_t *db, struct bankrow **out, size_t *np,
                    fluxacct_error_t *error);
 void bankrows_free (struct bankrow *v, size_t n);
 
+/* ---- the row rules (validate.c) ------------------------------------ */
+
+/* A value as a writer has it, in SQLite's storage classes (the layout of
+ * the CSV loader's values).  type 0: absent (the column default). */
+enum { COLVAL_INTEGER = 1, COLVAL_REAL = 2, COLVAL_TEXT = 3, COLVAL_NULL = 5 };
+struct colval {
+    int type;
+    sqlite3_int64 i;
+    double d;
+    const char *s;
+    size_t len;
+};
+
+/* Check one value against the rule of table.column (names, ranges, finite
+ * numbers; fluxacct-semantics(7) "Limits").  Columns without a rule pass.
+ * -1 with EINVAL and a message naming table, column and value. */
+int validate_column (const char *table, const char *column,
+                     const struct colval *v, fluxacct_error_t *error);
+
+/* The same for a number (the add-* and edit-* fields). */
+int validate_number (const char *table, const char *column, double d,
+                     fluxacct_error_t *error);
+
+/* The whole bank table as a tree: one root at most, every parent exists,
+ * no bank its own parent or ancestor, at most FLUXACCT_BANK_DEPTH_MAX
+ * levels.  Iterative.  0, or -1 with EINVAL naming the bank. */
+int bank_tree_check (fluxacct_db_t *db, fluxacct_error_t *error);
+
+/* Every row of the tables with rules, then the bank tree: each value that
+ * breaks a rule is reported (the first 20, through report if non-NULL);
+ * -1 with EINVAL giving the count and the first when any does. */
+int validate_tables (fluxacct_db_t *db, void (*report) (void *, const char *),
+                     void *arg, fluxacct_error_t *error);
+
+/* The level of a bank (the root is 1), from its parent chain; the
+ * height of its subtree (1: no sub-banks).  Bounded SQL walks; -1 error. */
+int bank_level (fluxacct_db_t *db, const char *bank, fluxacct_error_t *error);
+int bank_height (fluxacct_db_t *db, const char *bank, fluxacct_error_t *error);
+
 #endif /* FLUXACCT_MODEL_INTERNAL_H */

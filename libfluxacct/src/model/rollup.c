@@ -63,6 +63,10 @@ static int store_totals (fluxacct_db_t *db, struct bankrow *v, size_t n,
     if (!st)
         return -1;
     for (size_t i = 0; i < n; i++) {
+        if (!(v[i].total >= 0 && v[i].total <= USAGE_MAX))
+            return errprintf (error, ERANGE, "the usage of bank %s would be "
+                              "%g, beyond the limit of 1e300", v[i].name,
+                              v[i].total);
         sqlite3_bind_double (st, 1, v[i].total);
         sqlite3_bind_text (st, 2, v[i].name, -1, SQLITE_STATIC);
         sqlite3_bind_double (st, 3, v[i].total);

@@ -222,6 +222,18 @@ static int read_cfg (fluxacct_db_t *db, struct ucfg *c, fluxacct_error_t *error)
         return errprintf (error, EINVAL, "invalid decay configuration: "
                           "half-life %g, reset period %g, decay factor %g",
                           c->H, c->R, c->D);
+    if (config_check_periods (c->H, c->R, error) < 0)
+        return -1;
+    if (!(c->nw >= 0 && c->nw <= FLUXACCT_WEIGHT_MAX && c->cw >= 0
+          && c->cw <= FLUXACCT_WEIGHT_MAX && c->gw >= 0
+          && c->gw <= FLUXACCT_WEIGHT_MAX))
+        return errprintf (error, EINVAL, "invalid resource weights in "
+                          "config_table (node %g, core %g, gpu %g): each must "
+                          "be from 0 to %d", c->nw, c->cw, c->gw,
+                          FLUXACCT_WEIGHT_MAX);
+    if (!(c->T0 >= 0 && c->T0 <= (double)FLUXACCT_TIME_MAX))
+        return errprintf (error, EINVAL, "invalid usage_epoch %g in "
+                          "config_table", c->T0);
     c->N = (int64_t)ceil (c->R / c->H);
     if (c->N < 1)
         c->N = 1;
@@ -247,7 +259,14 @@ int usage_fingerprint (fluxacct_db_t *db, char *buf, size_t len,
 
 static int64_t period_of (const struct ucfg *c, double t)
 {
-    return (int64_t)floor ((t - c->T0) / c->H);
+    double p = floor ((t - c->T0) / c->H);
+    /* times and the epoch are within [0, FLUXACCT_TIME_MAX] and H >= 60 s,
+     * so |p| < 2^33; clamp anyway rather than convert out of range */
+    if (!(p > -4e18))
+        return -(int64_t)4e18;
+    if (p > 4e18)
+        return (int64_t)4e18;
+    return (int64_t)p;
 }
 
 static double period_start (const struct ucfg *c, int64_t p)
@@ -398,6 +417,15 @@ static int charge_rows (struct engine *e, sqlite3_stmt *st, uint64_t total,
             return errprintf (error, ENOMEM, "out of memory");
         }
         *slot += u;
+        if (!(*slot <= USAGE_MAX)) {
+            sqlite3_reset (st);
+            return errprintf (error, ERANGE, "the usage of user ID %lld in "
+                              "bank %s would exceed the limit of 1e300; "
+                              "check the resource weights and the job "
+                              "records", (long long)sqlite3_column_int64
+                                                    (st, 0),
+                              e->banks.names.v[bank]);
+        }
         e->charged++;
     }
     sqlite3_reset (st);
@@ -666,7 +694,13 @@ static int write_assoc (struct engine *e, struct eval *ev, const char *user,
     }
     if (!(st = db_prep (e->db, usql, error)))
         return -1;
-    sqlite3_bind_double (st, 1, assoc_usage (e, ev, userid, bank));
+    double total = assoc_usage (e, ev, userid, bank);
+    if (!(total >= 0 && total <= USAGE_MAX))
+        return errprintf (error, ERANGE, "the usage of %s in bank %s would be "
+                          "%g, beyond the limit of 1e300; check the resource "
+                          "weights and the job records", user, bank_name,
+                          total);
+    sqlite3_bind_double (st, 1, total);
     sqlite3_bind_text (st, 2, user, -1, SQLITE_STATIC);
     sqlite3_bind_text (st, 3, bank_name, -1, SQLITE_STATIC);
     return db_step_done (e->db, st, error);
@@ -883,7 +917,7 @@ FLUXACCT_EXPORT int fluxacct_usage_update (fluxacct_db_t *db, double now,
         return errprintf (error, EINVAL, "invalid argument");
     if (isnan (now))
         now = now_seconds ();
-    if (!isfinite (now) || now < 0)
+    if (!isfinite (now) || now < 0 || now > (double)FLUXACCT_TIME_MAX)
         return errprintf (error, EINVAL, "invalid evaluation time %g", now);
     if (db_txn_begin (db, error) < 0)
         return -1;
@@ -946,8 +980,9 @@ FLUXACCT_EXPORT int fluxacct_usage_clear (fluxacct_db_t *db, const char *bank,
         return -1;
     if (isnan (t))
         t = now_seconds ();
-    if (!isfinite (t) || t < 0)
-        return errprintf (error, EINVAL, "invalid time %g", t);
+    if (!isfinite (t) || t < 0 || t > (double)FLUXACCT_TIME_MAX)
+        return errprintf (error, EINVAL, "invalid time %g (must be from 0 to "
+                          "9999-12-31)", t);
     if (db_txn_begin (db, error) < 0)
         return -1;
     return db_txn_end (db, clear_bank (db, bank, t, error), error);

@@ -18,4 +18,15 @@ int errprintf (fluxacct_error_t *error, int errnum, const char *fmt, ...)
 void *errprintf_null (fluxacct_error_t *error, int errnum, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
+/* Length of the UTF-8 sequence at p (at most n bytes), 0 if it is not
+ * valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated) or is a C1
+ * control character. */
+size_t utf8_seq_len (const unsigned char *p, size_t n);
+
+/* Copy n bytes of s to out (outlen bytes, NUL terminated) with control
+ * characters and bytes that are not UTF-8 written as \n, \t, \r or \xNN, so that text from users can
+ * be shown safely; cut with "..." when it does not fit.  Returns the
+ * length written. */
+size_t escape_text (const char *s, size_t n, char *out, size_t outlen);
+
 #endif /* FLUXACCT_INTERNAL_H */
