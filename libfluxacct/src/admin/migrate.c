@@ -936,71 +936,61 @@ static void report_no_resources (struct jobctx *j)
               (unsigned long long)j->nores);
 }
 
-/* Copy the records in rowid order.  Records flux-accounting has already
- * charged (t_inactive <= the association's last_job_timestamp, or before
- * a re-bin's reconfigure_time) get sequence numbers 1..k and are marked
- * charged; the others follow, and update-usage charges them next. */
-static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
+/* The names and canonical text of the jobs indexes the copy drops (all but
+ * those on seq and t_inactive), as pairs in *isql, *nidx of them.
+ * Inserting is faster without the secondary indexes the records do not
+ * arrive in order for: they are recreated from their text afterwards.
+ * Those on seq and t_inactive stay: records are copied in seq order, and
+ * in rowid order, which is that of t_inactive in a database
+ * fetch-job-records filled, so their entries are appended. */
+static int drop_job_indexes (struct mig *m, char ***isql, size_t *nidx)
 {
-    struct jobctx j = { .m = m, .seq = 1 };
+    sqlite3_stmt *st;
+    int step;
+
+    if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
+                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
+                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
+        return -1;
+    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
+        char **v = realloc (*isql, (*nidx + 1) * 2 * sizeof (char *));
+        if (!v)
+            goto nomem;
+        *isql = v;
+        v[2 * *nidx] = strdup ((const char *)sqlite3_column_text (st, 0));
+        v[2 * *nidx + 1] = strdup ((const char *)sqlite3_column_text (st, 1));
+        (*nidx)++;
+        if (!v[2 * *nidx - 2] || !v[2 * *nidx - 1])
+            goto nomem;
+    }
+    sqlite3_finalize (st);
+    if (step != SQLITE_DONE)
+        return db_error (m->db, m->error, "update-db");
+    for (size_t i = 0; i < *nidx; i++)
+        if (execf (m, "DROP INDEX \"%s\"", (*isql)[2 * i]) < 0)
+            return -1;
+    return 0;
+nomem:
+    sqlite3_finalize (st);
+    return errprintf (m->error, ENOMEM, "out of memory");
+}
+
+/* The INSERT ... SELECT of one pass, without its FROM clause (*sql), and
+ * the two passes' statements.  A job without a bank is charged to the
+ * jobspec's bank, else to the user's default bank (semantics section 1).
+ * Pass 1 copies the charged records and notes the others, which pass 2
+ * copies; ORDER BY rowid is the scan order, so fa_seq() numbers them in
+ * rowid order. */
+static int job_copy_sql (struct mig *m, char **sql1, char **sql2)
+{
     int has_bank = has_col (m, T_JOBS, "bank");
     int has_project = has_col (m, T_JOBS, "project");
     int has_req = has_col (m, T_JOBS, "requested_duration");
     int has_act = has_col (m, T_JOBS, "actual_duration");
     const char *bank = has_bank ? "bank" : "fa_spec(jobspec, 0)";
-    sqlite3_stmt *st = NULL;
-    char **isql = NULL;
-    size_t nidx = 0;
-    double reconf = NAN;
-    char *sql = NULL, *sql1 = NULL, *sql2 = NULL, *from1 = NULL, *s;
-    int rc = -1, step;
+    char *sql = NULL, *from1 = NULL;
+    int rc = -1;
 
-    *charged = 0;
-    if (!m->t[T_JOBS].present)
-        return 0;
-    if ((s = db_config_text (m->db, "reconfigure_time"))) {
-        char *end;
-        double d = strtod (s, &end);
-        if (end != s && !*end)
-            reconf = d;
-        free (s);
-    }
-    if (load_defbanks (&j) < 0 || load_last (&j) < 0
-        || register_functions (&j) < 0)
-        goto done;
-    /* Inserting is faster without the secondary indexes the records do not
-     * arrive in order for: drop them and recreate them from their canonical
-     * text afterwards.  Those on seq and t_inactive stay: records are copied
-     * in seq order, and in rowid order, which is that of t_inactive in a
-     * database fetch-job-records filled, so their entries are appended. */
-    if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
-                     "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
-                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
-        goto done;
-    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
-        char **v = realloc (isql, (nidx + 1) * 2 * sizeof (char *));
-        if (!v)
-            goto nomem;
-        isql = v;
-        isql[2 * nidx] = strdup ((const char *)sqlite3_column_text (st, 0));
-        isql[2 * nidx + 1] = strdup ((const char *)sqlite3_column_text (st, 1));
-        nidx++;
-        if (!isql[2 * nidx - 2] || !isql[2 * nidx - 1])
-            goto nomem;
-    }
-    if (step != SQLITE_DONE) {
-        db_error (m->db, m->error, "update-db");
-        goto done;
-    }
-    sqlite3_finalize (st);
-    st = NULL;
-    for (size_t i = 0; i < nidx; i++)
-        if (execf (m, "DROP INDEX \"%s\"", isql[2 * i]) < 0)
-            goto done;
-    /* A job without a bank is charged to the jobspec's bank, else to the
-     * user's default bank (semantics section 1).  Pass 1 copies the charged
-     * records and notes the others, which pass 2 copies; ORDER BY rowid is
-     * the scan order, so fa_seq() numbers them in rowid order. */
     if (asprintf (&sql, "INSERT INTO jobs (id, userid, t_submit, t_run, "
                   "t_inactive, ranks, R, jobspec, project, bank, "
                   "requested_duration, actual_duration, nnodes, ncores, ngpus,"
@@ -1016,51 +1006,108 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
                   has_act ? "actual_duration"
                           : "CASE WHEN t_run > 0 THEN t_inactive - t_run "
                             "ELSE 0.0 END",
-                  bank) < 0
-        || asprintf (&from1, OLD "jobs j WHERE CASE WHEN fa_charged(userid,"
-                     " %s, t_inactive) OR coalesce(t_inactive <= ?1, 0) THEN 1"
-                     " ELSE fa_pending(j.rowid) END",
-                     has_bank ? "j.bank" : "NULL") < 0
-        || asprintf (&sql1, "%s%s ORDER BY j.rowid", sql, from1) < 0
-        || asprintf (&sql2, "%stemp.fluxacct_pending p JOIN " OLD "jobs j ON "
-                     "j.rowid = p.rid ORDER BY j.rowid", sql) < 0)
-        goto nomem;
-    if (!(st = prep (m, sql1)))
-        goto done;
-    if (isnan (reconf))
-        sqlite3_bind_null (st, 1);
+                  bank) < 0)
+        sql = NULL;
+    else if (asprintf (&from1, OLD "jobs j WHERE CASE WHEN fa_charged(userid,"
+                       " %s, t_inactive) OR coalesce(t_inactive <= ?1, 0) "
+                       "THEN 1 ELSE fa_pending(j.rowid) END",
+                       has_bank ? "j.bank" : "NULL") < 0)
+        from1 = NULL;
+    else if (asprintf (sql1, "%s%s ORDER BY j.rowid", sql, from1) < 0)
+        *sql1 = NULL;
+    else if (asprintf (sql2, "%stemp.fluxacct_pending p JOIN " OLD "jobs j "
+                       "ON j.rowid = p.rid ORDER BY j.rowid", sql) < 0)
+        *sql2 = NULL;
     else
-        sqlite3_bind_double (st, 1, reconf);
+        rc = 0;
+    free (sql);
+    free (from1);
+    return rc < 0 ? errprintf (m->error, ENOMEM, "out of memory") : 0;
+}
+
+/* Run one pass's statement (with reconfigure_time as ?1 when it has one);
+ * the number of rows it copied in *copied. */
+static int copy_pass (struct mig *m, const char *sql, double reconf,
+                      sqlite3_int64 *copied)
+{
+    sqlite3_stmt *st = prep (m, sql);
+
+    if (!st)
+        return -1;
+    if (sqlite3_bind_parameter_count (st) > 0) {
+        if (isnan (reconf))
+            sqlite3_bind_null (st, 1);
+        else
+            sqlite3_bind_double (st, 1, reconf);
+    }
     if (sqlite3_step (st) != SQLITE_DONE) {
-        db_error (m->db, m->error, "update-db: jobs");
-        goto done;
+        sqlite3_finalize (st);
+        return db_error (m->db, m->error, "update-db: jobs");
     }
     sqlite3_finalize (st);
-    st = NULL;
-    /* every row numbered exactly once */
-    if (j.seq - 1 != sqlite3_changes64 (m->db->h))
-        goto skew;
-    *charged = j.seq - 1;
+    *copied = sqlite3_changes64 (m->db->h);
+    return 0;
+}
+
+/* The records pass 1 left, as rows of temp.fluxacct_pending for pass 2. */
+static int store_pending (struct jobctx *j)
+{
+    struct mig *m = j->m;
+    sqlite3_stmt *st;
+
     if (execf (m, "CREATE TEMP TABLE fluxacct_pending (rid INTEGER PRIMARY "
                "KEY)") < 0
         || !(st = prep (m, "INSERT INTO temp.fluxacct_pending VALUES (?)")))
-        goto done;
-    for (size_t i = 0; i < j.npending; i++) {
-        sqlite3_bind_int64 (st, 1, j.pending[i]);
+        return -1;
+    for (size_t i = 0; i < j->npending; i++) {
+        sqlite3_bind_int64 (st, 1, j->pending[i]);
         if (sqlite3_step (st) != SQLITE_DONE) {
-            db_error (m->db, m->error, "update-db: jobs");
-            goto done;
+            sqlite3_finalize (st);
+            return db_error (m->db, m->error, "update-db: jobs");
         }
         sqlite3_reset (st);
     }
     sqlite3_finalize (st);
-    if (!(st = prep (m, sql2)))
-        goto done;
-    if (sqlite3_step (st) != SQLITE_DONE) {
-        db_error (m->db, m->error, "update-db: jobs");
-        goto done;
+    return 0;
+}
+
+/* Copy the records in rowid order.  Records flux-accounting has already
+ * charged (t_inactive <= the association's last_job_timestamp, or before
+ * a re-bin's reconfigure_time) get sequence numbers 1..k and are marked
+ * charged; the others follow, and update-usage charges them next. */
+static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
+{
+    struct jobctx j = { .m = m, .seq = 1 };
+    char **isql = NULL;
+    size_t nidx = 0;
+    double reconf = NAN;
+    char *sql1 = NULL, *sql2 = NULL, *s;
+    sqlite3_int64 n1, n2;
+    int rc = -1;
+
+    *charged = 0;
+    if (!m->t[T_JOBS].present)
+        return 0;
+    if ((s = db_config_text (m->db, "reconfigure_time"))) {
+        char *end;
+        double d = strtod (s, &end);
+        if (end != s && !*end)
+            reconf = d;
+        free (s);
     }
-    if (j.seq - 1 - *charged != sqlite3_changes64 (m->db->h)
+    if (load_defbanks (&j) < 0 || load_last (&j) < 0
+        || register_functions (&j) < 0
+        || drop_job_indexes (m, &isql, &nidx) < 0
+        || job_copy_sql (m, &sql1, &sql2) < 0
+        || copy_pass (m, sql1, reconf, &n1) < 0)
+        goto done;
+    /* every row numbered exactly once */
+    if (j.seq - 1 != n1)
+        goto skew;
+    *charged = j.seq - 1;
+    if (store_pending (&j) < 0 || copy_pass (m, sql2, reconf, &n2) < 0)
+        goto done;
+    if (j.seq - 1 - *charged != n2
         || (size_t)(j.seq - 1 - *charged) != j.npending)
         goto skew;
     m->st->jobs = (uint64_t)(j.seq - 1);
@@ -1076,15 +1123,9 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
     goto done;
 skew:
     errprintf (m->error, EIO, "update-db: job sequence numbers out of step");
-    goto done;
-nomem:
-    errprintf (m->error, ENOMEM, "out of memory");
 done:
-    sqlite3_finalize (st);
-    free (sql);
     free (sql1);
     free (sql2);
-    free (from1);
     unregister_functions (m);
     for (size_t i = 0; i < 2 * nidx; i++)
         free (isql[i]);

@@ -1,10 +1,4 @@
-/* libfluxacct - export-db and pop-db: tables to and from CSV (RFC 4180).
- *
- * Export writes a header row and one record per row.  NULL is an empty
- * field and an empty string is "" (the distinction PostgreSQL's CSV makes),
- * reals are written with enough digits to read back the same double, and
- * in columns without a declared type (usage_state_table.value) a text that
- * reads as a number is quoted so it comes back as text.
+/* libfluxacct - pop-db: CSV files (RFC 4180) into tables.
  *
  * Import parses the file as it streams, checks and inserts each record
  * inside one transaction and stops at the first problem with the file name
@@ -12,770 +6,17 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <dirent.h>
-#include <unistd.h>
-#include <jansson.h>
-#include <pthread.h>
 
 #include "core/db_internal.h"
 #include "parse/parse_internal.h"
-#include "admin/admin_internal.h"
+#include "admin/csv_internal.h"
 #include "fluxacct/admin.h"
 #include "fluxacct/parse.h"
-
-enum aff { A_INT, A_REAL, A_TEXT, A_NONE };
-
-/* SQLite's affinity rules (https://sqlite.org/datatype3.html 3.1). */
-static enum aff affinity (const char *type)
-{
-    if (!type || !*type)
-        return A_NONE;
-    if (strcasestr (type, "INT"))
-        return A_INT;
-    if (strcasestr (type, "CHAR") || strcasestr (type, "CLOB")
-        || strcasestr (type, "TEXT"))
-        return A_TEXT;
-    if (strcasestr (type, "BLOB"))
-        return A_NONE;
-    return A_REAL; /* REAL, FLOA, DOUB and NUMERIC: numbers */
-}
-
-struct column {
-    char *name;
-    enum aff aff;
-};
-
-struct table {
-    char *name;
-    struct column *cols;
-    size_t ncols;
-};
-
-static void table_free (struct table *t)
-{
-    for (size_t i = 0; i < t->ncols; i++)
-        free (t->cols[i].name);
-    free (t->cols);
-    free (t->name);
-    memset (t, 0, sizeof (*t));
-}
-
-/* Columns of `name`; 0, or -1 with ENOENT when there is no such table. */
-static int table_load (fluxacct_db_t *db, const char *name, struct table *t,
-                       fluxacct_error_t *error)
-{
-    static const char *sql =
-        "SELECT p.name, p.type FROM sqlite_master s, pragma_table_info(s.name)"
-        " p WHERE s.type = 'table' AND s.name = ? AND s.name NOT LIKE "
-        "'sqlite_%'";
-    sqlite3_stmt *st;
-    int rc;
-
-    memset (t, 0, sizeof (*t));
-    if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_error (db, error, "csv");
-    sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
-    if (!(t->name = strdup (name)))
-        goto nomem;
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-        struct column *v = realloc (t->cols, (t->ncols + 1) * sizeof (*v));
-        if (!v)
-            goto nomem;
-        t->cols = v;
-        if (!(v[t->ncols].name = strdup ((const char *)
-                                         sqlite3_column_text (st, 0))))
-            goto nomem;
-        v[t->ncols].aff = affinity ((const char *)sqlite3_column_text (st, 1));
-        t->ncols++;
-    }
-    sqlite3_finalize (st);
-    if (rc != SQLITE_DONE) {
-        table_free (t);
-        return db_error (db, error, "csv");
-    }
-    if (t->ncols == 0) {
-        table_free (t);
-        return errprintf (error, ENOENT, "table \"%s\" does not exist in the "
-                          "database", name);
-    }
-    return 0;
-nomem:
-    sqlite3_finalize (st);
-    table_free (t);
-    return errprintf (error, ENOMEM, "out of memory");
-}
-
-static int table_col (const struct table *t, const char *name)
-{
-    for (size_t i = 0; i < t->ncols; i++)
-        if (!strcmp (t->cols[i].name, name))
-            return (int)i;
-    return -1;
-}
-
-/* Every user table of the database, sorted by name. */
-static char **all_tables (fluxacct_db_t *db, fluxacct_error_t *error)
-{
-    static const char *sql = "SELECT name FROM sqlite_master WHERE type = "
-                             "'table' AND name NOT LIKE 'sqlite_%' ORDER BY "
-                             "name";
-    sqlite3_stmt *st;
-    char **v = calloc (1, sizeof (char *));
-    size_t n = 0;
-    int rc;
-
-    if (!v)
-        return errprintf_null (error, ENOMEM, "out of memory");
-    if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK) {
-        free (v);
-        db_error (db, error, "csv");
-        return NULL;
-    }
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-        char **nv = realloc (v, (n + 2) * sizeof (char *));
-        if (!nv)
-            break;
-        v = nv;
-        if (!(v[n] = strdup ((const char *)sqlite3_column_text (st, 0))))
-            break;
-        v[++n] = NULL;
-    }
-    sqlite3_finalize (st);
-    if (rc != SQLITE_DONE) {
-        for (size_t i = 0; i < n; i++)
-            free (v[i]);
-        free (v);
-        return errprintf_null (error, ENOMEM, "cannot list the tables");
-    }
-    return v;
-}
-
-static void strv_free (char **v)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        free (v[i]);
-    free (v);
-}
-
-/* ---- export ---------------------------------------------------------- */
-
-struct wbuf {
-    FILE *f;
-    char *b;
-    size_t n, cap;
-    uint64_t total;
-    int err;
-};
-
-static void wb_flush (struct wbuf *w)
-{
-    if (w->n && !w->err && fwrite (w->b, 1, w->n, w->f) != w->n)
-        w->err = errno ? errno : EIO;
-    w->total += w->n;
-    w->n = 0;
-}
-
-static inline void wb_put (struct wbuf *w, const char *s, size_t len)
-{
-    if (w->n + len > w->cap) {
-        wb_flush (w);
-        if (len > w->cap) {
-            if (!w->err && fwrite (s, 1, len, w->f) != len)
-                w->err = errno ? errno : EIO;
-            w->total += len;
-            return;
-        }
-    }
-    memcpy (w->b + w->n, s, len);
-    w->n += len;
-}
-
-static inline void wb_putc (struct wbuf *w, char c)
-{
-    if (w->n == w->cap)
-        wb_flush (w);
-    w->b[w->n++] = c;
-}
-
-/* Does s read back as a number (then text must be quoted in an untyped
- * column to stay text)? */
-static int looks_numeric (const char *s)
-{
-    char *end;
-    if (!*s)
-        return 0;
-    (void)strtod (s, &end);
-    return *end == '\0';
-}
-
-static void put_text (struct wbuf *w, const char *s, size_t len, int force)
-{
-    int quote = force || len == 0;
-
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (!quote) {
-        wb_put (w, s, len);
-        return;
-    }
-    wb_putc (w, '"');
-    for (size_t i = 0, start = 0; i <= len; i++) {
-        if (i == len || s[i] == '"') {
-            wb_put (w, s + start, i - start);
-            if (i < len)
-                wb_put (w, "\"\"", 2);
-            start = i + 1;
-        }
-    }
-    wb_putc (w, '"');
-}
-
-/* Print |r| (an integer below 2^53) with p decimals, signed. */
-static size_t fmt_fixed (int neg, uint64_t r, int p, char *buf)
-{
-    char digits[32];
-    size_t n = 0, k = 0;
-
-    do {
-        digits[n++] = (char)('0' + r % 10);
-        r /= 10;
-    } while (r || n <= (size_t)p);
-    if (neg)
-        buf[k++] = '-';
-    while (n > 0) {
-        buf[k++] = digits[--n];
-        if (n == (size_t)p && p > 0)
-            buf[k++] = '.';
-    }
-    if (p == 0) {
-        buf[k++] = '.';
-        buf[k++] = '0';
-    }
-    buf[k] = '\0';
-    return k;
-}
-
-/* 10^k as a 128-bit integer, k <= 38. */
-static unsigned __int128 pow10_u128 (int k)
-{
-    unsigned __int128 v = 1;
-    while (k-- > 0)
-        v *= 10;
-    return v;
-}
-
-/* d > 0 correctly rounded to 17 significant digits, printed positionally
- * with trailing zeros trimmed: 17 correctly rounded digits always read back
- * as the same double.  Exact integer arithmetic: d = M * 2^e2 with M < 2^53,
- * so d * 10^k = M * 10^k / 2^-e2 fits 128 bits for 1e-6 <= d < 1e17.
- * Returns 0 outside that range. */
-static size_t fmt_17 (double d, char *buf)
-{
-    const unsigned __int128 lo = pow10_u128 (16), hi = pow10_u128 (17);
-    int e, q = (int)floor (log10 (d));
-    double f = frexp (d, &e);
-    uint64_t M = (uint64_t)ldexp (f, 53);
-    int e2 = e - 53;
-    unsigned __int128 N = 0;
-
-    for (int tries = 0; tries < 3; tries++) {
-        int k = 16 - q;
-        if (k < 0 || k > 22 || e2 > 0 || -e2 > 120)
-            return 0;
-        unsigned __int128 P = (unsigned __int128)M * pow10_u128 (k);
-        int sh = -e2;
-        N = P >> sh;
-        unsigned __int128 rem = P - (N << sh);
-        unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
-        if (sh > 0 && (rem > half || (rem == half && (N & 1))))
-            N++;
-        if (N < lo)
-            q--;
-        else if (N >= hi)
-            q++;
-        else
-            break;
-    }
-    if (N < lo || N >= hi)
-        return 0;
-    /* digits of N, q = position of the first one */
-    char dig[17];
-    for (int i = 16; i >= 0; i--) {
-        dig[i] = (char)('0' + (int)(N % 10));
-        N /= 10;
-    }
-    int last = 16;
-    while (last > 0 && dig[last] == '0' && last > q)
-        last--;
-    size_t n = 0;
-    if (q >= 0) {
-        for (int i = 0; i <= q; i++)
-            buf[n++] = dig[i];
-        buf[n++] = '.';
-        if (last <= q)
-            buf[n++] = '0';
-        for (int i = q + 1; i <= last; i++)
-            buf[n++] = dig[i];
-    }
-    else {
-        buf[n++] = '0';
-        buf[n++] = '.';
-        for (int i = -1; i > q; i--)
-            buf[n++] = '0';
-        for (int i = 0; i <= last; i++)
-            buf[n++] = dig[i];
-    }
-    buf[n] = '\0';
-    return n;
-}
-
-/* Text that reads back as the same double, with ".0" when it would
- * otherwise read as an integer.  Short decimals (at most 6 places, below
- * 2^53: 0.5, 3600.0, 0.1) are printed from integers: if r / 10^p computed in
- * doubles is d, strtod of "r with p decimals" is d too (both are the
- * correctly rounded r / 10^p).  Other values get 17 correctly rounded
- * significant digits (trailing zeros trimmed), computed exactly; the rest
- * (huge, tiny, inf, nan) go through printf. */
-size_t csv_fmt_real (double d, char *buf, size_t len)
-{
-    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
-    size_t n;
-
-    if (len < 48)
-        return (size_t)snprintf (buf, len, "%.17g", d);
-    if (d == 0)
-        return (size_t)snprintf (buf, len, signbit (d) ? "-0.0" : "0.0");
-    if (isnan (d))
-        return (size_t)snprintf (buf, len, "nan");
-    if (isinf (d))
-        return (size_t)snprintf (buf, len, d > 0 ? "inf" : "-inf");
-    if (fabs (d) < 9007199254740992.0) {
-        for (int p = 0; p <= 6; p++) {
-            double m = d * pow10[p], r;
-            if (!(fabs (m) < 9007199254740992.0))
-                break;
-            r = nearbyint (m);
-            if (r / pow10[p] == d)
-                return fmt_fixed (r < 0, (uint64_t)fabs (r), p, buf);
-        }
-    }
-    if (d < 0) {
-        buf[0] = '-';
-        if ((n = fmt_17 (-d, buf + 1)) > 0)
-            return n + 1;
-    }
-    else if ((n = fmt_17 (d, buf)) > 0)
-        return n;
-    snprintf (buf, len, "%.17g", d);
-    if (!strpbrk (buf, ".e"))
-        strncat (buf, ".0", len - strlen (buf) - 1);
-    return strlen (buf);
-}
-
-static int export_table (fluxacct_db_t *db, const char *dir,
-                         const struct table *t, fluxacct_csv_stats_t *stats,
-                         fluxacct_error_t *error)
-{
-    char *path = NULL, *tmp = NULL, *sql = NULL;
-    struct wbuf w = { 0 };
-    sqlite3_stmt *st = NULL;
-    int rc = -1, step;
-
-    if (asprintf (&path, "%s/%s.csv", dir, t->name) < 0
-        || asprintf (&tmp, "%s/.%s.csv.tmp", dir, t->name) < 0) {
-        free (path);
-        return errprintf (error, ENOMEM, "out of memory");
-    }
-    /* Rows in rowid order (primary key order for WITHOUT ROWID tables). */
-    if (asprintf (&sql, "SELECT * FROM \"%s\" ORDER BY rowid", t->name) < 0)
-        goto nomem;
-    if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK) {
-        free (sql);
-        if (asprintf (&sql, "SELECT * FROM \"%s\"", t->name) < 0)
-            goto nomem;
-        if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK) {
-            db_error (db, error, "export-db");
-            goto done;
-        }
-    }
-    w.cap = 1 << 20;
-    if (!(w.b = malloc (w.cap)))
-        goto nomem;
-    if (!(w.f = fopen (tmp, "w"))) {
-        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
-        goto done;
-    }
-    for (int c = 0; c < sqlite3_column_count (st); c++) {
-        const char *name = sqlite3_column_name (st, c);
-        if (c)
-            wb_putc (&w, ',');
-        put_text (&w, name, strlen (name), 0);
-    }
-    wb_put (&w, "\r\n", 2);
-    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
-        for (int c = 0; c < sqlite3_column_count (st); c++) {
-            char num[64];
-            if (c)
-                wb_putc (&w, ',');
-            switch (sqlite3_column_type (st, c)) {
-                case SQLITE_NULL:
-                    break;
-                case SQLITE_INTEGER:
-                    wb_put (&w, num, (size_t)snprintf (num, sizeof (num),
-                                                       "%lld",
-                                                       sqlite3_column_int64
-                                                           (st, c)));
-                    break;
-                case SQLITE_FLOAT:
-                    wb_put (&w, num, csv_fmt_real (sqlite3_column_double (st, c),
-                                               num, sizeof (num)));
-                    break;
-                default: {
-                    const char *s = (const char *)sqlite3_column_text (st, c);
-                    size_t len = (size_t)sqlite3_column_bytes (st, c);
-                    put_text (&w, s ? s : "", len,
-                              (size_t)c < t->ncols
-                                  && t->cols[c].aff == A_NONE
-                                  && looks_numeric (s ? s : ""));
-                }
-            }
-        }
-        wb_put (&w, "\r\n", 2);
-        stats->rows++;
-    }
-    if (step != SQLITE_DONE) {
-        db_error (db, error, "export-db");
-        goto done;
-    }
-    wb_flush (&w);
-    if (w.err || fflush (w.f) != 0 || fsync (fileno (w.f)) < 0) {
-        int e = w.err ? w.err : errno;
-        errprintf (error, e, "cannot write %s: %s", path, strerror (e));
-        goto done;
-    }
-    if (fclose (w.f) != 0) {
-        w.f = NULL;
-        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
-        goto done;
-    }
-    w.f = NULL;
-    if (rename (tmp, path) < 0) {
-        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
-        goto done;
-    }
-    stats->tables++;
-    stats->bytes += w.total;
-    rc = 0;
-    goto done;
-nomem:
-    errprintf (error, ENOMEM, "out of memory");
-done:
-    if (w.f) {
-        fclose (w.f);
-        unlink (tmp);
-    }
-    free (w.b);
-    sqlite3_finalize (st);
-    free (sql);
-    free (path);
-    free (tmp);
-    return rc;
-}
-
-FLUXACCT_EXPORT int fluxacct_db_export_csv (fluxacct_db_t *db, const char *dir,
-                                            const char *const *tables,
-                                            fluxacct_csv_stats_t *stats,
-                                            fluxacct_error_t *error)
-{
-    fluxacct_csv_stats_t local;
-    char **all = NULL;
-    struct stat sb;
-    int own_txn = 0, rc = 0;
-
-    if (!db)
-        return errprintf (error, EINVAL, "invalid argument");
-    if (!dir || !*dir)
-        dir = ".";
-    if (!stats)
-        stats = &local;
-    memset (stats, 0, sizeof (*stats));
-    if (stat (dir, &sb) < 0) {
-        if (errno != ENOENT || mkdir (dir, 0755) < 0)
-            return errprintf (error, errno, "cannot create directory %s: %s",
-                              dir, strerror (errno));
-    }
-    else if (!S_ISDIR (sb.st_mode))
-        return errprintf (error, ENOTDIR, "%s is not a directory", dir);
-    /* One read transaction: the files are one consistent snapshot. */
-    if (db->depth == 0) {
-        if (sqlite3_exec (db->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-            return db_error (db, error, "export-db");
-        own_txn = 1;
-    }
-    if (!tables) {
-        if (!(all = all_tables (db, error)))
-            rc = -1;
-        tables = (const char *const *)all;
-    }
-    for (size_t i = 0; rc == 0 && tables && tables[i]; i++) {
-        struct table t;
-        if ((rc = table_load (db, tables[i], &t, error)) < 0)
-            break;
-        rc = export_table (db, dir, &t, stats, error);
-        table_free (&t);
-    }
-    strv_free (all);
-    if (own_txn) {
-        int saved = errno;
-        sqlite3_exec (db->h, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
-                      NULL);
-        errno = saved;
-    }
-    return rc;
-}
-
-/* ---- CSV reading ----------------------------------------------------- */
-
-struct rd {
-    FILE *f;
-    const char *path;
-    char *buf;
-    size_t pos, len;
-    uint64_t line;
-    uint64_t bytes;
-};
-
-#define RD_EOF (-1)
-
-static inline int rd_getc (struct rd *r)
-{
-    if (r->pos == r->len) {
-        r->len = fread (r->buf, 1, 1 << 20, r->f);
-        r->pos = 0;
-        r->bytes += r->len;
-        if (r->len == 0)
-            return RD_EOF;
-    }
-    return (unsigned char)r->buf[r->pos++];
-}
-
-static inline void rd_ungetc (struct rd *r)
-{
-    r->pos--;
-}
-
-struct field {
-    size_t off, len;
-    int quoted;
-};
-
-struct rec {
-    char *data;
-    size_t dlen, dcap;
-    struct field *f;
-    size_t nf, fcap;
-    uint64_t line;
-};
-
-static int rec_putc (struct rec *rec, char c)
-{
-    if (rec->dlen == rec->dcap) {
-        size_t cap = rec->dcap ? rec->dcap * 2 : 4096;
-        char *d = realloc (rec->data, cap);
-        if (!d)
-            return -1;
-        rec->data = d;
-        rec->dcap = cap;
-    }
-    rec->data[rec->dlen++] = c;
-    return 0;
-}
-
-/* Append n bytes. */
-static int rec_put (struct rec *rec, const char *p, size_t n)
-{
-    if (rec->dlen + n > rec->dcap) {
-        size_t cap = rec->dcap ? rec->dcap : 4096;
-        while (cap < rec->dlen + n)
-            cap *= 2;
-        char *d = realloc (rec->data, cap);
-        if (!d)
-            return -1;
-        rec->data = d;
-        rec->dcap = cap;
-    }
-    memcpy (rec->data + rec->dlen, p, n);
-    rec->dlen += n;
-    return 0;
-}
-
-/* Copy the run of ordinary bytes at the read position (up to a byte that
- * matters to the caller: stop[] is nonzero for it) into the record. */
-static int take_run (struct rd *r, struct rec *rec, const unsigned char *stop)
-{
-    const char *p = r->buf + r->pos, *end = r->buf + r->len;
-    const char *q = p;
-
-    while (q < end && !stop[(unsigned char)*q])
-        q++;
-    r->pos += (size_t)(q - p);
-    return q > p ? rec_put (rec, p, (size_t)(q - p)) : 0;
-}
-
-/* The same inside a quoted field, where runs are long (JSON): up to the
- * next quote, NUL or newline, found with memchr. */
-static int take_quoted_run (struct rd *r, struct rec *rec)
-{
-    const char *p = r->buf + r->pos, *end = r->buf + r->len;
-    const char *q = memchr (p, '"', (size_t)(end - p));
-    const char *nl, *nul;
-
-    if (!q)
-        q = end;
-    if ((nl = memchr (p, '\n', (size_t)(q - p))))
-        q = nl;
-    if ((nul = memchr (p, '\0', (size_t)(q - p))))
-        q = nul;
-    r->pos += (size_t)(q - p);
-    return q > p ? rec_put (rec, p, (size_t)(q - p)) : 0;
-}
-
-static int rec_field (struct rec *rec, size_t off, int quoted)
-{
-    if (rec->nf == rec->fcap) {
-        size_t cap = rec->fcap ? rec->fcap * 2 : 32;
-        struct field *f = realloc (rec->f, cap * sizeof (*f));
-        if (!f)
-            return -1;
-        rec->f = f;
-        rec->fcap = cap;
-    }
-    rec->f[rec->nf++] = (struct field){ off, rec->dlen - off, quoted };
-    return rec_putc (rec, '\0');
-}
-
-static const char *rec_text (const struct rec *rec, size_t i)
-{
-    return rec->data + rec->f[i].off;
-}
-
-static void rec_free (struct rec *rec)
-{
-    free (rec->data);
-    free (rec->f);
-}
-
-/* Bytes that end a run inside an unquoted field. */
-static unsigned char stop_plain[256];
-
-static void init_stops (void)
-{
-    stop_plain[','] = stop_plain['\n'] = stop_plain['\r'] = 1;
-    stop_plain['"'] = stop_plain['\0'] = 1;
-}
-
-/* Read one record.  1: read; 0: end of file; -1: malformed (message). */
-static int read_record (struct rd *r, struct rec *rec, fluxacct_error_t *error)
-{
-    int c;
-
-    rec->dlen = rec->nf = 0;
-    /* skip empty lines */
-    for (;;) {
-        c = rd_getc (r);
-        if (c == RD_EOF)
-            return 0;
-        if (c == '\n') {
-            r->line++;
-            continue;
-        }
-        if (c == '\r') {
-            int c2 = rd_getc (r);
-            if (c2 != '\n' && c2 != RD_EOF)
-                rd_ungetc (r);
-            r->line++;
-            continue;
-        }
-        break;
-    }
-    rec->line = r->line;
-    for (;;) {
-        size_t off = rec->dlen;
-        int quoted = 0;
-        if (c == '"') {
-            uint64_t opened = r->line;
-            quoted = 1;
-            for (;;) {
-                if (take_quoted_run (r, rec) < 0)
-                    return errprintf (error, ENOMEM, "out of memory");
-                c = rd_getc (r);
-                if (c == RD_EOF)
-                    return errprintf (error, EINVAL, "%s:%llu: quoted field "
-                                      "not closed", r->path,
-                                      (unsigned long long)opened);
-                if (c == '"') {
-                    c = rd_getc (r);
-                    if (c != '"')
-                        break;
-                }
-                else if (c == '\n')
-                    r->line++;
-                else if (c == '\0')
-                    return errprintf (error, EINVAL, "%s:%llu: NUL byte",
-                                      r->path, (unsigned long long)r->line);
-                if (rec_putc (rec, (char)c) < 0)
-                    return errprintf (error, ENOMEM, "out of memory");
-            }
-            if (c != ',' && c != '\n' && c != '\r' && c != RD_EOF)
-                return errprintf (error, EINVAL, "%s:%llu: text after the "
-                                  "closing quote of a field", r->path,
-                                  (unsigned long long)r->line);
-        }
-        else {
-            while (c != ',' && c != '\n' && c != '\r' && c != RD_EOF) {
-                if (c != '"' && c != '\0') {
-                    if (rec_putc (rec, (char)c) < 0
-                        || take_run (r, rec, stop_plain) < 0)
-                        return errprintf (error, ENOMEM, "out of memory");
-                    c = rd_getc (r);
-                    continue;
-                }
-                if (c == '"')
-                    return errprintf (error, EINVAL, "%s:%llu: quote inside "
-                                      "an unquoted field", r->path,
-                                      (unsigned long long)r->line);
-                if (c == '\0')
-                    return errprintf (error, EINVAL, "%s:%llu: NUL byte",
-                                      r->path, (unsigned long long)r->line);
-                if (rec_putc (rec, (char)c) < 0)
-                    return errprintf (error, ENOMEM, "out of memory");
-                c = rd_getc (r);
-            }
-        }
-        if (rec_field (rec, off, quoted) < 0)
-            return errprintf (error, ENOMEM, "out of memory");
-        if (c == ',') {
-            c = rd_getc (r);
-            continue;
-        }
-        if (c == '\r') {
-            int c2 = rd_getc (r);
-            if (c2 != '\n' && c2 != RD_EOF)
-                rd_ungetc (r);
-        }
-        if (c != RD_EOF)
-            r->line++;
-        return 1;
-    }
-}
 
 /* ---- import ---------------------------------------------------------- */
 
@@ -895,7 +136,7 @@ static int convert (struct loader *l, const struct rec *rec, size_t hdr,
                     struct val *v)
 {
     const struct column *col = &l->t.cols[l->map[hdr]];
-    const char *s = rec_text (rec, hdr);
+    const char *s = csv_rec_text (rec, hdr);
     size_t len = rec->f[hdr].len;
     char *end;
 
@@ -944,18 +185,18 @@ static struct val *colval (struct loader *l, int c)
 
 static void find_columns (struct loader *l)
 {
-    l->c_seq = table_col (&l->t, "seq");
-    l->c_R = table_col (&l->t, "R");
-    l->c_nnodes = table_col (&l->t, "nnodes");
-    l->c_ncores = table_col (&l->t, "ncores");
-    l->c_ngpus = table_col (&l->t, "ngpus");
-    l->c_charge = table_col (&l->t, "charge_bank");
-    l->c_bank = table_col (&l->t, "bank");
-    l->c_spec = table_col (&l->t, "jobspec");
-    l->c_userid = table_col (&l->t, "userid");
-    l->c_queues = table_col (&l->t, "queues");
-    l->c_projects = table_col (&l->t, "projects");
-    l->c_defproj = table_col (&l->t, "default_project");
+    l->c_seq = csv_table_col (&l->t, "seq");
+    l->c_R = csv_table_col (&l->t, "R");
+    l->c_nnodes = csv_table_col (&l->t, "nnodes");
+    l->c_ncores = csv_table_col (&l->t, "ncores");
+    l->c_ngpus = csv_table_col (&l->t, "ngpus");
+    l->c_charge = csv_table_col (&l->t, "charge_bank");
+    l->c_bank = csv_table_col (&l->t, "bank");
+    l->c_spec = csv_table_col (&l->t, "jobspec");
+    l->c_userid = csv_table_col (&l->t, "userid");
+    l->c_queues = csv_table_col (&l->t, "queues");
+    l->c_projects = csv_table_col (&l->t, "projects");
+    l->c_defproj = csv_table_col (&l->t, "default_project");
 }
 
 enum { X_BANK, X_QUEUE, X_PROJECT };
@@ -1257,8 +498,8 @@ static int map_header (struct loader *l, const struct rec *rec,
     if (!(l->map = calloc (rec->nf, sizeof (int))))
         return errprintf (l->error, ENOMEM, "out of memory");
     for (size_t h = 0; h < rec->nf; h++) {
-        const char *name = rec_text (rec, h);
-        if ((l->map[h] = table_col (&l->t, name)) < 0)
+        const char *name = csv_rec_text (rec, h);
+        if ((l->map[h] = csv_table_col (&l->t, name)) < 0)
             return errprintf (l->error, EINVAL, "%s:%llu: %.40s is not a "
                               "column of %s", l->path,
                               (unsigned long long)rec->line, name, l->t.name);
@@ -1281,7 +522,7 @@ static int map_header (struct loader *l, const struct rec *rec,
         char bad[120] = "";
         size_t blen = 0;
         for (size_t i = 0; want[i]; i++)
-            if (table_col (&l->t, want[i]) < 0 && blen < sizeof (bad))
+            if (csv_table_col (&l->t, want[i]) < 0 && blen < sizeof (bad))
                 blen += snprintf (bad + blen, sizeof (bad) - blen, "%s%s",
                                   blen ? ", " : "", want[i]);
         if (blen) {
@@ -1292,7 +533,7 @@ static int map_header (struct loader *l, const struct rec *rec,
     for (size_t i = 0; want[i]; i++) {
         int found = 0;
         for (size_t h = 0; h < rec->nf && !found; h++)
-            found = !strcmp (rec_text (rec, h), want[i]);
+            found = !strcmp (csv_rec_text (rec, h), want[i]);
         if (!found) {
             errprintf (l->error, EINVAL, "%s:%llu: field %s is not in the "
                        "header", l->path, (unsigned long long)rec->line,
@@ -1303,28 +544,16 @@ static int map_header (struct loader *l, const struct rec *rec,
     for (size_t h = 0; h < rec->nf; h++) {
         int keep = 0;
         for (size_t i = 0; want[i] && !keep; i++)
-            keep = !strcmp (rec_text (rec, h), want[i]);
+            keep = !strcmp (csv_rec_text (rec, h), want[i]);
         if (!keep)
             l->map[h] = -1;
     }
     rc = 0;
 done:
-    strv_free (want);
+    csv_strv_free (want);
     return rc;
 }
 
-/* The table a file loads: its base name without ".csv". */
-static char *table_of_path (const char *path)
-{
-    const char *base = strrchr (path, '/');
-    size_t n;
-
-    base = base ? base + 1 : path;
-    n = strlen (base);
-    if (n > 4 && !strcmp (base + n - 4, ".csv"))
-        n -= 4;
-    return strndup (base, n);
-}
 
 /* Drop the table's own indexes while it is refilled; recreate them after
  * from their stored text. */
@@ -1369,7 +598,7 @@ static int drop_indexes (fluxacct_db_t *db, const char *table, char ***sqls,
             free (sql);
         }
     }
-    strv_free (names);
+    csv_strv_free (names);
     *sqls = v;
     return rc;
 }
@@ -1382,16 +611,14 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
     struct rd r = { .path = path, .line = 1 };
     struct stat sb;
     uint64_t total = 0;
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct rec rec = { 0 };
-    char *table = table_of_path (path);
+    char *table = csv_table_of_path (path);
     char **indexes = NULL;
     int rc = -1, got;
 
-    pthread_once (&once, init_stops);
     if (!table)
         return errprintf (error, ENOMEM, "out of memory");
-    if (table_load (db, table, &l.t, error) < 0) {
+    if (csv_table_load (db, table, &l.t, error) < 0) {
         if (errno == ENOENT)
             errprintf (error, ENOENT, "%s: table \"%.60s\" does not exist in "
                        "the database", path, table);
@@ -1418,7 +645,7 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
         errprintf (error, ENOMEM, "out of memory");
         goto done;
     }
-    if ((got = read_record (&r, &rec, error)) < 0)
+    if ((got = csv_read_record (&r, &rec, error)) < 0)
         goto done;
     if (got == 0) {
         errprintf (error, EINVAL, "%s:1: empty file (no header row)", path);
@@ -1437,7 +664,7 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
         if (e < 0 || drop_indexes (db, table, &indexes, error) < 0)
             goto done;
     }
-    while ((got = read_record (&r, &rec, error)) > 0) {
+    while ((got = csv_read_record (&r, &rec, error)) > 0) {
         if (rec.nf != l.nhdr) {
             errprintf (error, EINVAL, "%s:%llu: %zu fields, but the header "
                        "has %zu", path, (unsigned long long)rec.line, rec.nf,
@@ -1471,15 +698,15 @@ done:
     if (r.f)
         fclose (r.f);
     free (r.buf);
-    rec_free (&rec);
+    csv_rec_free (&rec);
     loader_clear_cache (&l);
     for (int i = 0; i < 4; i++)
         free (l.derived[i]);
     free (l.v);
     free (l.map);
     free (l.lines);
-    strv_free (indexes);
-    table_free (&l.t);
+    csv_strv_free (indexes);
+    csv_table_free (&l.t);
     free (table);
     return rc;
 }
@@ -1491,7 +718,7 @@ static int rank_of (const char *path)
         "bank_table", "queue_table", "project_table", "association_table",
         NULL,
     };
-    char *t = table_of_path (path);
+    char *t = csv_table_of_path (path);
     int r = 4;
 
     for (int i = 0; t && order[i]; i++)
@@ -1527,7 +754,7 @@ static void set_cache_size (fluxacct_db_t *db, int64_t v)
 static int touches (const char *const *paths, const char *table)
 {
     for (size_t i = 0; paths[i]; i++) {
-        char *t = table_of_path (paths[i]);
+        char *t = csv_table_of_path (paths[i]);
         int match = t && !strcmp (t, table);
         free (t);
         if (match)
@@ -1600,7 +827,7 @@ FLUXACCT_EXPORT int fluxacct_db_import_csv_dir (fluxacct_db_t *db,
         return errprintf (error, EINVAL, "invalid argument");
     if (!(d = opendir (dir)))
         return errprintf (error, errno, "%s: %s", dir, strerror (errno));
-    if (!(tables = all_tables (db, error))) {
+    if (!(tables = csv_all_tables (db, error))) {
         closedir (d);
         return -1;
     }
@@ -1648,7 +875,7 @@ FLUXACCT_EXPORT int fluxacct_db_import_csv_dir (fluxacct_db_t *db,
                                  stats, error);
 done:
     closedir (d);
-    strv_free (tables);
-    strv_free (paths);
+    csv_strv_free (tables);
+    csv_strv_free (paths);
     return rc;
 }

@@ -1,0 +1,396 @@
+/* libfluxacct - export-db: tables to CSV (RFC 4180).
+ *
+ * Export writes a header row and one record per row.  NULL is an empty
+ * field and an empty string is "" (the distinction PostgreSQL's CSV makes),
+ * reals are written with enough digits to read back the same double, and
+ * in columns without a declared type (usage_state_table.value) a text that
+ * reads as a number is quoted so it comes back as text.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin/admin_internal.h"
+#include "admin/csv_internal.h"
+#include "fluxacct/admin.h"
+
+/* ---- export ---------------------------------------------------------- */
+
+struct wbuf {
+    FILE *f;
+    char *b;
+    size_t n, cap;
+    uint64_t total;
+    int err;
+};
+
+static void wb_flush (struct wbuf *w)
+{
+    if (w->n && !w->err && fwrite (w->b, 1, w->n, w->f) != w->n)
+        w->err = errno ? errno : EIO;
+    w->total += w->n;
+    w->n = 0;
+}
+
+static inline void wb_put (struct wbuf *w, const char *s, size_t len)
+{
+    if (w->n + len > w->cap) {
+        wb_flush (w);
+        if (len > w->cap) {
+            if (!w->err && fwrite (s, 1, len, w->f) != len)
+                w->err = errno ? errno : EIO;
+            w->total += len;
+            return;
+        }
+    }
+    memcpy (w->b + w->n, s, len);
+    w->n += len;
+}
+
+static inline void wb_putc (struct wbuf *w, char c)
+{
+    if (w->n == w->cap)
+        wb_flush (w);
+    w->b[w->n++] = c;
+}
+
+/* Does s read back as a number (then text must be quoted in an untyped
+ * column to stay text)? */
+static int looks_numeric (const char *s)
+{
+    char *end;
+    if (!*s)
+        return 0;
+    (void)strtod (s, &end);
+    return *end == '\0';
+}
+
+static void put_text (struct wbuf *w, const char *s, size_t len, int force)
+{
+    int quote = force || len == 0;
+
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        wb_put (w, s, len);
+        return;
+    }
+    wb_putc (w, '"');
+    for (size_t i = 0, start = 0; i <= len; i++) {
+        if (i == len || s[i] == '"') {
+            wb_put (w, s + start, i - start);
+            if (i < len)
+                wb_put (w, "\"\"", 2);
+            start = i + 1;
+        }
+    }
+    wb_putc (w, '"');
+}
+
+/* Print |r| (an integer below 2^53) with p decimals, signed. */
+static size_t fmt_fixed (int neg, uint64_t r, int p, char *buf)
+{
+    char digits[32];
+    size_t n = 0, k = 0;
+
+    do {
+        digits[n++] = (char)('0' + r % 10);
+        r /= 10;
+    } while (r || n <= (size_t)p);
+    if (neg)
+        buf[k++] = '-';
+    while (n > 0) {
+        buf[k++] = digits[--n];
+        if (n == (size_t)p && p > 0)
+            buf[k++] = '.';
+    }
+    if (p == 0) {
+        buf[k++] = '.';
+        buf[k++] = '0';
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+/* 10^k as a 128-bit integer, k <= 38. */
+static unsigned __int128 pow10_u128 (int k)
+{
+    unsigned __int128 v = 1;
+    while (k-- > 0)
+        v *= 10;
+    return v;
+}
+
+/* d > 0 correctly rounded to 17 significant digits, printed positionally
+ * with trailing zeros trimmed: 17 correctly rounded digits always read back
+ * as the same double.  Exact integer arithmetic: d = M * 2^e2 with M < 2^53,
+ * so d * 10^k = M * 10^k / 2^-e2 fits 128 bits for 1e-6 <= d < 1e17.
+ * Returns 0 outside that range. */
+static size_t fmt_17 (double d, char *buf)
+{
+    const unsigned __int128 lo = pow10_u128 (16), hi = pow10_u128 (17);
+    int e, q = (int)floor (log10 (d));
+    double f = frexp (d, &e);
+    uint64_t M = (uint64_t)ldexp (f, 53);
+    int e2 = e - 53;
+    unsigned __int128 N = 0;
+
+    for (int tries = 0; tries < 3; tries++) {
+        int k = 16 - q;
+        if (k < 0 || k > 22 || e2 > 0 || -e2 > 120)
+            return 0;
+        unsigned __int128 P = (unsigned __int128)M * pow10_u128 (k);
+        int sh = -e2;
+        N = P >> sh;
+        unsigned __int128 rem = P - (N << sh);
+        unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
+        if (sh > 0 && (rem > half || (rem == half && (N & 1))))
+            N++;
+        if (N < lo)
+            q--;
+        else if (N >= hi)
+            q++;
+        else
+            break;
+    }
+    if (N < lo || N >= hi)
+        return 0;
+    /* digits of N, q = position of the first one */
+    char dig[17];
+    for (int i = 16; i >= 0; i--) {
+        dig[i] = (char)('0' + (int)(N % 10));
+        N /= 10;
+    }
+    int last = 16;
+    while (last > 0 && dig[last] == '0' && last > q)
+        last--;
+    size_t n = 0;
+    if (q >= 0) {
+        for (int i = 0; i <= q; i++)
+            buf[n++] = dig[i];
+        buf[n++] = '.';
+        if (last <= q)
+            buf[n++] = '0';
+        for (int i = q + 1; i <= last; i++)
+            buf[n++] = dig[i];
+    }
+    else {
+        buf[n++] = '0';
+        buf[n++] = '.';
+        for (int i = -1; i > q; i--)
+            buf[n++] = '0';
+        for (int i = 0; i <= last; i++)
+            buf[n++] = dig[i];
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* Text that reads back as the same double, with ".0" when it would
+ * otherwise read as an integer.  Short decimals (at most 6 places, below
+ * 2^53: 0.5, 3600.0, 0.1) are printed from integers: if r / 10^p computed in
+ * doubles is d, strtod of "r with p decimals" is d too (both are the
+ * correctly rounded r / 10^p).  Other values get 17 correctly rounded
+ * significant digits (trailing zeros trimmed), computed exactly; the rest
+ * (huge, tiny, inf, nan) go through printf. */
+size_t csv_fmt_real (double d, char *buf, size_t len)
+{
+    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+    size_t n;
+
+    if (len < 48)
+        return (size_t)snprintf (buf, len, "%.17g", d);
+    if (d == 0)
+        return (size_t)snprintf (buf, len, signbit (d) ? "-0.0" : "0.0");
+    if (isnan (d))
+        return (size_t)snprintf (buf, len, "nan");
+    if (isinf (d))
+        return (size_t)snprintf (buf, len, d > 0 ? "inf" : "-inf");
+    if (fabs (d) < 9007199254740992.0) {
+        for (int p = 0; p <= 6; p++) {
+            double m = d * pow10[p], r;
+            if (!(fabs (m) < 9007199254740992.0))
+                break;
+            r = nearbyint (m);
+            if (r / pow10[p] == d)
+                return fmt_fixed (r < 0, (uint64_t)fabs (r), p, buf);
+        }
+    }
+    if (d < 0) {
+        buf[0] = '-';
+        if ((n = fmt_17 (-d, buf + 1)) > 0)
+            return n + 1;
+    }
+    else if ((n = fmt_17 (d, buf)) > 0)
+        return n;
+    snprintf (buf, len, "%.17g", d);
+    if (!strpbrk (buf, ".e"))
+        strncat (buf, ".0", len - strlen (buf) - 1);
+    return strlen (buf);
+}
+
+static int export_table (fluxacct_db_t *db, const char *dir,
+                         const struct table *t, fluxacct_csv_stats_t *stats,
+                         fluxacct_error_t *error)
+{
+    char *path = NULL, *tmp = NULL, *sql = NULL;
+    struct wbuf w = { 0 };
+    sqlite3_stmt *st = NULL;
+    int rc = -1, step;
+
+    if (asprintf (&path, "%s/%s.csv", dir, t->name) < 0
+        || asprintf (&tmp, "%s/.%s.csv.tmp", dir, t->name) < 0) {
+        free (path);
+        return errprintf (error, ENOMEM, "out of memory");
+    }
+    /* Rows in rowid order (primary key order for WITHOUT ROWID tables). */
+    if (asprintf (&sql, "SELECT * FROM \"%s\" ORDER BY rowid", t->name) < 0)
+        goto nomem;
+    if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+        free (sql);
+        if (asprintf (&sql, "SELECT * FROM \"%s\"", t->name) < 0)
+            goto nomem;
+        if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+            db_error (db, error, "export-db");
+            goto done;
+        }
+    }
+    w.cap = 1 << 20;
+    if (!(w.b = malloc (w.cap)))
+        goto nomem;
+    if (!(w.f = fopen (tmp, "w"))) {
+        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
+        goto done;
+    }
+    for (int c = 0; c < sqlite3_column_count (st); c++) {
+        const char *name = sqlite3_column_name (st, c);
+        if (c)
+            wb_putc (&w, ',');
+        put_text (&w, name, strlen (name), 0);
+    }
+    wb_put (&w, "\r\n", 2);
+    while ((step = sqlite3_step (st)) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count (st); c++) {
+            char num[64];
+            if (c)
+                wb_putc (&w, ',');
+            switch (sqlite3_column_type (st, c)) {
+                case SQLITE_NULL:
+                    break;
+                case SQLITE_INTEGER:
+                    wb_put (&w, num, (size_t)snprintf (num, sizeof (num),
+                                                       "%lld",
+                                                       sqlite3_column_int64
+                                                           (st, c)));
+                    break;
+                case SQLITE_FLOAT:
+                    wb_put (&w, num, csv_fmt_real (sqlite3_column_double (st, c),
+                                               num, sizeof (num)));
+                    break;
+                default: {
+                    const char *s = (const char *)sqlite3_column_text (st, c);
+                    size_t len = (size_t)sqlite3_column_bytes (st, c);
+                    put_text (&w, s ? s : "", len,
+                              (size_t)c < t->ncols
+                                  && t->cols[c].aff == A_NONE
+                                  && looks_numeric (s ? s : ""));
+                }
+            }
+        }
+        wb_put (&w, "\r\n", 2);
+        stats->rows++;
+    }
+    if (step != SQLITE_DONE) {
+        db_error (db, error, "export-db");
+        goto done;
+    }
+    wb_flush (&w);
+    if (w.err || fflush (w.f) != 0 || fsync (fileno (w.f)) < 0) {
+        int e = w.err ? w.err : errno;
+        errprintf (error, e, "cannot write %s: %s", path, strerror (e));
+        goto done;
+    }
+    if (fclose (w.f) != 0) {
+        w.f = NULL;
+        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
+        goto done;
+    }
+    w.f = NULL;
+    if (rename (tmp, path) < 0) {
+        errprintf (error, errno, "cannot write %s: %s", path, strerror (errno));
+        goto done;
+    }
+    stats->tables++;
+    stats->bytes += w.total;
+    rc = 0;
+    goto done;
+nomem:
+    errprintf (error, ENOMEM, "out of memory");
+done:
+    if (w.f) {
+        fclose (w.f);
+        unlink (tmp);
+    }
+    free (w.b);
+    sqlite3_finalize (st);
+    free (sql);
+    free (path);
+    free (tmp);
+    return rc;
+}
+
+FLUXACCT_EXPORT int fluxacct_db_export_csv (fluxacct_db_t *db, const char *dir,
+                                            const char *const *tables,
+                                            fluxacct_csv_stats_t *stats,
+                                            fluxacct_error_t *error)
+{
+    fluxacct_csv_stats_t local;
+    char **all = NULL;
+    struct stat sb;
+    int own_txn = 0, rc = 0;
+
+    if (!db)
+        return errprintf (error, EINVAL, "invalid argument");
+    if (!dir || !*dir)
+        dir = ".";
+    if (!stats)
+        stats = &local;
+    memset (stats, 0, sizeof (*stats));
+    if (stat (dir, &sb) < 0) {
+        if (errno != ENOENT || mkdir (dir, 0755) < 0)
+            return errprintf (error, errno, "cannot create directory %s: %s",
+                              dir, strerror (errno));
+    }
+    else if (!S_ISDIR (sb.st_mode))
+        return errprintf (error, ENOTDIR, "%s is not a directory", dir);
+    /* One read transaction: the files are one consistent snapshot. */
+    if (db->depth == 0) {
+        if (sqlite3_exec (db->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+            return db_error (db, error, "export-db");
+        own_txn = 1;
+    }
+    if (!tables) {
+        if (!(all = csv_all_tables (db, error)))
+            rc = -1;
+        tables = (const char *const *)all;
+    }
+    for (size_t i = 0; rc == 0 && tables && tables[i]; i++) {
+        struct table t;
+        if ((rc = csv_table_load (db, tables[i], &t, error)) < 0)
+            break;
+        rc = export_table (db, dir, &t, stats, error);
+        csv_table_free (&t);
+    }
+    csv_strv_free (all);
+    if (own_txn) {
+        int saved = errno;
+        sqlite3_exec (db->h, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+                      NULL);
+        errno = saved;
+    }
+    return rc;
+}
