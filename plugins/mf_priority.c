@@ -88,6 +88,12 @@ static int get_system_strings (json_t *jobspec, fluxacct_jobdesc_t *desc)
             return -1;
         *out[i] = json_string_value (v);
     }
+    /* the requested wall time (RFC 14: seconds, 0 = none) */
+    if ((v = json_object_get (sys, "duration"))) {
+        if (!json_is_number (v) || !(json_number_value (v) >= 0))
+            return -1;
+        desc->duration = json_number_value (v);
+    }
     return 0;
 }
 
@@ -282,7 +288,21 @@ static int new_cb (flux_plugin_t *p, const char *topic,
                   error.text);
         return -1;
     }
-    return update_jobspec (p, &update);
+    /* A job that requests no wall time gets its association's max_wall_pj
+     * as its duration, as Slurm applies MaxWall (a longer request was
+     * rejected in job.validate). */
+    if (state == FLUX_JOB_STATE_NEW && desc.duration == 0) {
+        int64_t limit = fluxacct_engine_max_wall (engine, &desc);
+        if (limit > 0
+            && flux_jobtap_jobspec_update_pack (p, "{s:f}",
+                                                "attributes.system.duration",
+                                                (double)limit) < 0) {
+            flux_log_error (flux_jobtap_get_flux (p), "mf_priority: jobspec "
+                            "update of the duration");
+            rc = -1;
+        }
+    }
+    return update_jobspec (p, &update) < 0 || rc < 0 ? -1 : 0;
 }
 
 static int unpack_id (flux_plugin_t *p, flux_plugin_arg_t *args,

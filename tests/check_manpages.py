@@ -39,7 +39,7 @@ def help_text(*args):
 
 # An option line of --help: "  -u, --username=USER   help" or
 # "      --fields=LIST   help".
-OPT_RE = re.compile(r'^ {2}((?:-[A-Za-z0-9], )?--[a-z0-9-]+(?:=\S+)?|'
+OPT_RE = re.compile(r'^ {2}((?:-[A-Za-z0-9]+, )?--[a-z0-9-]+(?:=\S+)?|'
                     r' {4}--[a-z0-9-]+(?:=\S+)?)(?:\s|$)')
 
 

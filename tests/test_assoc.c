@@ -1,5 +1,6 @@
 /* libfluxacct association module. */
 #include <math.h>
+#include <sqlite3.h>
 #include "testutil.h"
 
 static void setup (void)
@@ -310,11 +311,68 @@ START_TEST (edit_all)
     fluxacct_rows_destroy (r);
     ck_fail_with (fluxacct_assoc_edit_all (db, "zz", &f, &err), ENOENT, "zz");
     f.default_bank = "a";
+    ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), ENOENT,
+                  "user g3 has no active association in bank a");
+    f.default_bank = "-1";
     ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EINVAL,
                   "default bank");
     fluxacct_assoc_fields_init (&f);
     ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EINVAL,
                   "no fields");
+    f.userid = 5;
+    ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EINVAL,
+                  "userid");
+}
+END_TEST
+
+/* edit-all-users --bank and --default-bank (issue 16). */
+START_TEST (edit_all_bank_fields)
+{
+    add_user ("g1", "a");
+    add_user ("g2", "b");
+    fluxacct_assoc_fields_t f;
+    fluxacct_assoc_fields_init (&f);
+    f.default_bank = "b";
+    ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), ENOENT,
+                  "user g1 has no active association in bank b");
+    /* one bank's users only */
+    ck_ok (fluxacct_assoc_edit_all (db, "b", &f, &err));
+    fluxacct_assoc_fields_init (&f);
+    f.bank = "b";
+    ck_ok (fluxacct_assoc_edit_all (db, NULL, &f, &err));
+    const char *filters[] = { "bank=b", "default_bank=b", NULL };
+    fluxacct_rows_t *r = fluxacct_assoc_list (db, filters, "username", &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 2);
+    fluxacct_rows_destroy (r);
+    add_user ("g1", "a");
+    ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EEXIST,
+                  "user g1 has more than one association");
+    f.bank = "nope";
+    ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), ENOENT,
+                  "nope");
+}
+END_TEST
+
+/* sync-userids (issue 16). */
+START_TEST (sync_userids)
+{
+    int64_t nf = -1, np = -1;
+    add_user ("g1", "a");
+    add_user ("g2", "a");
+    ck_ok (fluxacct_assoc_sync_userids (db, &nf, &np, &err));
+    ck_assert_int_eq (nf, 0);
+    ck_assert_int_eq (np, 0);
+    sqlite3 *h;
+    ck_assert_int_eq (sqlite3_open (test_path, &h), SQLITE_OK);
+    ck_assert_int_eq (sqlite3_exec (h, "UPDATE job_usage_factor_table SET "
+                                    "userid = 77 WHERE username = 'g2'",
+                                    NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (h);
+    ck_ok (fluxacct_assoc_sync_userids (db, &nf, NULL, &err));
+    ck_assert_int_eq (nf, 1);
+    ck_ok (fluxacct_assoc_sync_userids (db, NULL, NULL, &err));
+    ck_fail_with (fluxacct_assoc_sync_userids (NULL, NULL, NULL, &err),
+                  EINVAL, "invalid");
 }
 END_TEST
 
@@ -403,6 +461,8 @@ static Suite *assoc_suite (void)
     tcase_add_test (tc, edit_fields_and_resets);
     tcase_add_test (tc, edit_errors);
     tcase_add_test (tc, edit_all);
+    tcase_add_test (tc, edit_all_bank_fields);
+    tcase_add_test (tc, sync_userids);
     tcase_add_test (tc, delete_and_default_bank);
     tcase_add_test (tc, view_and_list);
     suite_add_tcase (s, tc);

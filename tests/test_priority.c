@@ -1266,6 +1266,66 @@ START_TEST (jobspec_parse_json)
 }
 END_TEST
 
+/* The seed's max wall time per job (max_wall_pj, minutes; issue 16): an
+ * optional extra key of rec_update. */
+START_TEST (max_wall_per_job)
+{
+    char a1[600], a2[600], a3[512];
+    fluxacct_jobdesc_t d;
+
+    /* a version 1 description has no duration */
+    d = job (5001, NULL, NULL, 1, 1);
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), 0);  /* no data */
+    assoc (a1, sizeof (a1), 5001, "A", "A", 0.5, 5, 7, "", 1, "*", "*",
+           2147483647L, 2147483647L, 2147483647L);
+    strcpy (a1 + strlen (a1) - 1, ", \"max_wall_pj\": 60}");
+    assoc (a2, sizeof (a2), 5001, "B", "A", 0.5, 5, 7, "", 1, "*", "*",
+           2147483647L, 2147483647L, 2147483647L);
+    strcpy (a2 + strlen (a2) - 1, ", \"max_wall_pj\": 2147483647}");
+    update ("rec_update", "[%s, %s, %s]", a1, a2,
+            simple (a3, sizeof (a3), 5002, "C", 0.5, 5, 7, ""));
+    /* the default bank's limit applies to a job without bank */
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), 3600);
+    d.bank = "B";
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), 0);
+    d = job (5002, NULL, NULL, 1, 1);  /* no key: unlimited */
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), 0);
+    d = job (7777, NULL, NULL, 1, 1);  /* no association */
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), 0);
+
+    d = job (5001, NULL, NULL, 1, 1);
+    d.duration = 3600;
+    ck_ok (fluxacct_engine_validate (e, &d, FLUXACCT_VALIDATE_SUBMIT, &err));
+    d.duration = 3600.5;
+    reject (d, FLUXACCT_VALIDATE_SUBMIT, EPERM,
+            "job duration (3600.5s) is greater than the max wall time per "
+            "job limit max_wall_pj configured for association (3600s = 60 "
+            "minutes)");
+    d.bank = "B";
+    ck_ok (fluxacct_engine_validate (e, &d, FLUXACCT_VALIDATE_SUBMIT, &err));
+    /* version 1 callers never send a duration */
+    d = job (5001, NULL, NULL, 1, 1);
+    d.version = 1;
+    d.duration = 1e9;
+    ck_ok (fluxacct_engine_validate (e, &d, FLUXACCT_VALIDATE_SUBMIT, &err));
+    /* bad arguments */
+    d.version = 2;
+    d.duration = -1;
+    reject (d, FLUXACCT_VALIDATE_SUBMIT, EINVAL, "invalid");
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), -1);
+    ck_assert_int_eq (errno, EINVAL);
+    ck_assert_int_eq (fluxacct_engine_max_wall (NULL, &d), -1);
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, NULL), -1);
+    /* a bad value is a malformed payload */
+    char bad[700];
+    strcpy (a1 + strlen (a1) - 3, "-5}");
+    snprintf (bad, sizeof (bad), "{\"data\": [%s]}", a1);
+    ck_fail_with (fluxacct_engine_update (e, "rec_update", bad, &err), EINVAL,
+                  "max_wall_pj");
+}
+END_TEST
+
 static Suite *priority_suite (void)
 {
     Suite *s = suite_create ("priority");
@@ -1289,6 +1349,7 @@ static Suite *priority_suite (void)
     tcase_add_test (tc, replay);
     tcase_add_test (tc, replay_without_data);
     tcase_add_test (tc, jobspec_parse_json);
+    tcase_add_test (tc, max_wall_per_job);
     suite_add_tcase (s, tc);
     TCase *tx = tcase_create ("export");
     tcase_add_checked_fixture (tx, db_setup, db_teardown);

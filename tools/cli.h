@@ -8,7 +8,12 @@
 
 #define MAX_OPTS 48
 
-/* An option of a subcommand.  has_arg: 0 flag, 1 takes a value. */
+/* An option of a subcommand.  has_arg: 0 flag, 1 takes a value,
+ * OPT_MULTI takes one or more values (the words after the flag that do not
+ * start with '-', or the flag repeated; read them with arg_multi()).
+ * Single-dash spellings of several letters (-msn), as flux-accounting's
+ * argparse accepts them, are listed in opts.c (aliases[]). */
+#define OPT_MULTI 3
 struct optdef {
     const char *name;
     int shortopt;
@@ -42,6 +47,9 @@ struct args {
     const struct cmd *cmd;
     const char *val[MAX_OPTS];
     int given[MAX_OPTS];
+    const char **multi[MAX_OPTS]; /* OPT_MULTI values, NULL-terminated */
+    int nmulti[MAX_OPTS];
+    char **argv;                  /* argv after alias expansion */
     int npos;
     char **pos;
 };
@@ -74,6 +82,9 @@ void warn (struct ctx *ctx, const char *fmt, ...)
 /* Option access. */
 const char *arg_str (struct args *a, const char *name);
 int arg_flag (struct args *a, const char *name);
+/* The values of an OPT_MULTI option: the n-th (from 0), or NULL past the
+ * last. */
+const char *arg_multi (struct args *a, const char *name, int n);
 /* Parse an integer option into *out (left untouched when absent).
  * Accepts "unlimited" when allow_unlimited.  Returns 0 or -1 (message
  * printed). */

@@ -28,6 +28,14 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
                                     ? cli_progress : NULL,
                                 ctx, &s, &error) < 0)
         return fail_input (&error);
+    /* -n/--new-db: flux-accounting builds the schema it migrates to in a
+     * fresh database at this path and leaves it there; do the same (the
+     * current schema, default configuration). */
+    if (arg_str (a, "new-db")) {
+        fluxacct_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
+        if (fluxacct_db_create (arg_str (a, "new-db"), &o, &error) < 0)
+            return fail_error (&error);
+    }
     if (ctx->quiet)
         return 0;
     if (!s.migrated) {
@@ -138,7 +146,8 @@ static int cmd_pop_db (struct ctx *ctx, struct args *a)
 }
 
 static const struct optdef update_opts[] = {
-    { "dry-run", 'n', 0, NULL, "migrate, then roll back: report what would be migrated, change nothing" },
+    { "dry-run", 0, 0, NULL, "migrate, then roll back: report what would be migrated, change nothing" },
+    { "new-db", 'n', 1, "NEW_DB", "also create a fresh database with the current schema at NEW_DB (must not exist), as flux-accounting does" },
     { "vacuum", 0, 0, NULL, "then VACUUM: give the old tables' space back (rewrites the file)" },
     { NULL },
 };

@@ -282,18 +282,80 @@ static int print_tree (struct ctx *ctx, const char *bank, int parsable,
     return rc;
 }
 
-static int print_bank_users (struct ctx *ctx, const char *bank,
-                             const struct outopts *o)
+/* The filters for a bank's users under view-bank -u: only active ones
+ * (-A), only those with usage > 0 (-c).  Fills filters (malloc'd strings,
+ * NULL-terminated); returns the number of users that can match (0: none),
+ * or -1 with the error printed. */
+static int user_filters (struct ctx *ctx, const char *bank, int only_active,
+                         int only_used, char **filters)
 {
-    char filter[600], *filters[2] = { filter, NULL };
+    int n = 0;
+
+    if (asprintf (&filters[n++], "bank=%s", bank) < 0)
+        return -1;
+    if (only_active && !(filters[n++] = strdup ("active=1")))
+        return -1;
+    if (only_used) {
+        fluxacct_error_t error;
+        fluxacct_rows_t *u;
+        char *list = strdup (""), *s;
+        size_t used = 0;
+        if (!list || !(u = fluxacct_assoc_list (ctx->db,
+                                                (const char *const *)filters,
+                                                "username,job_usage",
+                                                &error))) {
+            free (list);
+            return -1;
+        }
+        for (size_t i = 0; i < fluxacct_rows_count (u); i++) {
+            if (fluxacct_rows_real (u, i, 1) <= 0)
+                continue;
+            if (asprintf (&s, "%s%s%s", list, used ? "," : "",
+                          fluxacct_rows_text (u, i, 0)) < 0) {
+                free (list);
+                fluxacct_rows_destroy (u);
+                return -1;
+            }
+            free (list);
+            list = s;
+            used++;
+        }
+        fluxacct_rows_destroy (u);
+        if (asprintf (&filters[n++], "username=%s", list) < 0) {
+            free (list);
+            return -1;
+        }
+        free (list);
+        if (used == 0)
+            return 0;
+    }
+    return 1;
+}
+
+static void free_filters (char **filters)
+{
+    for (int i = 0; filters[i]; i++)
+        free (filters[i]);
+}
+
+static int print_bank_users (struct ctx *ctx, const char *bank,
+                             const struct outopts *o, int only_active,
+                             int only_used)
+{
+    char *filters[4] = { NULL };
     fluxacct_error_t error;
     fluxacct_rows_t *u;
     int rc;
 
-    snprintf (filter, sizeof (filter), "bank=%s", bank);
-    if (!(u = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
-                                   "username,active,default_bank,shares,"
-                                   "job_usage,fairshare", &error)))
+    if (user_filters (ctx, bank, only_active, only_used, filters) < 0) {
+        free_filters (filters);
+        return fail ("cannot list the users of bank %s", bank);
+    }
+    u = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
+                             "username,active,default_bank,shares,"
+                             "job_usage,fairshare", &error);
+    free_filters (filters);
+    if (!u)
         return fail_error (&error);
     rc = 0;
     if (fluxacct_rows_count (u) == 0 && o->mode == OUT_TABLE)
@@ -305,17 +367,23 @@ static int print_bank_users (struct ctx *ctx, const char *bank,
 }
 
 static int print_bank_users_json (struct ctx *ctx, fluxacct_rows_t *bank,
-                                  const char *name)
+                                  const char *name, int only_active,
+                                  int only_used)
 {
-    char filter[600], *filters[2] = { filter, NULL }, *b = NULL, *u = NULL;
+    char *filters[4] = { NULL }, *b = NULL, *u = NULL;
     fluxacct_error_t error;
     fluxacct_rows_t *users;
     int rc = 0;
 
-    snprintf (filter, sizeof (filter), "bank=%s", name);
-    if (!(users = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
-                                       "username,active,default_bank,shares,"
-                                       "job_usage,fairshare", &error)))
+    if (user_filters (ctx, name, only_active, only_used, filters) < 0) {
+        free_filters (filters);
+        return fail ("cannot list the users of bank %s", name);
+    }
+    users = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
+                                 "username,active,default_bank,shares,"
+                                 "job_usage,fairshare", &error);
+    free_filters (filters);
+    if (!users)
         return fail_error (&error);
     if (!(b = fluxacct_rows_to_json (bank, 0, &error))
         || !(u = fluxacct_rows_to_json (users, 0, &error)))
@@ -355,7 +423,8 @@ static int cmd_view_bank (struct ctx *ctx, struct args *a)
         return fail_error (&error);
     if (arg_flag (a, "users") && o.mode == OUT_JSON) {
         /* one JSON document: {"bank": [row], "users": [rows]} */
-        rc = print_bank_users_json (ctx, r, a->pos[0]);
+        rc = print_bank_users_json (ctx, r, a->pos[0], arg_flag (a, "active"),
+                                    arg_flag (a, "concise"));
         fluxacct_rows_destroy (r);
         return rc;
     }
@@ -364,7 +433,8 @@ static int cmd_view_bank (struct ctx *ctx, struct args *a)
     if (rc == 0 && arg_flag (a, "users")) {
         if (o.mode == OUT_TABLE)
             fputc ('\n', ctx->out);
-        rc = print_bank_users (ctx, a->pos[0], &o);
+        rc = print_bank_users (ctx, a->pos[0], &o, arg_flag (a, "active"),
+                               arg_flag (a, "concise"));
     }
     return rc;
 }
@@ -394,8 +464,8 @@ static const struct optdef delete_bank_opts[] = {
 static const struct optdef view_bank_opts[] = {
     { "tree", 't', 0, NULL, "show the bank's subtree with its users" },
     { "users", 'u', 0, NULL, "also list the bank's users" },
-    { "concise", 'c', 0, NULL, "with --tree: only users with usage > 0" },
-    { "active", 'A', 0, NULL, "with --tree: only active users" },
+    { "concise", 'c', 0, NULL, "with --tree or --users: only users with usage > 0" },
+    { "active", 'A', 0, NULL, "with --tree or --users: only active users" },
     OUTPUT_OPTS,
     { NULL },
 };

@@ -1,8 +1,11 @@
 /* flux-account - fair-share commands: update-fshare, fairshare-emulate,
- * shares (an sshare-like view) and explain-fairshare. */
+ * shares (an sshare-like view), bank-info (flux-accounting's view of the
+ * same numbers) and explain-fairshare. */
 #include <errno.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
@@ -416,7 +419,242 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
     return 0;
 }
 
+
+/* ---- bank-info ------------------------------------------------------ */
+
+struct binfo {
+    fluxacct_fstree_t *t;
+    fluxacct_fsnode_t *nodes;
+    int n;
+    char *show;        /* nodes to print */
+    int *order;        /* depth-first, children by name */
+};
+
+static int name_cmp (const void *a, const void *b, void *arg)
+{
+    const fluxacct_fsnode_t *nodes = arg;
+    return strcmp (nodes[*(const int *)a].name, nodes[*(const int *)b].name);
+}
+
+/* bi->order: the nodes depth first from the root, each node's children
+ * sorted by name (an explicit stack: no recursion on the tree). */
+static int binfo_order (struct binfo *bi)
+{
+    int *stack = malloc (sizeof (int) * (size_t)bi->n);
+    int *kids = malloc (sizeof (int) * (size_t)bi->n);
+    int sp = 0, k = 0;
+
+    if (!stack || !kids) {
+        free (stack);
+        free (kids);
+        return -1;
+    }
+    stack[sp++] = 0;
+    while (sp > 0) {
+        int i = stack[--sp], nk = 0;
+        bi->order[k++] = i;
+        for (int c = 0; c < bi->n; c++)
+            if (bi->nodes[c].parent == i)
+                kids[nk++] = c;
+        qsort_r (kids, (size_t)nk, sizeof (int), name_cmp, bi->nodes);
+        while (nk > 0)          /* push in reverse: the first pops first */
+            stack[sp++] = kids[--nk];
+    }
+    free (stack);
+    free (kids);
+    return 0;
+}
+
+/* Is node i inside the subtree of node top (top included)? */
+static int in_subtree (const struct binfo *bi, int i, int top)
+{
+    for (; i >= 0; i = bi->nodes[i].parent)
+        if (i == top)
+            return 1;
+    return 0;
+}
+
+static int find_bank (const struct binfo *bi, const char *name)
+{
+    for (int i = 0; i < bi->n; i++)
+        if (bi->nodes[i].type == FLUXACCT_FSNODE_BANK
+            && !strcmp (bi->nodes[i].name, name))
+            return i;
+    return -1;
+}
+
+static void binfo_row (struct ctx *ctx, const fluxacct_fsnode_t *d,
+                       int verbose, int parsable, const char *star)
+{
+    int isuser = d->type == FLUXACCT_FSNODE_USER;
+    char name[300], fs[32];
+
+    snprintf (name, sizeof (name), "%*s%s%s", d->depth, "", d->name,
+              star ? star : "");
+    if (d->parent < 0)
+        snprintf (fs, sizeof (fs), "inf");
+    else if (!isuser)
+        snprintf (fs, sizeof (fs), "--");
+    else
+        snprintf (fs, sizeof (fs), verbose && parsable ? "%.6f" : "%.3f",
+                  d->fairshare);
+    if (parsable && verbose)
+        fprintf (ctx->out, "%s|%llu|%.6f|%.1f|%.6f|%s|%s\n", name,
+                 (unsigned long long)d->shares, d->norm_shares, d->usage,
+                 d->norm_usage, fs, isuser ? "user" : "bank");
+    else if (parsable)
+        fprintf (ctx->out, "%s|%llu|%.6f|%.6f|%s\n", name,
+                 (unsigned long long)d->shares, d->norm_shares,
+                 d->norm_usage, fs);
+    else if (verbose)
+        fprintf (ctx->out, "%-20s %10llu %12.6f %13.1f %12.6f %10s %5s\n",
+                 name, (unsigned long long)d->shares, d->norm_shares,
+                 d->usage, d->norm_usage, fs, isuser ? "user" : "bank");
+    else
+        fprintf (ctx->out, "%-20s %10llu %12.6f %12.6f %10s\n", name,
+                 (unsigned long long)d->shares, d->norm_shares, d->norm_usage,
+                 fs);
+}
+
+/* The user's default bank, malloc'd, or NULL. */
+static char *user_default_bank (struct ctx *ctx, const char *user)
+{
+    fluxacct_rows_t *r = fluxacct_assoc_view (ctx->db, user, "default_bank",
+                                              NULL);
+    char *s = NULL;
+
+    if (r && fluxacct_rows_count (r) > 0 && fluxacct_rows_text (r, 0, 0))
+        s = strdup (fluxacct_rows_text (r, 0, 0));
+    fluxacct_rows_destroy (r);
+    return s;
+}
+
+static int cmd_bank_info (struct ctx *ctx, struct args *a)
+{
+    static const char *modes[] = { "tree", "tree-no-users", "to-root",
+                                   "user" };
+    const char *target = NULL, *mode = NULL, *exclude = arg_str (a, "exclude");
+    int verbose = arg_flag (a, "verbose"), parsable = arg_flag (a, "parsable");
+    struct binfo bi = { 0 };
+    char *defbank = NULL, *me = NULL;
+    int top = -1, ex = -1, rc = EXIT_FAIL, found = 0;
+
+    for (size_t i = 0; i < sizeof (modes) / sizeof (modes[0]); i++) {
+        if (!arg_str (a, modes[i]))
+            continue;
+        if (mode)
+            return usage_error ("bank-info: --%s and --%s are mutually "
+                                "exclusive", mode, modes[i]);
+        mode = modes[i];
+        target = arg_str (a, modes[i]);
+    }
+    if (!mode) {
+        /* flux-accounting asks the service for its own user; the caller is
+         * who is meant. */
+        struct passwd *pw = getpwuid (getuid ());
+        if (!pw)
+            return fail ("bank-info: uid %u has no user name; give -u USER",
+                         (unsigned)getuid ());
+        mode = "user";
+        target = me = strdup (pw->pw_name);
+    }
+    if (!(bi.t = db_tree (ctx, &bi.n)))
+        goto done;
+    bi.nodes = calloc ((size_t)bi.n, sizeof (*bi.nodes));
+    bi.show = calloc ((size_t)bi.n, 1);
+    bi.order = calloc ((size_t)bi.n, sizeof (int));
+    if (!bi.nodes || !bi.show || !bi.order) {
+        rc = fail ("out of memory");
+        goto done;
+    }
+    for (int i = 0; i < bi.n; i++)
+        fluxacct_fstree_node (bi.t, i, &bi.nodes[i], NULL);
+    if (binfo_order (&bi) < 0) {
+        rc = fail ("out of memory");
+        goto done;
+    }
+    if (exclude && (ex = find_bank (&bi, exclude)) < 0) {
+        rc = fail ("Could not find \"%s\"", exclude);
+        goto done;
+    }
+    if (!strcmp (mode, "user")) {
+        defbank = user_default_bank (ctx, target);
+        for (int i = 0; i < bi.n; i++) {
+            if (bi.nodes[i].type != FLUXACCT_FSNODE_USER
+                || strcmp (bi.nodes[i].name, target) != 0)
+                continue;
+            found = 1;
+            if (ex >= 0 && in_subtree (&bi, i, ex))
+                continue;
+            for (int k = i; k >= 0; k = bi.nodes[k].parent)
+                bi.show[k] = 1;
+        }
+    }
+    else {
+        if ((top = find_bank (&bi, target)) >= 0) {
+            found = 1;
+            for (int i = 0; i < bi.n; i++) {
+                if (!strcmp (mode, "to-root"))
+                    bi.show[i] = in_subtree (&bi, top, i)
+                                 && !(ex >= 0 && in_subtree (&bi, top, ex));
+                else
+                    bi.show[i] = in_subtree (&bi, i, top)
+                                 && !(ex >= 0 && in_subtree (&bi, i, ex))
+                                 && !(!strcmp (mode, "tree-no-users")
+                                      && bi.nodes[i].type
+                                             == FLUXACCT_FSNODE_USER);
+            }
+        }
+    }
+    if (!found) {
+        rc = fail ("Could not find \"%s\"", target);
+        goto done;
+    }
+    if (!arg_flag (a, "noheader")) {
+        if (parsable)
+            fprintf (ctx->out, verbose ? "Name|Shares|Norm_Shares|Usage|"
+                                         "Norm_Usage|Norm_FS|Type\n"
+                                       : "Name|Shares|Norm_Shares|Norm_Usage|"
+                                         "Norm_FS\n");
+        else if (verbose)
+            fprintf (ctx->out, "%-20s %10s %12s %13s %12s %10s %5s\n", "Name",
+                     "Shares", "Norm Shares", "Usage", "Norm Usage",
+                     "Level FS", "Type");
+        else
+            fprintf (ctx->out, "%-20s %10s %12s %12s %10s\n", "Name",
+                     "Shares", "Norm Shares", "Norm Usage", "Level FS");
+    }
+    for (int k = 0; k < bi.n; k++) {
+        const fluxacct_fsnode_t *d = &bi.nodes[bi.order[k]];
+        if (!bi.show[bi.order[k]])
+            continue;
+        binfo_row (ctx, d, verbose, parsable,
+                   defbank && d->type == FLUXACCT_FSNODE_BANK
+                           && !strcmp (d->name, defbank) ? "*" : NULL);
+    }
+    rc = 0;
+done:
+    free (bi.nodes);
+    free (bi.show);
+    free (bi.order);
+    fluxacct_fstree_destroy (bi.t);
+    free (defbank);
+    free (me);
+    return rc;
+}
+
 static const struct optdef no_opts[] = { { NULL } };
+static const struct optdef bank_info_opts[] = {
+    { "tree", 't', 1, "BANK", "BANK and everything under it, children by name" },
+    { "tree-no-users", 'T', 1, "BANK", "as --tree, banks only" },
+    { "to-root", 'r', 1, "BANK", "the path from the root bank to BANK" },
+    { "user", 'u', 1, "USER", "the paths from the root to each of USER's associations (default: the caller)" },
+    { "exclude", 'x', 1, "BANK", "leave out BANK's subtree (and paths through it)" },
+    { "verbose", 'v', 0, NULL, "also print raw usage and each row's type" },
+    { "parsable", 'P', 0, NULL, "print '|'-separated rows" },
+    { "noheader", 'n', 0, NULL, "no header line" },
+    { NULL },
+};
 static const struct optdef emulate_opts[] = {
     { "input", 'i', 1, "FILE", "the tree as JSON: {\"root\": {\"bank\", \"shares\", \"usage\", \"children\": [...]}}" },
     { "json", 'j', 0, NULL, "print a JSON list of {username, bank, shares, usage, fairshare}" },
@@ -446,6 +684,9 @@ const struct cmd fairshare_cmds[] = {
     { "shares", cmd_shares, CMD_READ, NULL, 0, 0,
       "Show shares, usage and fair-share per bank and user (like sshare -l).",
       shares_opts },
+    { "bank-info", cmd_bank_info, CMD_READ, NULL, 0, 0,
+      "Normalised shares, usage and fair-share along the bank tree (as "
+      "flux-accounting prints them).", bank_info_opts },
     { "explain-fairshare", cmd_explain_fairshare, CMD_READ, "USER", 1, 1,
       "Explain a user's fair-share: its path, weights and positions.",
       explain_opts },

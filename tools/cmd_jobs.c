@@ -198,9 +198,16 @@ static int cmd_view_job_records (struct ctx *ctx, struct args *a)
         add_filter (filters, &n, "project=%s", arg_str (a, "project"));
     if (arg_str (a, "bank"))
         add_filter (filters, &n, "bank=%s", arg_str (a, "bank"));
-    for (int i = 0; i < 3; i++)
-        if (arg_str (a, durs[i][0]))
-            add_filter (filters, &n, "%s=%s", durs[i][1], arg_str (a, durs[i][0]));
+    for (int i = 0; i < 3; i++) {
+        const char *e;
+        for (int k = 0; (e = arg_multi (a, durs[i][0], k)); k++) {
+            if (n >= 14) {
+                rc = usage_error ("view-job-records: too many expressions");
+                goto done;
+            }
+            add_filter (filters, &n, "%s=%s", durs[i][1], e);
+        }
+    }
     if (!(r = fluxacct_jobs_list (ctx->db, (const char *const *)filters,
                                   &error))) {
         rc = errno == EINVAL ? (fail_error (&error), EXIT_USAGE)
@@ -534,15 +541,15 @@ static const struct optdef fetch_opts[] = {
 };
 static const struct optdef view_jobs_opts[] = {
     { "user", 'u', 1, "USER", "jobs of USER (name or uid)" },
-    { "jobid", 0, 1, "JOBID", "one job (decimal, f58, hex, dothex or kvs form)" },
+    { "jobid", 'j', 1, "JOBID", "one job (decimal, f58, hex, dothex or kvs form)" },
     { "after-start-time", 'a', 1, "TIME", "jobs that started after TIME" },
     { "before-end-time", 'b', 1, "TIME", "jobs that ended before TIME" },
     { "project", 0, 1, "PROJECT", "jobs of PROJECT" },
     { "bank", 'B', 1, "BANK", "jobs submitted under BANK" },
-    { "requested-duration", 'd', 1, "EXPR", "e.g. '> 60': compare the requested duration" },
-    { "actual-duration", 'e', 1, "EXPR", "compare the actual duration" },
-    { "duration-delta", 'D', 1, "EXPR", "compare requested minus actual" },
-    { "json", 'j', 0, NULL, "print rows as a JSON array of objects" },
+    { "requested-duration", 'd', OPT_MULTI, "EXPR", "e.g. '> 60': compare the requested duration (several are ANDed)" },
+    { "actual-duration", 'e', OPT_MULTI, "EXPR", "compare the actual duration (several are ANDed)" },
+    { "duration-delta", 'D', OPT_MULTI, "EXPR", "compare requested minus actual (several are ANDed)" },
+    { "json", 0, 0, NULL, "print rows as a JSON array of objects" },
     { "parsable", 'P', 0, NULL, "print rows separated by '|', with a header" },
     { "format", 'o', 1, "FMT", "print each job with FMT: {jobid} (f58), {jobid.dec}, {jobid.hex}, {username}, {t_run}, ..." },
     { NULL },

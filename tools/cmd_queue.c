@@ -127,7 +127,7 @@ static int cmd_list_projects (struct ctx *ctx, struct args *a)
     { "min-nodes-per-job", 0, 1, "N", "minimum nodes per job" d1 }, \
     { "max-nodes-per-job", 'N', 1, "N", "maximum nodes per job" d2 }, \
     { "max-time-per-job", 't', 1, "N", "maximum time per job" d3 }, \
-    { "priority", 0, 1, "N", "queue priority factor (integer, may be negative)" d4 }, \
+    { "priority", 'P', 1, "N", "queue priority factor (integer, may be negative)" d4 }, \
     { "max-running-jobs", 0, 1, "N", "max running jobs per association in the queue" d5 }, \
     { "max-nodes-per-assoc", 0, 1, "N", "max nodes per association (running + scheduled)" }, \
     { "max-sched-jobs", 0, 1, "N", "max SCHED jobs per association" }, \

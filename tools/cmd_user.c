@@ -96,7 +96,10 @@ static int cmd_edit_all_users (struct ctx *ctx, struct args *a)
 
     if (fill_fields (a, &f) < 0)
         return EXIT_USAGE;
-    if (fluxacct_assoc_edit_all (ctx->db, arg_str (a, "bank"), &f, &error) < 0)
+    /* --bank is a field to set, as in flux-accounting: every association
+     * moves to that bank. */
+    f.bank = arg_str (a, "bank");
+    if (fluxacct_assoc_edit_all (ctx->db, NULL, &f, &error) < 0)
         return fail_error (&error);
     return 0;
 }
@@ -134,6 +137,22 @@ static int cmd_view_user (struct ctx *ctx, struct args *a)
     return rc;
 }
 
+static int cmd_sync_userids (struct ctx *ctx, struct args *a)
+{
+    fluxacct_error_t error;
+    int64_t f = 0, p = 0;
+    (void)a;
+
+    if (fluxacct_assoc_sync_userids (ctx->db, &f, &p, &error) < 0)
+        return fail_error (&error);
+    if (!ctx->quiet)
+        fprintf (stderr, "flux-account: sync-userids: %lld job_usage_factor_"
+                 "table rows and %lld job_usage_per_association_table rows "
+                 "now carry their association's userid\n", (long long)f,
+                 (long long)p);
+    return 0;
+}
+
 /* list-users filter options: option name -> column. */
 static const struct { const char *opt, *col; } list_filters[] = {
     { "bank", "bank" },
@@ -159,8 +178,9 @@ static int cmd_list_users (struct ctx *ctx, struct args *a)
 
     if (outopts_get (a, &o))
         return EXIT_USAGE;
-    if (arg_flag (a, "active"))
-        filters[n++] = strdup ("active=1");
+    if (arg_str (a, "active")
+        && asprintf (&filters[n++], "active=%s", arg_str (a, "active")) < 0)
+        return fail ("out of memory");
     for (size_t i = 0; i < NFILTERS; i++) {
         const char *v = arg_str (a, list_filters[i].opt);
         if (v && asprintf (&filters[n++], "%s=%s", list_filters[i].col, v) < 0)
@@ -206,7 +226,8 @@ static const struct optdef edit_user_opts[] = {
     { NULL },
 };
 static const struct optdef edit_all_opts[] = {
-    { "bank", 'B', 1, "BANK", "edit only associations in BANK" },
+    { "bank", 'B', 1, "BANK", "move every association to BANK (each user must have only one)" },
+    { "default-bank", 0, 1, "BANK", "make BANK every user's default bank (each must have an active association in it)" },
     LIMIT_OPTS ("new; -1 resets"),
     { NULL },
 };
@@ -220,8 +241,9 @@ static const struct optdef view_user_opts[] = {
     OUTPUT_OPTS,
     { NULL },
 };
+static const struct optdef sync_opts[] = { { NULL } };
 static const struct optdef list_users_opts[] = {
-    { "active", 0, 0, NULL, "only active associations" },
+    { "active", 0, 1, "0|1", "only active (1, true) or disabled (0, false) associations" },
     { "bank", 'B', 1, "LIST", "only these banks" },
     { "shares", 0, 1, "LIST", "only these shares values" },
     { "max-running-jobs", 0, 1, "LIST", "filter by max running jobs" },
@@ -229,7 +251,7 @@ static const struct optdef list_users_opts[] = {
     { "max-nodes", 'N', 1, "LIST", "filter by max nodes" },
     { "max-cores", 'c', 1, "LIST", "filter by max cores" },
     { "queues", 'q', 1, "LIST", "associations whose queues contain any of LIST" },
-    { "projects", 0, 1, "LIST", "associations whose projects contain any of LIST" },
+    { "projects", 'P', 1, "LIST", "associations whose projects contain any of LIST" },
     { "default-project", 0, 1, "LIST", "filter by default project" },
     { "max-sched-jobs", 0, 1, "LIST", "filter by max sched jobs" },
     { "json", 'j', 0, NULL, "print rows as a JSON array of objects" },
@@ -253,5 +275,8 @@ const struct cmd user_cmds[] = {
       "Show a user's associations.", view_user_opts },
     { "list-users", cmd_list_users, CMD_READ, NULL, 0, 0,
       "List associations, optionally filtered.", list_users_opts },
+    { "sync-userids", cmd_sync_userids, CMD_WRITE, NULL, 0, 0,
+      "Make the usage tables' user ids agree with the associations'.",
+      sync_opts },
     { NULL },
 };

@@ -82,6 +82,31 @@ void cli_progress (void *arg, const char *what, uint64_t done,
     }
 }
 
+/* The library's message for a database that needs update-db ends with the
+ * command to run, but a 160-byte message may cut a long path: print the
+ * command whole, the path quoted for the shell when it needs it. */
+static int fail_update_db (const fluxacct_error_t *error, const char *path)
+{
+    const char *cmd = strstr (error->text, "update-db -p ");
+    int plain = strspn (path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                        "TUVWXYZ0123456789/._-+,:@%=") == strlen (path);
+
+    if (!cmd)
+        return fail_error (error);
+    fprintf (stderr, "flux-account: ERROR: %.*s", (int)(cmd - error->text
+                                                        + 13), error->text);
+    if (plain)
+        fputs (path, stderr);
+    else {
+        fputc ('\'', stderr);
+        for (const char *p = path; *p; p++)
+            fputs (*p == '\'' ? "'\\''" : (char[]){ *p, 0 }, stderr);
+        fputc ('\'', stderr);
+    }
+    fputc ('\n', stderr);
+    return EXIT_FAIL;
+}
+
 static int open_db (struct ctx *ctx, const struct cmd *cmd)
 {
     fluxacct_error_t error;
@@ -91,6 +116,8 @@ static int open_db (struct ctx *ctx, const struct cmd *cmd)
     ctx->db = fluxacct_db_open (ctx->path, cmd->db == CMD_READ
                                                ? FLUXACCT_DB_READONLY : 0,
                                 &error);
+    if (!ctx->db && errno == EPROTO)
+        return fail_update_db (&error, ctx->path);
     if (!ctx->db)
         return fail_error (&error);
     if (!ctx->quiet && isatty (STDERR_FILENO))
@@ -98,8 +125,9 @@ static int open_db (struct ctx *ctx, const struct cmd *cmd)
     return 0;
 }
 
-/* Standalone names (the cron pipeline's commands): the program name picks
- * the subcommand, and -p/--path/-f DB may appear anywhere. */
+/* Standalone names (the cron pipeline's commands and flux-accounting's
+ * other programs): the program name picks the subcommand, and -p/--path/-f
+ * DB and -v/--verbose may appear anywhere. */
 static const struct {
     const char *name;
     const char *sub;
@@ -109,9 +137,12 @@ static const struct {
     { "flux-update-fshare", "update-fshare" },
     { "flux-account-fetch-job-records", "fetch-job-records" },
     { "flux-account-priority-update", "priority-update" },
+    { "flux-account-update-db", "update-db" },
+    { "flux-account-fairshare-emulate", "fairshare-emulate" },
 };
 
-static int standalone_argv (int *argc, char ***argv, const char **path)
+static int standalone_argv (int *argc, char ***argv, const char **path,
+                            int *verbose)
 {
     const char *base = strrchr ((*argv)[0], '/');
     char **nv;
@@ -132,6 +163,11 @@ static int standalone_argv (int *argc, char ***argv, const char **path)
                 *path = (*argv)[++k];
             else if (!strncmp (a, "--path=", 7))
                 *path = a + 7;
+            else if (!strcmp (a, "--verbose"))
+                (*verbose)++;
+            else if (a[0] == '-' && a[1] == 'v' && strspn (a + 1, "v")
+                                                      == strlen (a + 1))
+                *verbose += (int)strlen (a + 1);
             else
                 nv[n++] = a;
         }
@@ -161,7 +197,7 @@ int main (int argc, char **argv)
 
     setlocale (LC_CTYPE, "");
     ctx.path = fluxacct_default_db_path ();
-    if (standalone_argv (&argc, &argv, &ctx.path) < 0)
+    if (standalone_argv (&argc, &argv, &ctx.path, &ctx.verbose) < 0)
         return fail ("out of memory");
     opterr = 0;
     while ((c = getopt_long (argc, argv, "+p:o:qvVh", longopts, NULL)) != -1) {

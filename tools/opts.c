@@ -122,6 +122,12 @@ int arg_flag (struct args *a, const char *name)
     return a->given[opt_index (a->cmd, name)] ? 1 : 0;
 }
 
+const char *arg_multi (struct args *a, const char *name, int n)
+{
+    int i = opt_index (a->cmd, name);
+    return a->given[i] && n >= 0 && n < a->nmulti[i] ? a->multi[i][n] : NULL;
+}
+
 int arg_int (struct args *a, const char *name, int allow_unlimited,
              int64_t *out)
 {
@@ -178,6 +184,23 @@ int arg_time (struct args *a, const char *name, double *out)
     return 0;
 }
 
+/* flux-accounting's single-dash options of several letters, for the
+ * commands that have the long option. */
+static const struct {
+    const char *alias, *name;
+} aliases[] = {
+    { "msn", "max-sched-nodes-per-assoc" },
+    { "msc", "max-sched-cores-per-assoc" },
+};
+
+static const char *alias_of (const char *name)
+{
+    for (size_t i = 0; i < sizeof (aliases) / sizeof (aliases[0]); i++)
+        if (!strcmp (aliases[i].name, name))
+            return aliases[i].alias;
+    return NULL;
+}
+
 void print_cmd_help (FILE *f, const struct cmd *cmd)
 {
     fprintf (f, "Usage: flux-account [-p DB] %s [OPTIONS]%s%s\n\n%s\n\n"
@@ -186,13 +209,98 @@ void print_cmd_help (FILE *f, const struct cmd *cmd)
     for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
         const struct optdef *o = &cmd->opts[i];
         char left[80];
-        snprintf (left, sizeof (left), "%c%c%s--%s%s%s",
-                  o->shortopt ? '-' : ' ', o->shortopt ? o->shortopt : ' ',
-                  o->shortopt ? ", " : "  ", o->name, o->has_arg ? "=" : "",
-                  o->has_arg ? o->argname : "");
+        if (alias_of (o->name))
+            snprintf (left, sizeof (left), "-%s, --%s%s%s%s", alias_of (o->name),
+                      o->name, o->has_arg ? "=" : "",
+                      o->has_arg ? o->argname : "",
+                      o->has_arg == OPT_MULTI ? "..." : "");
+        else
+            snprintf (left, sizeof (left), "%c%c%s--%s%s%s%s",
+                      o->shortopt ? '-' : ' ', o->shortopt ? o->shortopt : ' ',
+                      o->shortopt ? ", " : "  ", o->name,
+                      o->has_arg ? "=" : "", o->has_arg ? o->argname : "",
+                      o->has_arg == OPT_MULTI ? "..." : "");
         fprintf (f, "  %-34s %s\n", left, o->help);
     }
     fprintf (f, "  %-34s %s\n", "-h, --help", "show this help and exit");
+}
+
+/* The option of cmd that argument s names (as -X, --name, --name=V,
+ * -XV or -alias), or NULL.  *inline_val: the value is in s itself. */
+static const struct optdef *which_opt (const struct cmd *cmd, const char *s,
+                                       int *inline_val)
+{
+    *inline_val = 0;
+    if (s[0] != '-' || !s[1])
+        return NULL;
+    for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+        const struct optdef *o = &cmd->opts[i];
+        size_t l = strlen (o->name);
+        if (s[1] == '-' && !strncmp (s + 2, o->name, l)
+            && (s[2 + l] == '\0' || s[2 + l] == '=')) {
+            *inline_val = s[2 + l] == '=';
+            return o;
+        }
+        if (s[1] != '-' && o->shortopt == s[1]) {
+            *inline_val = s[2] != '\0';
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* A copy of argv for getopt where each -alias is spelled --name, and the
+ * extra values after an OPT_MULTI flag ("-d '> 1' '< 5'") repeat the flag
+ * ("-d '> 1' -d '< 5'"). */
+static char **expand_argv (const struct cmd *cmd, int *argc, char **argv)
+{
+    char **nv = calloc ((size_t)*argc * 2 + 1, sizeof (char *));
+    int n = 0;
+
+    if (!nv)
+        return NULL;
+    for (int i = 0; i < *argc; i++) {
+        const struct optdef *o = NULL;
+        int inl = 0;
+        if (!strcmp (argv[i], "--")) {
+            while (i < *argc)
+                nv[n++] = argv[i++];
+            break;
+        }
+        for (int k = 0; cmd->opts && cmd->opts[k].name; k++) {
+            const char *al = alias_of (cmd->opts[k].name);
+            size_t l = al ? strlen (al) : 0;
+            if (al && argv[i][0] == '-' && !strncmp (argv[i] + 1, al, l)
+                && (argv[i][1 + l] == '\0' || argv[i][1 + l] == '=')) {
+                char *s;
+                if (asprintf (&s, "--%s%s", cmd->opts[k].name,
+                              argv[i] + 1 + l) < 0) {
+                    free (nv);
+                    return NULL;
+                }
+                argv[i] = s;
+                break;
+            }
+        }
+        nv[n++] = argv[i];
+        if (i == 0 || !(o = which_opt (cmd, argv[i], &inl)) || !o->has_arg)
+            continue;
+        if (!inl && i + 1 < *argc)
+            nv[n++] = argv[++i];
+        if (o->has_arg != OPT_MULTI)
+            continue;
+        while (i + 1 < *argc && argv[i + 1][0] != '-') {
+            char *s;
+            if (asprintf (&s, "--%s", o->name) < 0) {
+                free (nv);
+                return NULL;
+            }
+            nv[n++] = s;
+            nv[n++] = argv[++i];
+        }
+    }
+    *argc = n;
+    return nv;
 }
 
 int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
@@ -203,9 +311,13 @@ int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
 
     memset (a, 0, sizeof (*a));
     a->cmd = cmd;
+    if (!(argv = expand_argv (cmd, &argc, argv)))
+        return fail ("out of memory");
+    a->argv = argv;
     for (; cmd->opts && cmd->opts[n].name; n++) {
         const struct optdef *o = &cmd->opts[n];
-        longopts[n] = (struct option){ o->name, o->has_arg, NULL, 256 + n };
+        longopts[n] = (struct option){ o->name, o->has_arg ? 1 : 0, NULL,
+                                       256 + n };
         if (o->shortopt) {
             size_t l = strlen (shortopts);
             shortopts[l] = (char)o->shortopt;
@@ -246,6 +358,15 @@ int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
             return usage_error ("%s: unknown option", cmd->name);
         a->given[idx] = 1;
         a->val[idx] = optarg;
+        if (cmd->opts[idx].has_arg == OPT_MULTI) {
+            const char **m = realloc (a->multi[idx], sizeof (*m)
+                                      * (size_t)(a->nmulti[idx] + 2));
+            if (!m)
+                return fail ("out of memory");
+            m[a->nmulti[idx]++] = optarg;
+            m[a->nmulti[idx]] = NULL;
+            a->multi[idx] = m;
+        }
     }
     a->pos = argv + optind;
     a->npos = argc - optind;

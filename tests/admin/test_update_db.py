@@ -198,7 +198,7 @@ def test_migrated_database_in_daily_use(corpus_copy, tmp_path):
     alice = json.loads(ok("view-user", "alice", "-j", db=db).stdout)[0]
     # 2 jobs x (2 nodes x 1.0 + 8 cores x 0.5) x 100 s
     assert alice["job_usage"] == pytest.approx(1200.0)
-    recs = json.loads(ok("view-job-records", "-u", "5001", "-j", db=db).stdout)
+    recs = json.loads(ok("view-job-records", "-u", "5001", "--json", db=db).stdout)
     assert sorted(r["id"] for r in recs) == ["1000", "1002"]
     ok("delete-user", "bob", "B", "--force", db=db)
     ok("export-db", "-d", tmp_path / "csv", db=db)

@@ -13,12 +13,14 @@ SUBCOMMANDS = [
     "add-config", "edit-config", "delete-config", "view-config", "list-configs",
     "add-bank", "view-bank", "edit-bank", "delete-bank", "list-banks",
     "print-hierarchy", "add-user", "delete-user", "edit-user", "edit-all-users",
-    "view-user", "list-users", "add-queue", "edit-queue", "delete-queue",
+    "view-user", "list-users", "sync-userids", "add-queue", "edit-queue",
+    "delete-queue",
     "view-queue", "list-queues", "add-project", "delete-project",
     "view-project", "list-projects",
     "import-jobs", "fetch-job-records", "view-job-records", "scrub-old-jobs",
     "update-usage", "clear-usage", "view-usage-report", "show-usage",
-    "update-fshare", "fairshare-emulate", "shares", "explain-fairshare",
+    "update-fshare", "fairshare-emulate", "shares", "bank-info",
+    "explain-fairshare",
     "export-json", "priority-update", "update-db", "export-db", "pop-db",
 ]
 

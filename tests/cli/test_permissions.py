@@ -23,7 +23,8 @@ READ = [["list-banks"], ["view-bank", "root"], ["view-bank", "root", "-t"],
         ["view-project", "*"], ["list-factors"], ["view-factor", "bank"],
         ["list-configs"], ["view-config", "decay_factor"],
         ["view-job-records"], ["view-usage-report"], ["show-usage", "banks"],
-        ["shares"], ["explain-fairshare", "alice"], ["export-json"]]
+        ["shares"], ["explain-fairshare", "alice"], ["export-json"],
+        ["bank-info", "-u", "alice"]]
 WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
          ["edit-bank", "A", "--shares", "2"], ["delete-bank", "A"],
          ["add-user", "-u", "bob", "-B", "A"], ["delete-user", "alice", "A"],
@@ -38,7 +39,8 @@ WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
          ["fetch-job-records", "--copy", "/dev/null"],
          ["scrub-old-jobs", "--force", "0"], ["update-usage"],
          ["clear-usage", "A"], ["update-fshare"],
-         ["pop-db", "-c", "/dev/null/bank_table.csv"], ["update-db"]]
+         ["pop-db", "-c", "/dev/null/bank_table.csv"], ["update-db"],
+         ["sync-userids"]]
 # commands that do not open the accounting database as a reader or writer
 # priority-update talks to a running Flux instance (none here: it fails
 # the same way for everyone)

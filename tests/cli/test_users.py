@@ -418,11 +418,37 @@ def test_edit_all_users(tree, db):
                      "association_table") == [(9, 2)]
 
 
-def test_edit_all_users_one_bank(tree, db):
-    tree("edit-all-users", "-B", "A", "--max-active-jobs", "unlimited")
-    assert query(db, "SELECT username, max_active_jobs FROM association_table "
-                     "ORDER BY username") == [("alice", INT_MAX),
-                                              ("bob", INT_MAX), ("carol", 7)]
+def test_edit_all_users_bank_moves_everyone(tree, db):
+    """--bank sets the bank column of every row, as in flux-accounting
+    (issue 16); the usage rows move along and the bank becomes the
+    default."""
+    tree("edit-all-users", "-B", "B2", "--max-active-jobs", "unlimited")
+    assert query(db, "SELECT username, bank, default_bank, max_active_jobs "
+                     "FROM association_table ORDER BY username") == [
+        ("alice", "B2", "B2", INT_MAX), ("bob", "B2", "B2", INT_MAX),
+        ("carol", "B2", "B2", INT_MAX)]
+    assert query(db, "SELECT DISTINCT bank FROM job_usage_factor_table") == [
+        ("B2",)]
+
+
+def test_edit_all_users_bank_refusals(tree, fails):
+    fails("edit-all-users", "--bank", "B", match="sub-bank")
+    fails("edit-all-users", "--bank", "nope", match="nope does not exist")
+    tree("add-user", "-u", "alice", "-B", "B1")
+    fails("edit-all-users", "--bank", "B2",
+          match="user alice has more than one association")
+
+
+def test_edit_all_users_default_bank(tree, db, fails):
+    fails("edit-all-users", "--default-bank", "B1",
+          match="user alice has no active association in bank B1")
+    fails("edit-all-users", "--default-bank", "-1", rc=USAGE,
+          match="cannot be reset")
+    tree("add-user", "-u", "alice", "-B", "B1")
+    tree("add-user", "-u", "bob", "-B", "B1")
+    tree("edit-all-users", "--default-bank", "B1")
+    assert query(db, "SELECT DISTINCT default_bank FROM "
+                     "association_table") == [("B1",)]
 
 
 def test_edit_all_users_reset(qp, db):
@@ -435,10 +461,10 @@ def test_edit_all_users_reset(qp, db):
 def test_edit_all_users_errors(qp, fails):
     fails("edit-all-users", rc=USAGE, match="no fields provided for update")
     fails("edit-all-users", "-B", "nope", "--shares", "2",
-          match="bank nope not found in bank_table")
+          match="Bank nope does not exist in bank_table")
     fails("edit-all-users", "--shares", "-4", rc=USAGE, match="-4")
     fails("edit-all-users", "-q", "nq", match="queue nq does not exist")
-    for opt in ("--default-bank", "--add-queue", "--delete-queue",
+    for opt in ("--add-queue", "--delete-queue",
                 "--userid", "--username"):
         fails("edit-all-users", opt, "x", rc=USAGE, match=opt)
     fails("edit-all-users", "extra", "--shares", "2", rc=USAGE,
@@ -536,8 +562,10 @@ def test_list_users_all(many):
 
 
 @pytest.mark.parametrize("filters,expected", [
-    (["--active"], [("alice", "A"), ("alice", "B2"), ("bob", "A"),
-                    ("dave", "B2")]),
+    (["--active", "1"], [("alice", "A"), ("alice", "B2"), ("bob", "A"),
+                         ("dave", "B2")]),
+    (["--active", "false"], [("carol", "B1")]),
+    (["-P", "p1"], [("dave", "B2")]),
     (["-B", "A"], [("alice", "A"), ("bob", "A")]),
     (["--bank", "A,B1"], [("alice", "A"), ("bob", "A"), ("carol", "B1")]),
     (["--shares", "3"], [("alice", "B2")]),
@@ -548,7 +576,7 @@ def test_list_users_all(many):
     (["--queues", "q3,q1"], [("alice", "B2"), ("dave", "B2")]),
     (["--projects", "p1"], [("dave", "B2")]),
     (["--default-project", "p1"], [("dave", "B2")]),
-    (["--max-running-jobs", "5", "--active", "-B", "A"],
+    (["--max-running-jobs", "5", "--active", "true", "-B", "A"],
      [("alice", "A"), ("bob", "A")]),
     (["--max-active-jobs", "8"], []),
     (["--max-sched-jobs", "2147483647", "-q", "q3"], [("dave", "B2")]),

@@ -566,7 +566,7 @@ ENGINE_ARGS = {
     'validate': (1,), 'job_new': (1, 1), 'job_depend': (1,),
     'job_priority': (1,), 'job_sched': (1,), 'job_run': (1,),
     'job_inactive': (1,), 'job_check_update': (1, 'bank', 'A'),
-    'job_update': (1,), 'next_release': (), 'query': (),
+    'job_update': (1,), 'next_release': (), 'query': (), 'max_wall': (1,),
 }
 
 
@@ -659,3 +659,17 @@ def test_threads_serialised():
     a = e.query()['mf_priority_map'][0]['banks'][0]
     assert a['cur_run_jobs'] == 4000 and a['cur_active_jobs'] == 4000
     e.close()
+
+
+def test_max_wall():
+    """The seed's max_wall_pj (minutes) of a job's association, in seconds
+    (issue 16)."""
+    with PriorityEngine() as e:
+        assert e.max_wall(5001) == 0
+        e.load({'associations': [assoc(5001, 'A', max_wall_pj=60),
+                                 assoc(5001, 'B', def_bank='A'),
+                                 assoc(5002, 'C', max_wall_pj=0)]})
+        assert e.max_wall(5001) == 3600
+        assert e.max_wall(5001, bank='B') == 0
+        assert e.max_wall(5002) == 0
+        assert e.max_wall(7777) == 0

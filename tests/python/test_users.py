@@ -156,7 +156,7 @@ def test_edit_all_users(tree_db, cli):
     assert db.view_user('carol')[0]['max_active_jobs'] == 3
     assert db.view_user('alice')[0]['max_active_jobs'] == 20
     assert db.list_users() == cli.json('list-users')
-    with pytest.raises(fluxacct.InvalidArgument):
+    with pytest.raises(fluxacct.NotFound):
         db.edit_all_users(default_bank='A')
     with pytest.raises(fluxacct.InvalidArgument):
         db.edit_all_users()
@@ -196,3 +196,16 @@ def test_list_users_filters(tree_db, cli):
         db.list_users(nonsense='x')
     with pytest.raises(fluxacct.InvalidArgument):
         db.list_users(fields='nonsense')
+
+
+def test_sync_userids(tree_db):
+    db = tree_db
+    assert db.sync_userids() == (0, 0)
+    import sqlite3
+    conn = sqlite3.connect(db.path)
+    conn.execute("UPDATE job_usage_factor_table SET userid = 9")
+    conn.commit()
+    conn.close()
+    changed = db.sync_userids()
+    assert changed[0] > 0 and changed[1] == 0
+    assert db.sync_userids() == (0, 0)

@@ -444,10 +444,19 @@ class Database:
         self._call(lib.fluxacct_assoc_edit, cstr(username, 'username'),
                    cstr(bank, 'bank'), f)
 
+    def sync_userids(self):
+        """Make job_usage_factor_table and job_usage_per_association_table
+        carry their association's userid (flux-accounting's sync-userids).
+        :return: (factor rows changed, period rows changed)"""
+        n = ffi.new('int64_t[2]')
+        self._call(lib.fluxacct_assoc_sync_userids, n, n + 1)
+        return int(n[0]), int(n[1])
+
     def edit_all_users(self, bank=None, **fields):
         """Change fields of every association (of `bank`'s only when
-        given); fields as edit_user() except default_bank, add_queues and
-        delete_queues."""
+        given); fields as edit_user() except add_queues and delete_queues.
+        default_bank makes that bank every such user's default (each must
+        have an active association there, else NotFound)."""
         f = _fields.ASSOC.new()
         keep = {}
         _fields.ASSOC.fill(f, fields, keep, 'edit_all_users')

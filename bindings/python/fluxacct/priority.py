@@ -354,6 +354,7 @@ class PriorityEngine:
         d.nnodes = -1 if nnodes is None else nnodes
         d.ncores = -1 if ncores is None else ncores
         d.size_error = e
+        d.duration = 0.0
         return b, q, p, e
 
     def validate(self, userid, *, bank=None, queue=None, project=None,
@@ -380,6 +381,19 @@ class PriorityEngine:
                     self._err) < 0:
                 self._fail()
             del keep
+
+    def max_wall(self, userid, *, bank=None):
+        """The maximum wall time per job, in seconds, of the association a
+        job of `userid` in `bank` (None: the default bank) is charged to
+        (the payload's max_wall_pj, in minutes); 0 when none applies.  A
+        job requesting no duration is given it by the plugin."""
+        with self._lock:
+            if self._e is None:
+                self._closed()
+            keep = self._fill(userid, bank, None, None, 1, 1, None)
+            v = lib.fluxacct_engine_max_wall(self._e, self._desc)
+            del keep
+            return v
 
     def job_new(self, jobid, userid, *, bank=None, queue=None, project=None,
                 nnodes=1, ncores=1, size_error=None, state=JobState.NEW):

@@ -88,6 +88,21 @@ int fluxacct_assoc_edit_all (fluxacct_db_t *db, const char *bank,
                              fluxacct_error_t *error);
 
 /**
+ * Make the tables that carry a user id beside (username, bank) agree with
+ * association_table.userid: job_usage_factor_table and
+ * job_usage_per_association_table (flux-accounting's sync-userids), in one
+ * transaction.  Rows of no association are left alone.
+ * @param factor_rows  if not NULL, set to the job_usage_factor_table rows
+ *   changed
+ * @param period_rows  if not NULL, set to the job_usage_per_association_table
+ *   rows changed
+ * @return 0, or -1 with errno: EINVAL NULL db; EROFS read-only handle.
+ */
+int fluxacct_assoc_sync_userids (fluxacct_db_t *db, int64_t *factor_rows,
+                                 int64_t *period_rows,
+                                 fluxacct_error_t *error);
+
+/**
  * Disable (or with FLUXACCT_FORCE delete) an association.  Its usage
  * history is kept unless forced.  @return 0, or -1 with errno ENOENT.
  */

@@ -83,11 +83,14 @@ typedef struct {
     int64_t nnodes;         /**< job size; -1 if the jobspec could not be */
     int64_t ncores;         /**< counted (see size_error) */
     const char *size_error; /**< why the size is unknown, or NULL */
+    /** version 2: attributes.system.duration, the requested wall time in
+     *  seconds; 0 (or absent) when the job asks for none */
+    double duration;
 } fluxacct_jobdesc_t;
 
-#define FLUXACCT_JOBDESC_VERSION 1
+#define FLUXACCT_JOBDESC_VERSION 2
 #define FLUXACCT_JOBDESC_INIT \
-    { FLUXACCT_JOBDESC_VERSION, 0, NULL, NULL, NULL, -1, -1, NULL }
+    { FLUXACCT_JOBDESC_VERSION, 0, NULL, NULL, NULL, -1, -1, NULL, 0.0 }
 
 /** Jobspec attributes the caller should write into the job (Flux:
  *  flux_jobtap_jobspec_update_pack).  Borrowed; valid until the next call
@@ -206,6 +209,18 @@ int fluxacct_engine_has_data (const fluxacct_engine_t *e);
 int fluxacct_engine_validate (fluxacct_engine_t *e,
                               const fluxacct_jobdesc_t *job, int flags,
                               fluxacct_error_t *error);
+
+/** The maximum wall time per job of the association a job would be
+ *  charged to (payload key max_wall_pj, in minutes as Slurm's MaxWall; 0
+ *  or 2147483647: no limit), in seconds, (its bank, else the user's
+ *  default bank): the duration to give a job that requests none, as Slurm
+ *  applies MaxWall.  fluxacct_engine_validate() rejects a job whose
+ *  duration exceeds it.
+ *  @return the limit (> 0), or 0 when none applies (unlimited, no
+ *          association, the instance owner), or -1 with errno EINVAL (NULL
+ *          or malformed arguments). */
+int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
+                                  const fluxacct_jobdesc_t *job);
 
 /** A job enters the engine (job.new): at submission (state NEW), or when
  *  the plugin is loaded with the job already active (any later state,

@@ -32,11 +32,14 @@ enum {
     AF_USERID, AF_BANK, AF_DEF_BANK, AF_FAIRSHARE, AF_MAX_RUNNING_JOBS,
     AF_MAX_ACTIVE_JOBS, AF_QUEUES, AF_ACTIVE, AF_PROJECTS, AF_DEF_PROJECT,
     AF_MAX_NODES, AF_MAX_CORES, AF_MAX_SCHED_JOBS, AF_COUNT,
+    /* optional, after the required ones: libfluxacct's extra key (the
+     * seed's max wall time per job; flux-accounting's plugin ignores it) */
+    AF_MAX_WALL_PJ = AF_COUNT, AF_ALL,
 };
-static const char *const assoc_fields[AF_COUNT] = {
+static const char *const assoc_fields[AF_ALL] = {
     "userid", "bank", "def_bank", "fairshare", "max_running_jobs",
     "max_active_jobs", "queues", "active", "projects", "def_project",
-    "max_nodes", "max_cores", "max_sched_jobs",
+    "max_nodes", "max_cores", "max_sched_jobs", "max_wall_pj",
 };
 
 struct st_assoc {
@@ -44,7 +47,7 @@ struct st_assoc {
     int32_t bank, def_bank, def_project;
     double fairshare;
     int64_t max_run_jobs, max_active_jobs, max_nodes, max_cores,
-        max_sched_jobs;
+        max_sched_jobs, max_wall_pj;
     int active;
     int32_t *queues;
     int nqueues;
@@ -399,6 +402,7 @@ static void *add_assoc (struct stage *st)
         st->aalloc = n;
     }
     memset (&st->assocs[st->nassocs], 0, sizeof (st->assocs[0]));
+    st->assocs[st->nassocs].max_wall_pj = PRIO_UNLIMITED;
     return &st->assocs[st->nassocs++];
 }
 
@@ -406,7 +410,7 @@ static int assoc_field (struct stage *st, void *elem, const struct jp_str *key,
                         unsigned *seen)
 {
     struct st_assoc *a = elem;
-    int f = field_index (key, assoc_fields, AF_COUNT);
+    int f = field_index (key, assoc_fields, AF_ALL);
     int64_t v = 0;
     int rc = 0;
 
@@ -457,6 +461,9 @@ static int assoc_field (struct stage *st, void *elem, const struct jp_str *key,
             break;
         case AF_MAX_SCHED_JOBS:
             rc = read_int (st, 0, PRIO_UNLIMITED, &a->max_sched_jobs);
+            break;
+        case AF_MAX_WALL_PJ:
+            rc = read_int (st, 0, PRIO_UNLIMITED, &a->max_wall_pj);
             break;
     }
     *seen |= 1u << f;
@@ -821,6 +828,7 @@ static void commit_assoc (struct stage *st, struct st_assoc *s)
     a->max_nodes = s->max_nodes;
     a->max_cores = s->max_cores;
     a->max_sched_jobs = s->max_sched_jobs;
+    a->max_wall_pj = s->max_wall_pj;
     a->active = s->active;
     free (a->queues);
     a->queues = s->queues;

@@ -306,6 +306,7 @@ static const char *join_names (const struct fluxacct_engine *e,
 
 /* What the checks need to know about a job. */
 struct jobvals {
+    double duration;        /* requested seconds; 0 none */
     uint32_t userid;
     int32_t queue;          /* id, -1 none or never interned */
     const char *queue_name; /* NULL none */
@@ -380,6 +381,15 @@ static int check_rules (const struct fluxacct_engine *e, const struct assoc *a,
     if (check_active && a->max_active_jobs > 0
         && a->cur_active >= a->max_active_jobs)
         return errprintf (error, EPERM, "user has max active jobs");
+    if (j->duration > 0 && a->max_wall_pj > 0
+        && a->max_wall_pj < PRIO_UNLIMITED
+        && j->duration > (double)a->max_wall_pj * 60)
+        return errprintf (error, EPERM, "job duration (%gs) is greater than "
+                          "the max wall time per job limit max_wall_pj "
+                          "configured for association (%llds = %lld "
+                          "minutes)", j->duration,
+                          (long long)a->max_wall_pj * 60,
+                          (long long)a->max_wall_pj);
     return check_size (e, a, j, error);
 }
 
@@ -392,7 +402,36 @@ static int check_desc (const fluxacct_jobdesc_t *d, fluxacct_error_t *error)
 {
     if (!d || d->version < 1)
         return errprintf (error, EINVAL, "invalid job description");
+    if (d->version >= 2 && !(d->duration >= 0 && d->duration < INFINITY))
+        return errprintf (error, EINVAL, "invalid job duration");
     return 0;
+}
+
+/* The job's duration: version 1 descriptions have none. */
+static double desc_duration (const fluxacct_jobdesc_t *d)
+{
+    return d->version >= 2 ? d->duration : 0;
+}
+
+FLUXACCT_EXPORT int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
+                                                  const fluxacct_jobdesc_t *job)
+{
+    const struct assoc *a;
+
+    if (!e || check_desc (job, NULL) < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (is_owner (e, job->userid))
+        return 0;
+    if (job->bank)
+        a = prio_assoc_lookup ((struct fluxacct_engine *)e, job->userid,
+                               find_name (e, job->bank));
+    else
+        a = resolve ((struct fluxacct_engine *)e, job->userid, -1);
+    if (!a || a->max_wall_pj <= 0 || a->max_wall_pj >= PRIO_UNLIMITED)
+        return 0;
+    return a->max_wall_pj * 60;
 }
 
 FLUXACCT_EXPORT int fluxacct_engine_validate (fluxacct_engine_t *e,
@@ -419,6 +458,7 @@ FLUXACCT_EXPORT int fluxacct_engine_validate (fluxacct_engine_t *e,
                           "user/default bank entry for uid: %u", job->userid);
     }
     j = (struct jobvals){
+        .duration = desc_duration (job),
         .userid = job->userid,
         .queue = find_name (e, job->queue),
         .queue_name = job->queue,

@@ -84,6 +84,7 @@ struct assoc {
     int64_t max_nodes;
     int64_t max_cores;
     int64_t max_sched_jobs;
+    int64_t max_wall_pj;        /* minutes; 0 or PRIO_UNLIMITED: none */
     int active;
     int32_t *queues;        /* permitted queue name ids */
     int nqueues;

@@ -768,14 +768,137 @@ FLUXACCT_EXPORT int fluxacct_assoc_edit (fluxacct_db_t *db,
     return db_txn_end (db, assoc_edit (db, username, bank, f, error), error);
 }
 
+/* The first user (in name order) among the associations in scope (all, or
+ * those of bank `from`) that the query picks, or NULL; *err set on error. */
+static char *first_user (fluxacct_db_t *db, const char *sql, const char *from,
+                         const char *to, int *err, fluxacct_error_t *error)
+{
+    sqlite3_stmt *st = db_prep (db, sql, error);
+    char *s = NULL;
+    int rc;
+
+    *err = 0;
+    if (!st) {
+        *err = 1;
+        return NULL;
+    }
+    if (from)
+        sqlite3_bind_text (st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text (st, 2, to, -1, SQLITE_STATIC);
+    rc = sqlite3_step (st);
+    if (rc == SQLITE_ROW && !(s = strdup ((const char *)
+                                          sqlite3_column_text (st, 0)))) {
+        errprintf (error, ENOMEM, "out of memory");
+        *err = 1;
+    }
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_error (db, error, "lookup");
+        *err = 1;
+    }
+    sqlite3_reset (st);
+    return s;
+}
+
+/* edit-all-users --bank: every association in scope moves to bank `to`
+ * (which then is its user's default bank), with its usage rows; each user
+ * may have only one association in scope. */
+static int move_all (fluxacct_db_t *db, const char *from, const char *to,
+                     fluxacct_error_t *error)
+{
+    static const char *dup_sql =
+        "SELECT username FROM association_table a WHERE ?2 IS NOT NULL AND "
+        "(?1 IS NULL OR bank=?1) AND EXISTS (SELECT 1 FROM association_table "
+        "b WHERE b.username=a.username AND b.bank != a.bank AND (?1 IS NULL "
+        "OR b.bank=?2)) ORDER BY username LIMIT 1";
+    static const char *const moves[] = {
+        "UPDATE OR REPLACE job_usage_factor_table SET bank=?2 WHERE "
+        "(username, bank) IN (SELECT username, bank FROM association_table "
+        "WHERE ?1 IS NULL OR bank=?1)",
+        "UPDATE OR REPLACE job_usage_per_association_table SET bank=?2 WHERE "
+        "(username, bank) IN (SELECT username, bank FROM association_table "
+        "WHERE ?1 IS NULL OR bank=?1)",
+        "UPDATE association_table SET bank=?2, default_bank=?2, mod_time=?3 "
+        "WHERE ?1 IS NULL OR bank=?1",
+    };
+    char *user;
+    int err;
+
+    if (check_assoc_bank (db, to, error) < 0)
+        return -1;
+    if ((user = first_user (db, dup_sql, from, to, &err, error))) {
+        errprintf (error, EEXIST, "cannot move every association to bank %s: "
+                   "user %s has more than one association", to, user);
+        free (user);
+        return -1;
+    }
+    if (err)
+        return -1;
+    for (size_t i = 0; i < sizeof (moves) / sizeof (moves[0]); i++) {
+        sqlite3_stmt *st = db_prep (db, moves[i], error);
+        if (!st)
+            return -1;
+        if (from)
+            sqlite3_bind_text (st, 1, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text (st, 2, to, -1, SQLITE_STATIC);
+        if (i == 2)
+            sqlite3_bind_int64 (st, 3, (sqlite3_int64)now_seconds ());
+        if (db_step_done (db, st, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* edit-all-users --default-bank: every user in scope gets `to` as default
+ * bank; each must have an active association there. */
+static int default_all (fluxacct_db_t *db, const char *from, const char *to,
+                        fluxacct_error_t *error)
+{
+    static const char *missing_sql =
+        "SELECT username FROM association_table WHERE (?1 IS NULL OR "
+        "bank=?1) AND username NOT IN (SELECT username FROM "
+        "association_table WHERE bank=?2 AND active=1) ORDER BY username "
+        "LIMIT 1";
+    static const char *sql =
+        "UPDATE association_table SET default_bank=?2 WHERE username IN "
+        "(SELECT username FROM association_table WHERE ?1 IS NULL OR bank=?1)";
+    sqlite3_stmt *st;
+    char *user;
+    int err;
+
+    if (is_reset (to))
+        return errprintf (error, EINVAL, "default bank cannot be reset with "
+                          "-1; please specify a value");
+    if ((user = first_user (db, missing_sql, from, to, &err, error))) {
+        errprintf (error, ENOENT, "user %s has no active association in bank "
+                   "%s to make its default bank", user, to);
+        free (user);
+        return -1;
+    }
+    if (err || !(st = db_prep (db, sql, error)))
+        return -1;
+    if (from)
+        sqlite3_bind_text (st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text (st, 2, to, -1, SQLITE_STATIC);
+    return db_step_done (db, st, error);
+}
+
 static int assoc_edit_all (fluxacct_db_t *db, const char *bank,
                            const fluxacct_assoc_fields_t *f,
                            fluxacct_error_t *error)
 {
+    fluxacct_assoc_fields_t g = *f;
     fluxacct_rows_t *rows;
-    int rc;
+    int rc = 0;
 
-    if (check_edit_fields (db, f, error) < 0)
+    g.bank = NULL;
+    g.default_bank = NULL;
+    if (!f->bank && !f->default_bank) {
+        if (check_edit_fields (db, f, error) < 0)
+            return -1;
+    }
+    else if (has_edit_fields (&g) && check_edit_fields (db, &g, error) < 0)
+        return -1;
+    else if (check_values (f, error) < 0)
         return -1;
     if (bank) {
         int found = exists_in (db, "SELECT 1 FROM bank_table WHERE bank=?",
@@ -784,11 +907,20 @@ static int assoc_edit_all (fluxacct_db_t *db, const char *bank,
             return found < 0 ? -1 : errprintf (error, ENOENT, "bank %s not "
                                                "found in bank_table", bank);
     }
-    if (!(rows = db_select (db, target_columns, NULL, target_sql[bank ? 3 : 2],
-                            bank, NULL, NULL, error)))
-        return -1;
-    rc = edit_rows (db, rows, f, error);
-    fluxacct_rows_destroy (rows);
+    if (has_edit_fields (&g)) {
+        if (!(rows = db_select (db, target_columns, NULL,
+                                target_sql[bank ? 3 : 2], bank, NULL, NULL,
+                                error)))
+            return -1;
+        rc = edit_rows (db, rows, &g, error);
+        fluxacct_rows_destroy (rows);
+    }
+    if (rc == 0 && f->bank) {
+        rc = move_all (db, bank, f->bank, error);
+        bank = f->bank;
+    }
+    if (rc == 0 && f->default_bank)
+        rc = default_all (db, bank, f->default_bank, error);
     return rc;
 }
 
@@ -799,14 +931,66 @@ FLUXACCT_EXPORT int fluxacct_assoc_edit_all (fluxacct_db_t *db,
 {
     if (!db || !f)
         return errprintf (error, EINVAL, "invalid argument");
-    if (f->username || f->default_bank || f->add_queues || f->delete_queues
+    if (f->username || f->add_queues || f->delete_queues
         || f->userid != FLUXACCT_UNSET)
         return errprintf (error, EINVAL, "edit-all-users cannot change "
-                          "username, userid, default bank or add/delete "
-                          "queues");
+                          "username, userid or add/delete queues");
+    if ((f->bank && check_name (f->bank, "bank", error) < 0)
+        || (f->default_bank && !is_reset (f->default_bank)
+            && check_name (f->default_bank, "bank", error) < 0))
+        return -1;
     if (db_txn_begin (db, error) < 0)
         return -1;
     return db_txn_end (db, assoc_edit_all (db, bank, f, error), error);
+}
+
+static int sync_userids (fluxacct_db_t *db, int64_t *counts,
+                         fluxacct_error_t *error)
+{
+    static const char *const sql[] = {
+        "UPDATE job_usage_factor_table SET userid = (SELECT a.userid FROM "
+        "association_table a WHERE a.username = job_usage_factor_table."
+        "username AND a.bank = job_usage_factor_table.bank) WHERE EXISTS "
+        "(SELECT 1 FROM association_table a WHERE a.username = "
+        "job_usage_factor_table.username AND a.bank = job_usage_factor_table."
+        "bank AND a.userid != job_usage_factor_table.userid)",
+        "UPDATE job_usage_per_association_table SET userid = (SELECT "
+        "a.userid FROM association_table a WHERE a.username = "
+        "job_usage_per_association_table.username AND a.bank = "
+        "job_usage_per_association_table.bank) WHERE EXISTS (SELECT 1 FROM "
+        "association_table a WHERE a.username = "
+        "job_usage_per_association_table.username AND a.bank = "
+        "job_usage_per_association_table.bank AND a.userid != "
+        "job_usage_per_association_table.userid)",
+    };
+
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = db_prep (db, sql[i], error);
+        if (!st || db_step_done (db, st, error) < 0)
+            return -1;
+        counts[i] = sqlite3_changes (db->h);
+    }
+    return 0;
+}
+
+FLUXACCT_EXPORT int fluxacct_assoc_sync_userids (fluxacct_db_t *db,
+                                                 int64_t *factor_rows,
+                                                 int64_t *period_rows,
+                                                 fluxacct_error_t *error)
+{
+    int64_t counts[2] = { 0, 0 };
+
+    if (!db)
+        return errprintf (error, EINVAL, "invalid argument");
+    if (db_txn_begin (db, error) < 0)
+        return -1;
+    if (db_txn_end (db, sync_userids (db, counts, error), error) < 0)
+        return -1;
+    if (factor_rows)
+        *factor_rows = counts[0];
+    if (period_rows)
+        *period_rows = counts[1];
+    return 0;
 }
 
 /* ---- view and list ------------------------------------------------- */
