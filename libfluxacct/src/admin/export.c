@@ -325,21 +325,38 @@ static int select_array (fluxacct_db_t *db, struct jw *w, const char *sql,
                          fluxacct_error_t *error)
 {
     sqlite3_stmt *st = db_prep (db, sql, error);
+    enum { MAXCOLS = 16 };
+    struct { sqlite3_int64 v; size_t len; char text[24]; } memo[MAXCOLS];
     int rc;
 
     if (!st)
         return -1;
+    memset (memo, 0, sizeof (memo));
     jw_open (w, '[');
     while ((rc = sqlite3_step (st)) == SQLITE_ROW && !w->err) {
         jw_item (w);
         jw_open (w, '{');
         for (int i = 0; i < ncols; i++) {
             const unsigned char *t;
+            sqlite3_int64 v;
             jw_key (w, cols[i].name);
             w->what = cols[i].name;
             switch (cols[i].type) {
                 case C_INT:
-                    jw_int (w, sqlite3_column_int64 (st, i));
+                    /* limits repeat from row to row: reuse the text */
+                    v = sqlite3_column_int64 (st, i);
+                    if (i < MAXCOLS && memo[i].len && memo[i].v == v) {
+                        jw_raw (w, memo[i].text, memo[i].len);
+                        break;
+                    }
+                    size_t at = w->len;
+                    jw_int (w, v);
+                    if (i < MAXCOLS && !w->err
+                        && w->len - at < sizeof (memo[i].text)) {
+                        memo[i].v = v;
+                        memo[i].len = w->len - at;
+                        memcpy (memo[i].text, w->s + at, memo[i].len);
+                    }
                     break;
                 case C_REAL:
                     jw_real (w, sqlite3_column_double (st, i));
