@@ -43,6 +43,13 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
                  "%d); nothing changed\n", path, s.from_version);
         return 0;
     }
+    if (s.migrated == 2) {
+        fprintf (stderr, "flux-account: %s %s from libfluxacct schema %d to "
+                 "%d (indexes only; %llu job records)\n", path,
+                 dry ? "would be upgraded" : "upgraded", s.from_version,
+                 FLUXACCT_SCHEMA_VERSION, (unsigned long long)s.jobs);
+        return 0;
+    }
     fprintf (stderr, "flux-account: %s %s from flux-accounting schema %d: "
              "%llu associations, %llu banks, %llu queues, %llu projects, "
              "%llu job records (%llu not yet charged), %llu usage periods, "

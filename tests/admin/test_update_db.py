@@ -16,6 +16,7 @@ from conftest import (GEN_NOW, corpus_files, dump_sha, ok, query, run, sha,
                       tables, FLUX_ACCOUNT)
 
 UNLIMITED = 2147483647
+SCHEMA = 1002  # FLUXACCT_SCHEMA_VERSION
 
 
 def old_associations(path):
@@ -63,7 +64,7 @@ def test_corpus_file_migrates(name, corpus_copy, tmp_path):
     assert sha(f"{db}.backup") == sha(orig)
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert query(db, "PRAGMA application_id")[0][0] == 0x46584143
-    assert query(db, "PRAGMA user_version")[0][0] == 1001
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
 
     # every association reads back with the same shares, limits and usage
     for a in before:
@@ -116,6 +117,89 @@ def test_current_database_is_left_alone(tmp_path):
     assert not os.path.exists(f"{db}.backup")
 
 
+def as_schema_1001(db):
+    """Turn a current database back into libfluxacct schema 1001: the index
+    on seq alone instead of the covering index for update-usage."""
+    con = sqlite3.connect(str(db))
+    con.executescript("DROP INDEX jobs_usage_idx;"
+                      "CREATE INDEX jobs_seq_idx ON jobs (seq);"
+                      "PRAGMA user_version=1001;")
+    con.close()
+
+
+def jobs_indexes(db):
+    return sorted(r[0] for r in query(db, "SELECT name FROM sqlite_master "
+                                          "WHERE type = 'index' AND tbl_name"
+                                          " = 'jobs' AND sql IS NOT NULL"))
+
+
+def test_own_schema_1001_is_upgraded(tmp_path):
+    db = tmp_path / "old.db"
+    ok("create-db", db)
+    ok("add-bank", "root", "1", db=db)
+    ok("add-bank", "A", "1", "--parent-bank", "root", db=db)
+    ok("add-user", "--username", "u1", "--userid", "5001", "--bank", "A",
+       db=db)
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text("".join(
+        json.dumps({"id": 1000 + i, "userid": 5001, "t_submit": 100.0 + i,
+                    "t_run": 200.0 + i, "t_inactive": 500.0 + i,
+                    "ranks": "0", "R": {"version": 1, "execution": {
+                        "R_lite": [{"rank": "0", "children": {"core": "0"}}],
+                        "starttime": 200.0, "expiration": 900.0}},
+                    "jobspec": {"version": 1, "resources": [
+                        {"type": "node", "count": 1, "with": [
+                            {"type": "slot", "count": 1, "label": "task",
+                             "with": [{"type": "core", "count": 1}]}]}],
+                        "tasks": [], "attributes": {"system": {
+                            "duration": 60, "bank": "A"}}}}) + "\n"
+        for i in range(3)))
+    ok("import-jobs", str(jobs), db=db)
+    as_schema_1001(db)
+    rows = query(db, "SELECT * FROM jobs ORDER BY seq")
+
+    # other commands refuse it and say what to run
+    p = run("list-banks", db=db, check=1)
+    assert "older than 1002: run flux-account update-db" in p.stderr
+
+    h = sha(db)
+    p = ok("update-db", "--dry-run", db=db)
+    assert "would be upgraded from libfluxacct schema 1001 to 1002" in p.stderr
+    assert sha(db) == h
+
+    p = ok("update-db", db=db)
+    assert "upgraded from libfluxacct schema 1001 to 1002" in p.stderr
+    assert "3 job records" in p.stderr
+    assert not os.path.exists(f"{db}.backup")
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
+    assert query(db, "PRAGMA integrity_check") == [("ok",)]
+    assert jobs_indexes(db) == ["jobs_inactive_idx", "jobs_usage_idx",
+                                "jobs_userid_idx"]
+    assert query(db, "SELECT * FROM jobs ORDER BY seq") == rows
+    # update-usage charges from the index alone
+    plan = query(db, "EXPLAIN QUERY PLAN SELECT userid, charge_bank, t_run, "
+                     "t_inactive, nnodes, ncores, ngpus FROM jobs WHERE seq "
+                     "> 0 ORDER BY seq")
+    assert "COVERING INDEX jobs_usage_idx" in plan[0][-1]
+    ok("update-usage", "-t", "1000", db=db)
+    usage = query(db, "SELECT job_usage FROM association_table")[0][0]
+    assert usage > 0
+    p = ok("update-db", db=db)
+    assert "up to date" in p.stderr
+
+
+def test_unknown_own_schema_refused(tmp_path):
+    db = tmp_path / "odd.db"
+    ok("create-db", db)
+    con = sqlite3.connect(str(db))
+    con.execute("PRAGMA user_version=1000")
+    con.close()
+    h = sha(db)
+    p = run("update-db", db=db, check=1)
+    assert "schema version 1000, which no release wrote" in p.stderr
+    assert sha(db) == h
+
+
 def test_dry_run(corpus_copy, tmp_path):
     db = corpus_copy("FluxAccountingv0-60-0.db")
     h = sha(db)
@@ -129,7 +213,7 @@ def test_path_argument_and_quiet(corpus_copy, tmp_path):
     db = corpus_copy("FluxAccountingv0-45-0.db")
     p = ok("-q", "update-db", db)
     assert p.stderr == "" and p.stdout == ""
-    assert query(db, "PRAGMA user_version")[0][0] == 1001
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
 
 
 def test_unwritable_backup_refused(corpus_copy, tmp_path):

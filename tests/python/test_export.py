@@ -128,3 +128,44 @@ def test_export_after_close(db_path):
         db.export_json()
     with pytest.raises(fluxacct.ClosedError):
         db.export_payload('rec_update')
+
+
+def test_export_text_escapes_and_reals(db, db_path):
+    """The JSON is written from the rows: strings escaped, reals exact."""
+    import sqlite3
+    db.add_bank('root')
+    for i in range(6):
+        db.add_user('u%d' % i, 'root', userid=100 + i)
+    odd = 'a"b\\c\t\x01\u00e9\u20ac\U0001F600/'
+    reals = [0.1, 1e-7, 1e20, -0.5, 3.0, 1.0 / 3]
+    con = sqlite3.connect(str(db_path))
+    con.execute("UPDATE association_table SET queues=? WHERE userid=100",
+                (odd,))
+    for i, r in enumerate(reals):
+        con.execute("UPDATE association_table SET fairshare=? WHERE "
+                    "userid=?", (r, 100 + i))
+    con.commit()
+    for indent in (False, True):
+        text = db.export_json(text=True, indent=indent)
+        o = json.loads(text)
+        assert o['associations'][0]['queues'] == odd
+        assert [a['fairshare'] for a in o['associations']] == reals
+    text = db.export_json(text=True)
+    assert '"queues":"a\\"b\\\\c\\t\\u0001\u00e9\u20ac\U0001F600/"' in text
+    assert '"fairshare":1e20,' in text and '"fairshare":3.0,' in text
+    assert '"fairshare":9.9999999999999995e-8,' in text
+    # what cannot be JSON is refused with the column named
+    con.execute("UPDATE association_table SET queues=CAST(X'41FF42' AS TEXT)"
+                " WHERE userid=100")
+    con.commit()
+    with pytest.raises(fluxacct.Error) as e:
+        db.export_json()
+    assert 'queues: text that is not UTF-8' in str(e.value)
+    con.execute("UPDATE association_table SET queues='' WHERE userid=100")
+    con.execute("UPDATE association_table SET fairshare=9e999 WHERE "
+                "userid=101")
+    con.commit()
+    with pytest.raises(fluxacct.OutOfRange) as e:
+        db.export_payload('rec_update')
+    assert 'fairshare: a value that is not a finite number' in str(e.value)
+    con.close()

@@ -79,7 +79,11 @@ enum {
 
 /** What fluxacct_db_migrate() found and did. */
 typedef struct {
-    int migrated;            /**< 1 migrated (or would, dry run); 0 already current */
+    int migrated;            /**< 1 migrated from flux-accounting (or would,
+                                  dry run); 2 a libfluxacct database of an
+                                  older schema upgraded in place (or would;
+                                  indexes only, no backup; the counts are
+                                  the database's); 0 already current */
     int from_version;        /**< the source's PRAGMA user_version */
     uint64_t associations;   /**< association rows copied */
     uint64_t banks;          /**< bank rows copied */
@@ -100,7 +104,9 @@ typedef struct {
  * write lock is taken first, then PATH.backup is written (a byte copy of
  * the file, replaced if present); if it cannot be written nothing is
  * changed.  A libfluxacct database of the current schema is not touched
- * (stats->migrated = 0, no backup).
+ * (stats->migrated = 0, no backup); one of an older libfluxacct schema is
+ * upgraded in place in one transaction (stats->migrated = 2; the upgrades
+ * change indexes only, so no backup is written).
  *
  * @param flags   0, FLUXACCT_MIGRATE_DRY_RUN, FLUXACCT_MIGRATE_VACUUM
  * @param report  optional: called once per notable finding (merged

@@ -28,7 +28,9 @@ enum {
  * to refuse their jobs with the right message).
  * @param flags  FLUXACCT_EXPORT_INDENT or 0
  * @return JSON text the caller must free(), or NULL with errno: EINVAL
- *         NULL db; ENOMEM; EBUSY/EIO/EPROTO from the database.
+ *         NULL db; ENOMEM; EILSEQ a text column that is not UTF-8, ERANGE
+ *         a real that is not finite (the message names the field);
+ *         EBUSY/EIO/EPROTO from the database.
  */
 char *fluxacct_export_json (fluxacct_db_t *db, int flags,
                             fluxacct_error_t *error);
@@ -48,7 +50,8 @@ char *fluxacct_export_json (fluxacct_db_t *db, int flags,
  * - "reprioritize": {} (no data)
  * @param flags  FLUXACCT_EXPORT_* bits
  * @return JSON text the caller must free(), or NULL with errno: EINVAL
- *         NULL db or unknown name; ENOMEM; database errors.
+ *         NULL db or unknown name; ENOMEM; EILSEQ, ERANGE as
+ *         fluxacct_export_json(); database errors.
  */
 char *fluxacct_export_payload (fluxacct_db_t *db, const char *name, int flags,
                                fluxacct_error_t *error);

@@ -3,17 +3,315 @@
  *
  * Field names are flux-accounting's payload names, which differ from the
  * column names in three places: default_bank -> def_bank, default_project
- * -> def_project, and queue_table has no "name" but "queue". */
+ * -> def_project, and queue_table has no "name" but "queue".
+ *
+ * The JSON is written from the rows straight into one growing buffer (no
+ * tree of 100,000 objects in between), in exactly the text jansson's
+ * json_dumps() gives for the same values (JSON_COMPACT, or JSON_INDENT(2)):
+ * reals as "%.17g" with ".0" added when there is no '.' or 'e' and the
+ * exponent without '+' and leading zeros; strings with '"', '\\' and the
+ * control characters escaped, other UTF-8 as is. */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <jansson.h>
 
 #include "core/db_internal.h"
 #include "fluxacct/export.h"
 
-/* Column types for building JSON objects from a SELECT. */
+/* ---- a JSON writer into a growing buffer ---------------------------- */
+
+#define JW_MAXDEPTH 8
+
+struct jw {
+    char *s;
+    size_t len, cap;
+    int indent;              /* spaces per level, 0 = compact */
+    int depth;
+    int count[JW_MAXDEPTH];  /* items written at each open level */
+    int err;                 /* first errno (ENOMEM, EILSEQ, ERANGE) */
+    const char *what;        /* the key of a bad value */
+};
+
+static int jw_grow (struct jw *w, size_t n)
+{
+    size_t cap = w->cap ? w->cap : 4096;
+
+    if (w->err)
+        return -1;
+    while (cap < w->len + n + 1)
+        cap *= 2;
+    char *s = realloc (w->s, cap);
+    if (!s) {
+        w->err = ENOMEM;
+        return -1;
+    }
+    w->s = s;
+    w->cap = cap;
+    return 0;
+}
+
+/* Room for n more bytes and the terminating NUL. */
+static inline int jw_reserve (struct jw *w, size_t n)
+{
+    if (w->len + n + 1 > w->cap || w->err)
+        return jw_grow (w, n);
+    return 0;
+}
+
+static inline void jw_raw (struct jw *w, const char *s, size_t n)
+{
+    if (jw_reserve (w, n) < 0)
+        return;
+    memcpy (w->s + w->len, s, n);
+    w->len += n;
+    w->s[w->len] = '\0';
+}
+
+static void jw_newline (struct jw *w, int depth)
+{
+    if (jw_reserve (w, 1 + (size_t)(depth * w->indent)) < 0)
+        return;
+    w->s[w->len++] = '\n';
+    memset (w->s + w->len, ' ', (size_t)(depth * w->indent));
+    w->len += (size_t)(depth * w->indent);
+    w->s[w->len] = '\0';
+}
+
+/* Before an array element or an object key. */
+static inline void jw_item (struct jw *w)
+{
+    if (w->count[w->depth]++ > 0)
+        jw_raw (w, ",", 1);
+    if (w->indent)
+        jw_newline (w, w->depth);
+}
+
+static void jw_open (struct jw *w, char c)
+{
+    jw_raw (w, &c, 1);
+    if (w->depth + 1 >= JW_MAXDEPTH) {
+        w->err = w->err ? w->err : ERANGE;
+        return;
+    }
+    w->count[++w->depth] = 0;
+}
+
+static void jw_close (struct jw *w, char c)
+{
+    if (w->count[w->depth--] > 0 && w->indent)
+        jw_newline (w, w->depth);
+    jw_raw (w, &c, 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (0 if invalid). */
+static size_t utf8_len (const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned cp;
+
+    if (c < 0xC2 || c > 0xF4)
+        return 0;
+    n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    cp = c & (0xFF >> (n + 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
+        || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/* A JSON string of the n bytes at str (NUL-terminated). */
+static void jw_string (struct jw *w, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, done = 0;
+
+    if (jw_reserve (w, n + 2) < 0)
+        return;
+    w->s[w->len++] = '"';
+    while (i < n) {
+        unsigned c = s[i];
+        const char *esc;
+        char u[8];
+
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) { /* a NUL ends an incomplete sequence */
+            size_t k = utf8_len (s + i);
+            if (k == 0) {
+                if (!w->err)
+                    w->err = EILSEQ;
+                return;
+            }
+            i += k;
+            continue;
+        }
+        jw_raw (w, str + done, i - done);
+        switch (c) {
+            case '"': esc = "\\\""; break;
+            case '\\': esc = "\\\\"; break;
+            case '\b': esc = "\\b"; break;
+            case '\f': esc = "\\f"; break;
+            case '\n': esc = "\\n"; break;
+            case '\r': esc = "\\r"; break;
+            case '\t': esc = "\\t"; break;
+            default:
+                snprintf (u, sizeof (u), "\\u%04X", c);
+                esc = u;
+                break;
+        }
+        jw_raw (w, esc, strlen (esc));
+        done = ++i;
+    }
+    if (done == 0 && !w->err) { /* the usual case: nothing escaped */
+        memcpy (w->s + w->len, str, n);
+        w->len += n;
+        w->s[w->len++] = '"';
+        w->s[w->len] = '\0';
+        return;
+    }
+    jw_raw (w, str + done, n - done);
+    jw_raw (w, "\"", 1);
+}
+
+/* A key: a constant of this file, with nothing to escape. */
+static void jw_key (struct jw *w, const char *key)
+{
+    size_t n = strlen (key);
+
+    jw_item (w);
+    if (jw_reserve (w, n + 4) < 0)
+        return;
+    w->s[w->len++] = '"';
+    memcpy (w->s + w->len, key, n);
+    w->len += n;
+    w->s[w->len++] = '"';
+    w->s[w->len++] = ':';
+    if (w->indent)
+        w->s[w->len++] = ' ';
+    w->s[w->len] = '\0';
+}
+
+/* The decimal digits of u at out, at least `width` of them (zero-padded);
+ * returns their number. */
+static int utoa (char *out, unsigned long long u, int width)
+{
+    char b[24], *p = b + sizeof (b);
+
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    while (b + sizeof (b) - p < width)
+        *--p = '0';
+    memcpy (out, p, (size_t)(b + sizeof (b) - p));
+    return (int)(b + sizeof (b) - p);
+}
+
+static void jw_int (struct jw *w, long long v)
+{
+    char b[24];
+    int n = 0;
+
+    if (v < 0)
+        b[n++] = '-';
+    n += utoa (b + n, v < 0 ? 0ULL - (unsigned long long)v
+                            : (unsigned long long)v, 0);
+    jw_raw (w, b, (size_t)n);
+}
+
+static void jw_real (struct jw *w, double v)
+{
+    char b[40];
+    int n;
+
+    if (!isfinite (v)) { /* not JSON (jansson refuses it as well) */
+        if (!w->err)
+            w->err = ERANGE;
+        return;
+    }
+    /* Exact shortcut: a multiple of 1/1024 under 1e6 in magnitude has at
+     * most 16 significant decimal digits, which "%.17g" prints as they are
+     * (fixed notation, trailing zeros dropped). */
+    double m = v * 1024.0;
+    if (fabs (v) < 1e6 && m == floor (m)) {
+        long long q = (long long)fabs (m);
+        long long frac = (q % 1024) * 9765625LL; /* 10 decimal places */
+        char *p = b;
+        if (signbit (v))
+            *p++ = '-';
+        p += utoa (p, (unsigned long long)(q / 1024), 0);
+        *p++ = '.';
+        if (frac == 0)
+            *p++ = '0';
+        else {
+            p += utoa (p, (unsigned long long)frac, 10);
+            while (p[-1] == '0')
+                p--;
+        }
+        jw_raw (w, b, (size_t)(p - b));
+        return;
+    }
+    n = snprintf (b, sizeof (b) - 3, "%.17g", v);
+    if (!strchr (b, '.') && !strchr (b, 'e')) {
+        memcpy (b + n, ".0", 3);
+        n += 2;
+    }
+    char *e = strchr (b, 'e');
+    if (e) {
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove (start, end, (size_t)(b + n - end) + 1);
+            n -= (int)(end - start);
+        }
+    }
+    jw_raw (w, b, (size_t)n);
+}
+
+static void jw_bool (struct jw *w, bool v)
+{
+    jw_raw (w, v ? "true" : "false", v ? 4 : 5);
+}
+
+/* The finished text (the caller frees it), or NULL with the error set. */
+static char *jw_finish (struct jw *w, fluxacct_error_t *error)
+{
+    if (!w->err && !w->s)
+        jw_raw (w, "", 0);
+    if (w->err) {
+        int err = w->err;
+        free (w->s);
+        w->s = NULL;
+        if (err == EILSEQ)
+            return errprintf_null (error, EILSEQ, "export: %s: text that is "
+                                   "not UTF-8 in the database",
+                                   w->what ? w->what : "value");
+        if (err == ERANGE)
+            return errprintf_null (error, ERANGE, "export: %s: a value "
+                                   "that is not a finite number",
+                                   w->what ? w->what : "value");
+        return errprintf_null (error, ENOMEM, "out of memory");
+    }
+    return w->s;
+}
+
+/* ---- the pieces ------------------------------------------------------ */
+
+/* Column types for writing JSON objects from a SELECT. */
 enum { C_INT, C_REAL, C_TEXT };
 
 struct column {
@@ -21,58 +319,74 @@ struct column {
     int type;
 };
 
-/* Run sql and return an array of objects, one per row, keyed by cols. */
-static json_t *select_array (fluxacct_db_t *db, const char *sql,
-                             const struct column *cols, int ncols,
-                             fluxacct_error_t *error)
+/* Run sql and write an array of objects, one per row, keyed by cols. */
+static int select_array (fluxacct_db_t *db, struct jw *w, const char *sql,
+                         const struct column *cols, int ncols,
+                         fluxacct_error_t *error)
 {
     sqlite3_stmt *st = db_prep (db, sql, error);
-    json_t *a = json_array ();
+    enum { MAXCOLS = 16 };
+    struct { sqlite3_int64 v; size_t len; char text[24]; } memo[MAXCOLS];
     int rc;
 
-    if (!st || !a)
-        goto fail;
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-        json_t *o = json_object ();
-        if (!o || json_array_append_new (a, o) < 0)
-            goto nomem;
+    if (!st)
+        return -1;
+    memset (memo, 0, sizeof (memo));
+    jw_open (w, '[');
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW && !w->err) {
+        jw_item (w);
+        jw_open (w, '{');
         for (int i = 0; i < ncols; i++) {
-            json_t *v;
             const unsigned char *t;
+            sqlite3_int64 v;
+            jw_key (w, cols[i].name);
+            w->what = cols[i].name;
             switch (cols[i].type) {
                 case C_INT:
-                    v = json_integer (sqlite3_column_int64 (st, i));
+                    /* limits repeat from row to row: reuse the text */
+                    v = sqlite3_column_int64 (st, i);
+                    if (i < MAXCOLS && memo[i].len && memo[i].v == v) {
+                        jw_raw (w, memo[i].text, memo[i].len);
+                        break;
+                    }
+                    size_t at = w->len;
+                    jw_int (w, v);
+                    if (i < MAXCOLS && !w->err
+                        && w->len - at < sizeof (memo[i].text)) {
+                        memo[i].v = v;
+                        memo[i].len = w->len - at;
+                        memcpy (memo[i].text, w->s + at, memo[i].len);
+                    }
                     break;
                 case C_REAL:
-                    v = json_real (sqlite3_column_double (st, i));
+                    jw_real (w, sqlite3_column_double (st, i));
                     break;
                 default:
                     t = sqlite3_column_text (st, i);
-                    v = json_string (t ? (const char *)t : "");
+                    jw_string (w, t ? (const char *)t : "",
+                               t ? (size_t)sqlite3_column_bytes (st, i) : 0);
                     break;
             }
-            if (!v || json_object_set_new (o, cols[i].name, v) < 0)
-                goto nomem;
+            if (w->err)
+                break;
         }
+        jw_close (w, '}');
     }
-    if (rc != SQLITE_DONE) {
+    jw_close (w, ']');
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         db_error (db, error, "export");
-        goto fail;
+        sqlite3_reset (st);
+        return -1;
     }
     sqlite3_reset (st);
-    return a;
-nomem:
-    errprintf (error, ENOMEM, "out of memory");
-fail:
-    if (st)
-        sqlite3_reset (st);
-    json_decref (a);
-    if (!a)
-        errprintf (error, ENOMEM, "out of memory");
-    return NULL;
+    if (w->err) /* reported by jw_finish() */
+        return 0;
+    w->what = NULL;
+    return 0;
 }
 
-static json_t *associations (fluxacct_db_t *db, fluxacct_error_t *error)
+static int associations (fluxacct_db_t *db, struct jw *w,
+                         fluxacct_error_t *error)
 {
     static const char *sql =
         "SELECT userid, bank, default_bank, fairshare, max_running_jobs,"
@@ -88,10 +402,10 @@ static json_t *associations (fluxacct_db_t *db, fluxacct_error_t *error)
         { "max_nodes", C_INT },      { "max_cores", C_INT },
         { "max_sched_jobs", C_INT },
     };
-    return select_array (db, sql, cols, 13, error);
+    return select_array (db, w, sql, cols, 13, error);
 }
 
-static json_t *queues (fluxacct_db_t *db, fluxacct_error_t *error)
+static int queues (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 {
     static const char *sql =
         "SELECT queue, min_nodes_per_job, max_nodes_per_job,"
@@ -110,92 +424,91 @@ static json_t *queues (fluxacct_db_t *db, fluxacct_error_t *error)
         { "max_sched_nodes_per_assoc", C_INT },
         { "max_sched_cores_per_assoc", C_INT },
     };
-    return select_array (db, sql, cols, 10, error);
+    return select_array (db, w, sql, cols, 10, error);
 }
 
-static json_t *projects (fluxacct_db_t *db, fluxacct_error_t *error)
+static int projects (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 {
     static const struct column cols[] = { { "project", C_TEXT } };
-    return select_array (db, "SELECT project FROM project_table"
+    return select_array (db, w, "SELECT project FROM project_table"
                          " ORDER BY project_id", cols, 1, error);
 }
 
-static json_t *banks (fluxacct_db_t *db, fluxacct_error_t *error)
+static int banks (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 {
     static const struct column cols[] = {
         { "bank", C_TEXT }, { "priority", C_REAL },
     };
-    return select_array (db, "SELECT bank, priority FROM bank_table"
+    return select_array (db, w, "SELECT bank, priority FROM bank_table"
                          " ORDER BY bank_id", cols, 2, error);
 }
 
-static json_t *factors (fluxacct_db_t *db, fluxacct_error_t *error)
+static int factors (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 {
     static const struct column cols[] = {
         { "factor", C_TEXT }, { "weight", C_INT },
     };
-    return select_array (db, "SELECT factor, weight FROM"
+    return select_array (db, w, "SELECT factor, weight FROM"
                          " priority_factor_weight_table ORDER BY rowid",
                          cols, 2, error);
 }
 
 /* config_table keeps text; the plugin wants a boolean. */
-static json_t *config (fluxacct_db_t *db, fluxacct_error_t *error)
+static int config (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 {
     char *v = db_config_text (db, "deny_unknown_queues");
     bool deny = v && (strcasecmp (v, "true") == 0 || strcmp (v, "1") == 0);
-    json_t *o;
 
+    (void)error;
     free (v);
-    if (!(o = json_pack ("{s:b}", "deny_unknown_queues", deny)))
-        errprintf (error, ENOMEM, "out of memory");
-    return o;
+    jw_open (w, '{');
+    jw_key (w, "deny_unknown_queues");
+    jw_bool (w, deny);
+    jw_close (w, '}');
+    return 0;
 }
 
-static char *dump (json_t *o, int flags, fluxacct_error_t *error)
+static void jw_init (struct jw *w, int flags)
 {
-    char *s;
-
-    if (!o)
-        return NULL;
-    s = json_dumps (o, (flags & FLUXACCT_EXPORT_INDENT) ? JSON_INDENT (2)
-                                                         : JSON_COMPACT);
-    json_decref (o);
-    if (!s)
-        return errprintf_null (error, ENOMEM, "out of memory");
-    return s;
+    memset (w, 0, sizeof (*w));
+    w->indent = (flags & FLUXACCT_EXPORT_INDENT) ? 2 : 0;
 }
 
 FLUXACCT_EXPORT char *fluxacct_export_json (fluxacct_db_t *db, int flags,
                                             fluxacct_error_t *error)
 {
-    json_t *parts[6] = { NULL };
-    json_t *o;
+    static const struct {
+        const char *key;
+        int (*fn) (fluxacct_db_t *, struct jw *, fluxacct_error_t *);
+    } parts[] = {
+        { "associations", associations }, { "queues", queues },
+        { "projects", projects },         { "banks", banks },
+        { "config", config },             { "priority_factors", factors },
+    };
+    struct jw w;
+    int rc = 0;
 
     if (!db)
         return errprintf_null (error, EINVAL, "invalid argument");
+    jw_init (&w, flags);
     /* One read transaction (unless the caller has a batch open): the
      * pieces are consistent with each other. */
     bool txn = db->depth == 0;
     if (txn && db_exec (db, "BEGIN", error) < 0)
         return NULL;
-    if ((parts[0] = associations (db, error)) && (parts[1] = queues (db, error))
-        && (parts[2] = projects (db, error)) && (parts[3] = banks (db, error))
-        && (parts[4] = config (db, error)))
-        parts[5] = factors (db, error);
+    jw_open (&w, '{');
+    for (size_t i = 0; i < sizeof (parts) / sizeof (parts[0]) && rc == 0; i++) {
+        jw_key (&w, parts[i].key);
+        rc = parts[i].fn (db, &w, error);
+    }
+    jw_close (&w, '}');
     if (txn)
         (void)db_exec (db, "ROLLBACK", NULL);
-    if (!parts[5]) {
-        for (int i = 0; i < 5; i++)
-            json_decref (parts[i]);
+    if (rc < 0) {
+        free (w.s);
         return NULL;
     }
-    o = json_pack ("{s:o s:o s:o s:o s:o s:o}", "associations", parts[0],
-                   "queues", parts[1], "projects", parts[2], "banks", parts[3],
-                   "config", parts[4], "priority_factors", parts[5]);
-    if (!o)
-        return errprintf_null (error, ENOMEM, "out of memory");
-    return dump (o, flags, error);
+    return jw_finish (&w, error);
 }
 
 FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
@@ -204,30 +517,37 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
 {
     static const struct {
         const char *name;
-        json_t *(*fn) (fluxacct_db_t *, fluxacct_error_t *);
+        int (*fn) (fluxacct_db_t *, struct jw *, fluxacct_error_t *);
     } pieces[] = {
         { "rec_update", associations },   { "rec_q_update", queues },
         { "rec_proj_update", projects },  { "rec_bank_update", banks },
         { "rec_fac_update", factors },    { "rec_config_update", config },
     };
-    json_t *data, *o;
+    struct jw w;
 
     if (!db || !name)
         return errprintf_null (error, EINVAL, "invalid argument");
-    if (strcmp (name, "reprioritize") == 0)
-        return dump (json_object (), flags, error);
+    jw_init (&w, flags);
+    if (strcmp (name, "reprioritize") == 0) {
+        jw_open (&w, '{');
+        jw_close (&w, '}');
+        return jw_finish (&w, error);
+    }
     for (size_t i = 0; i < sizeof (pieces) / sizeof (pieces[0]); i++) {
         if (strcmp (name, pieces[i].name) != 0)
             continue;
-        if (!(data = pieces[i].fn (db, error)))
+        jw_open (&w, '{');
+        jw_key (&w, "data");
+        if (pieces[i].fn (db, &w, error) < 0) {
+            free (w.s);
             return NULL;
-        if (i == 0 && (flags & FLUXACCT_EXPORT_REPLACE))
-            o = json_pack ("{s:o s:b}", "data", data, "replace", 1);
-        else
-            o = json_pack ("{s:o}", "data", data);
-        if (!o)
-            return errprintf_null (error, ENOMEM, "out of memory");
-        return dump (o, flags, error);
+        }
+        if (i == 0 && (flags & FLUXACCT_EXPORT_REPLACE)) {
+            jw_key (&w, "replace");
+            jw_bool (&w, true);
+        }
+        jw_close (&w, '}');
+        return jw_finish (&w, error);
     }
     return errprintf_null (error, EINVAL, "unknown payload \"%s\" (expected "
                            "rec_update, rec_q_update, rec_proj_update, "

@@ -132,6 +132,7 @@ static int q_int64 (struct mig *m, const char *sql, int64_t *out)
     return 0;
 }
 
+static int count_all (struct mig *m);
 static int count_rows (struct mig *m, const char *table, uint64_t *out)
 {
     char sql[128];
@@ -784,7 +785,7 @@ static int copy_one (struct jobctx *j, sqlite3_stmt *st)
  * those on seq and t_inactive), as pairs in *isql, *nidx of them.
  * Inserting is faster without the secondary indexes the records do not
  * arrive in order for: they are recreated from their text afterwards.
- * Those on seq and t_inactive stay: records are copied in seq order, and
+ * Those led by seq and t_inactive stay: records are copied in seq order, and
  * in rowid order, which is that of t_inactive in a database
  * fetch-job-records filled, so their entries are appended. */
 static int drop_job_indexes (struct mig *m, char ***isql, size_t *nidx)
@@ -794,7 +795,7 @@ static int drop_job_indexes (struct mig *m, char ***isql, size_t *nidx)
 
     if (!(st = prep (m, "SELECT name, sql FROM sqlite_master WHERE type = "
                      "'index' AND tbl_name = 'jobs' AND sql IS NOT NULL AND "
-                     "name NOT IN ('jobs_seq_idx', 'jobs_inactive_idx')")))
+                     "name NOT IN ('jobs_usage_idx', 'jobs_inactive_idx')")))
         return -1;
     while ((step = sqlite3_step (st)) == SQLITE_ROW) {
         char **v = realloc (*isql, (*nidx + 1) * 2 * sizeof (char *));
@@ -1053,8 +1054,13 @@ static int migrate_tables (struct mig *m)
     snprintf (pragma, sizeof (pragma), "PRAGMA application_id=%d; "
               "PRAGMA user_version=%d;", FLUXACCT_APPLICATION_ID,
               FLUXACCT_SCHEMA_VERSION);
-    if (db_exec (m->db, pragma, m->error) < 0)
+    if (db_exec (m->db, pragma, m->error) < 0 || count_all (m) < 0)
         return -1;
+    return 0;
+}
+
+static int count_all (struct mig *m)
+{
     if (count_rows (m, "association_table", &m->st->associations) < 0
         || count_rows (m, "bank_table", &m->st->banks) < 0
         || count_rows (m, "queue_table", &m->st->queues) < 0
@@ -1062,6 +1068,35 @@ static int migrate_tables (struct mig *m)
         || count_rows (m, "job_usage_per_association_table",
                        &m->st->period_rows) < 0
         || count_rows (m, "config_table", &m->st->config_keys) < 0)
+        return -1;
+    return 0;
+}
+
+static int pragma_int (struct mig *m, const char *sql, int *out);
+
+/* A libfluxacct database of an older schema (inside the write
+ * transaction): apply the upgrade steps from its version on.  The steps
+ * change indexes, not data, so no backup is written. */
+static int upgrade_own (struct mig *m)
+{
+    char pragma[64];
+    int v;
+
+    if (pragma_int (m, "PRAGMA user_version", &v) < 0)
+        return -1;
+    for (int i = 0; schema_upgrades[i].sql; i++) {
+        if (schema_upgrades[i].from != v)
+            continue;
+        if (db_exec (m->db, schema_upgrades[i].sql, m->error) < 0)
+            return -1;
+        v++;
+    }
+    if (v != FLUXACCT_SCHEMA_VERSION)
+        return errprintf (m->error, EPROTO, "%s: no upgrade from libfluxacct "
+                          "schema %d", m->path, v);
+    snprintf (pragma, sizeof (pragma), "PRAGMA user_version=%d;", v);
+    if (db_exec (m->db, pragma, m->error) < 0 || count_all (m) < 0
+        || count_rows (m, "jobs", &m->st->jobs) < 0)
         return -1;
     return 0;
 }
@@ -1076,7 +1111,8 @@ static int pragma_int (struct mig *m, const char *sql, int *out)
 }
 
 /* Decide what the file is.  1: a flux-accounting database to migrate;
- * 0: already current; -1: refused. */
+ * 2: a libfluxacct database of an older schema to upgrade; 0: already
+ * current; -1: refused. */
 static int classify (struct mig *m)
 {
     int appid, version;
@@ -1098,6 +1134,9 @@ static int classify (struct mig *m)
             return errprintf (m->error, EPROTO, "%s has schema version %d, "
                               "newer than this libfluxacct understands (%d)",
                               m->path, version, FLUXACCT_SCHEMA_VERSION);
+        for (int v = version, i = 0; schema_upgrades[i].sql; i++)
+            if (schema_upgrades[i].from == v && ++v == FLUXACCT_SCHEMA_VERSION)
+                return 2;
         return errprintf (m->error, EPROTO, "%s has libfluxacct schema "
                           "version %d, which no release wrote", m->path,
                           version);
@@ -1141,6 +1180,20 @@ static int run (struct mig *m)
         return -1;
     if (kind == 0)
         return 0;   /* already current: nothing to do, nothing written */
+    if (kind == 2) {
+        if (db_txn_begin (m->db, m->error) < 0)
+            return -1;
+        rc = upgrade_own (m);
+        if (dry || rc < 0) {
+            db_txn_end (m->db, -1, NULL);
+            if (rc < 0)
+                return -1;
+        }
+        else if (db_txn_end (m->db, 0, m->error) < 0)
+            return -1;
+        m->st->migrated = 2;
+        return 0;
+    }
     /* The byte copy must hold everything: bring a WAL back into the file
      * (flux-accounting never uses WAL, but someone may have). */
     if (!dry && journal_mode_is (m, "PRAGMA journal_mode", "wal") == 1

@@ -5,6 +5,13 @@
 extern const char *schema_sql;
 extern const char *schema_jobs_index_sql;
 extern const char *schema_jobs_index_drop_sql;
+
+/* One step of libfluxacct's own schema upgrades (update-db). */
+struct schema_upgrade {
+    int from;           /* PRAGMA user_version this step applies to */
+    const char *sql;    /* takes it to from + 1 */
+};
+extern const struct schema_upgrade schema_upgrades[];
 extern const char *const schema_assoc_columns[];
 extern const char *const schema_bank_columns[];
 extern const char *const schema_queue_columns[];

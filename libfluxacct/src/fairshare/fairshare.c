@@ -469,6 +469,16 @@ static int cmp_level (const void *a, const void *b)
     return cmp_tie (a, b);
 }
 
+/* Whether a run is in tie order already: the first sort leaves every run
+ * of exactly equal weights so (all of them, when nobody has usage yet). */
+static bool in_tie_order (const struct sortent *e, int n)
+{
+    for (int i = 1; i < n; i++)
+        if (cmp_tie (&e[i - 1], &e[i]) > 0)
+            return false;
+    return true;
+}
+
 static int reserve_tmp (fluxacct_fstree_t *t, int n)
 {
     if (n <= t->tmp_cap)
@@ -504,7 +514,7 @@ static int sort_level (fluxacct_fstree_t *t, int *slots, bool *runs, int n)
     int start = 0;
     for (int i = 0; i <= n; i++) {
         if (i == n || (i > 0 && !fs_equal (e[i - 1].w, e[i].w))) {
-            if (i - start > 1)
+            if (i - start > 1 && !in_tie_order (e + start, i - start))
                 qsort (e + start, i - start, sizeof (*e), cmp_tie);
             start = i;
         }
