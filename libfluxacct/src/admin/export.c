@@ -12,6 +12,7 @@
 
 #include "core/db_internal.h"
 #include "fluxacct/export.h"
+#include "fluxacct/priority.h"
 
 /* Column types for building JSON objects from a SELECT. */
 enum { C_INT, C_REAL, C_TEXT };
@@ -202,14 +203,12 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
                                                const char *name, int flags,
                                                fluxacct_error_t *error)
 {
-    static const struct {
-        const char *name;
-        json_t *(*fn) (fluxacct_db_t *, fluxacct_error_t *);
-    } pieces[] = {
-        { "rec_update", associations },   { "rec_q_update", queues },
-        { "rec_proj_update", projects },  { "rec_bank_update", banks },
-        { "rec_fac_update", factors },    { "rec_config_update", config },
+    /* What each data service carries, in fluxacct_plugin_services() order;
+     * the last service, reprioritize, carries nothing. */
+    static json_t *(*const pieces[]) (fluxacct_db_t *, fluxacct_error_t *) = {
+        associations, queues, projects, banks, factors, config,
     };
+    const char *const *names = fluxacct_plugin_services ();
     json_t *data, *o;
 
     if (!db || !name)
@@ -217,9 +216,9 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
     if (strcmp (name, "reprioritize") == 0)
         return dump (json_object (), flags, error);
     for (size_t i = 0; i < sizeof (pieces) / sizeof (pieces[0]); i++) {
-        if (strcmp (name, pieces[i].name) != 0)
+        if (strcmp (name, names[i]) != 0)
             continue;
-        if (!(data = pieces[i].fn (db, error)))
+        if (!(data = pieces[i] (db, error)))
             return NULL;
         if (i == 0 && (flags & FLUXACCT_EXPORT_REPLACE))
             o = json_pack ("{s:o s:b}", "data", data, "replace", 1);
