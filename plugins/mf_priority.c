@@ -28,15 +28,11 @@
 /* Globals may survive dlclose and a reload: flux_plugin_init resets them. */
 static fluxacct_engine_t *engine;
 
+/* One a service of fluxacct_plugin_services(), filled at init. */
 static struct service {
     const char *name;
     flux_plugin_t *p;
-} services[] = {
-    { "rec_update", NULL },      { "rec_q_update", NULL },
-    { "rec_proj_update", NULL }, { "rec_bank_update", NULL },
-    { "rec_fac_update", NULL },  { "rec_config_update", NULL },
-    { "reprioritize", NULL },
-};
+} services[16];
 
 /* ----------------------------------------------------------------------
  * Helpers
@@ -592,7 +588,11 @@ int flux_plugin_init (flux_plugin_t *p)
     if (flux_plugin_register (p, "mf_priority", tab) < 0
         || flux_jobtap_set_load_sort_order (p, "-state") < 0)
         return -1;
-    for (size_t i = 0; i < sizeof (services) / sizeof (services[0]); i++) {
+    const char *const *names = fluxacct_plugin_services ();
+    for (size_t i = 0; names[i]; i++) {
+        if (i == sizeof (services) / sizeof (services[0]))
+            return -1;
+        services[i].name = names[i];
         services[i].p = p;
         if (flux_jobtap_service_register (p, services[i].name, service_cb,
                                           &services[i]) < 0)

@@ -774,6 +774,38 @@ START_TEST (instance_owner)
 }
 END_TEST
 
+START_TEST (plugin_services_list)
+{
+    static const char *const want[] = {
+        "rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
+        "rec_fac_update", "rec_config_update", "reprioritize",
+    };
+    const char *const *names = fluxacct_plugin_services ();
+    fluxacct_engine_t *eng = fluxacct_engine_create (&err);
+    size_t n = 0;
+
+    ck_assert_ptr_nonnull (names);
+    ck_assert_ptr_nonnull (eng);
+    while (names[n]) {
+        ck_assert_uint_lt (n, 7);
+        ck_assert_str_eq (names[n], want[n]);
+        n++;
+    }
+    ck_assert_uint_eq (n, 7);
+    /* every name is a service the engine answers; others are unknown */
+    for (size_t i = 0; names[i]; i++)
+        ck_ok (fluxacct_engine_update (eng, names[i], i == 5
+                                       ? "{\"data\": {}}"
+                                       : i == 6 ? NULL : "{\"data\": []}",
+                                       &err));
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_update (eng, "rec_nothing", "{}", &err),
+                      -1);
+    ck_assert_int_eq (errno, ENOENT);
+    fluxacct_engine_destroy (eng);
+}
+END_TEST
+
 START_TEST (bank_and_queue_updates)
 {
     char a1[512], a2[512], a3[512], q1[512], q2[512], q3[512];
@@ -1343,6 +1375,7 @@ static Suite *priority_suite (void)
     tcase_add_test (tc, late_data);
     tcase_add_test (tc, instance_owner);
     tcase_add_test (tc, bank_and_queue_updates);
+    tcase_add_test (tc, plugin_services_list);
     tcase_add_test (tc, malformed_payloads_change_nothing);
     tcase_add_test (tc, partial_payloads);
     tcase_add_test (tc, replace_and_remove);

@@ -13,11 +13,8 @@
 
 #include "cli.h"
 
-static const char *const payload_names[] = {
-    "rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
-    "rec_fac_update", "rec_config_update", "reprioritize",
-};
-#define NPAYLOADS (sizeof (payload_names) / sizeof (payload_names[0]))
+/* At most this many services (fluxacct_plugin_services() has seven). */
+#define MAX_PAYLOADS 16
 
 static int cmd_export_json (struct ctx *ctx, struct args *a)
 {
@@ -110,20 +107,25 @@ static int send_payload (struct fluxcore *fc, void *h, const char *name,
 
 static int cmd_priority_update (struct ctx *ctx, struct args *a)
 {
-    char *payloads[NPAYLOADS] = { NULL };
+    /* the plugin's services, in the order they are sent */
+    const char *const *payload_names = fluxacct_plugin_services ();
+    char *payloads[MAX_PAYLOADS] = { NULL };
+    size_t npayloads = 0;
     struct fluxcore fc = { 0 };
     fluxacct_error_t error;
     void *h = NULL;
     int rc = 0;
 
+    while (payload_names[npayloads] && npayloads < MAX_PAYLOADS)
+        npayloads++;
     /* Read everything first: nothing is sent from a half-read database. */
-    for (size_t i = 0; i < NPAYLOADS && rc == 0; i++)
+    for (size_t i = 0; i < npayloads && rc == 0; i++)
         if (!(payloads[i] = fluxacct_export_payload (ctx->db, payload_names[i],
                                                      FLUXACCT_EXPORT_REPLACE,
                                                      &error)))
             rc = fail_error (&error);
     if (rc == 0 && arg_flag (a, "dry-run")) {
-        for (size_t i = 0; i < NPAYLOADS; i++)
+        for (size_t i = 0; i < npayloads; i++)
             fprintf (ctx->out, "job-manager.mf_priority.%s %s\n",
                      payload_names[i], payloads[i]);
         goto out;
@@ -137,17 +139,17 @@ static int cmd_priority_update (struct ctx *ctx, struct args *a)
         goto out;
     }
     /* In flux-accounting's order: the data, then reprioritize. */
-    for (size_t i = 0; i < NPAYLOADS && rc == 0; i++)
+    for (size_t i = 0; i < npayloads && rc == 0; i++)
         rc = send_payload (&fc, h, payload_names[i], payloads[i]);
     if (rc == 0 && ctx->verbose)
         fprintf (stderr, "flux-account: sent %zu payloads to mf_priority\n",
-                 NPAYLOADS);
+                 npayloads);
 out:
     if (h)
         fc.close (h);
     if (fc.dso)
         dlclose (fc.dso);
-    for (size_t i = 0; i < NPAYLOADS; i++)
+    for (size_t i = 0; i < npayloads; i++)
         free (payloads[i]);
     return rc;
 }

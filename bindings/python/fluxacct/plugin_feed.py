@@ -6,6 +6,8 @@ produce; see :meth:`fluxacct.Database.export_json` and
 :meth:`fluxacct.Database.export_payload`.
 """
 
+from ._core import ffi, lib
+
 __all__ = ['ASSOCIATION_KEYS', 'QUEUE_KEYS', 'RPC_ORDER', 'RPC_NAMES',
            'payloads', 'rpc_payloads']
 
@@ -26,16 +28,28 @@ QUEUE_KEYS = ('queue', 'min_nodes_per_job', 'max_nodes_per_job',
               'max_nodes_per_assoc', 'max_sched_jobs',
               'max_sched_nodes_per_assoc', 'max_sched_cores_per_assoc')
 
-#: The data services (job-manager.mf_priority.<name>) in the order they are
-#: sent, with the payloads() key whose value each one carries as "data".
-RPC_ORDER = (('rec_update', 'associations'), ('rec_q_update', 'queues'),
-             ('rec_proj_update', 'projects'), ('rec_bank_update', 'banks'),
-             ('rec_fac_update', 'priority_factors'),
-             ('rec_config_update', 'config'))
+
+def _services():
+    """The library's one list of the plugin's services
+    (fluxacct_plugin_services())."""
+    names, i = [], 0
+    services = lib.fluxacct_plugin_services()
+    while services[i] != ffi.NULL:
+        names.append(ffi.string(services[i]).decode())
+        i += 1
+    return tuple(names)
+
 
 #: Every service ``flux-account priority-update`` sends, in its order: the
-#: data services, then reprioritize.
-RPC_NAMES = tuple(name for name, _ in RPC_ORDER) + ('reprioritize',)
+#: data services, then reprioritize (the library's list, which the plugin
+#: and the CLI use too).
+RPC_NAMES = _services()
+
+#: The data services (job-manager.mf_priority.<name>) in the order they are
+#: sent, with the payloads() key whose value each one carries as "data".
+RPC_ORDER = tuple(zip(RPC_NAMES[:-1],
+                      ('associations', 'queues', 'projects', 'banks',
+                       'priority_factors', 'config')))
 
 
 def payloads(db):

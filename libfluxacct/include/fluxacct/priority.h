@@ -191,6 +191,14 @@ int fluxacct_engine_load (fluxacct_engine_t *e, const char *json,
 int fluxacct_engine_update (fluxacct_engine_t *e, const char *name,
                             const char *payload, fluxacct_error_t *error);
 
+/** The plugin's services (job-manager.mf_priority.NAME), the one list
+ *  the library, the plugin, flux-account and the Python package share: the
+ *  six data services in the order priority-update sends them
+ *  ("rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
+ *  "rec_fac_update", "rec_config_update"), then "reprioritize".
+ *  @return a static NULL-terminated array (not to be freed); never NULL. */
+const char *const *fluxacct_plugin_services (void);
+
 /** 1 when at least one association is loaded (jobs can be matched and
  *  prioritised), else 0 (also for NULL). */
 int fluxacct_engine_has_data (const fluxacct_engine_t *e);

@@ -21,6 +21,7 @@
 
 #include "core/db_internal.h"
 #include "fluxacct/export.h"
+#include "fluxacct/priority.h"
 
 /* ---- a JSON writer into a growing buffer ---------------------------- */
 
@@ -515,14 +516,13 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
                                                const char *name, int flags,
                                                fluxacct_error_t *error)
 {
-    static const struct {
-        const char *name;
-        int (*fn) (fluxacct_db_t *, struct jw *, fluxacct_error_t *);
-    } pieces[] = {
-        { "rec_update", associations },   { "rec_q_update", queues },
-        { "rec_proj_update", projects },  { "rec_bank_update", banks },
-        { "rec_fac_update", factors },    { "rec_config_update", config },
+    /* What each data service carries, in fluxacct_plugin_services() order;
+     * the last service, reprioritize, carries nothing. */
+    static int (*const pieces[]) (fluxacct_db_t *, struct jw *,
+                                  fluxacct_error_t *) = {
+        associations, queues, projects, banks, factors, config,
     };
+    const char *const *names = fluxacct_plugin_services ();
     struct jw w;
 
     if (!db || !name)
@@ -534,11 +534,11 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
         return jw_finish (&w, error);
     }
     for (size_t i = 0; i < sizeof (pieces) / sizeof (pieces[0]); i++) {
-        if (strcmp (name, pieces[i].name) != 0)
+        if (strcmp (name, names[i]) != 0)
             continue;
         jw_open (&w, '{');
         jw_key (&w, "data");
-        if (pieces[i].fn (db, &w, error) < 0) {
+        if (pieces[i] (db, &w, error) < 0) {
             free (w.s);
             return NULL;
         }

@@ -998,13 +998,20 @@ FLUXACCT_EXPORT int fluxacct_engine_load (fluxacct_engine_t *e,
     return rc;
 }
 
-static const struct {
-    const char *name;
-    enum piece piece;
-} services[] = {
-    { "rec_update", P_ASSOCS },      { "rec_q_update", P_QUEUES },
-    { "rec_proj_update", P_PROJECTS }, { "rec_bank_update", P_BANKS },
-    { "rec_fac_update", P_FACTORS }, { "rec_config_update", P_CONFIG },
+/* The one list of the plugin's services (priority.h). */
+static const char *const service_names[] = {
+    "rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
+    "rec_fac_update", "rec_config_update", "reprioritize", NULL,
+};
+
+FLUXACCT_EXPORT const char *const *fluxacct_plugin_services (void)
+{
+    return service_names;
+}
+
+/* What each data service loads, in service_names order. */
+static const enum piece service_piece[] = {
+    P_ASSOCS, P_QUEUES, P_PROJECTS, P_BANKS, P_FACTORS, P_CONFIG,
 };
 
 static int update_object (struct stage *st, const char *name,
@@ -1057,15 +1064,15 @@ FLUXACCT_EXPORT int fluxacct_engine_update (fluxacct_engine_t *e,
         prio_release_all (e);
         return 0;
     }
-    for (i = 0; i < sizeof (services) / sizeof (services[0]); i++)
-        if (strcmp (name, services[i].name) == 0)
+    for (i = 0; i < sizeof (service_piece) / sizeof (service_piece[0]); i++)
+        if (strcmp (name, service_names[i]) == 0)
             break;
-    if (i == sizeof (services) / sizeof (services[0]))
+    if (i == sizeof (service_piece) / sizeof (service_piece[0]))
         return errprintf (error, ENOENT, "unknown service \"%s\"", name);
     if (!payload || !*payload)
         return errprintf (error, EINVAL, "%s: no payload", name);
     jp_init (&st.jp, payload, strlen (payload));
-    rc = update_object (&st, name, services[i].piece);
+    rc = update_object (&st, name, service_piece[i]);
     if (rc == 0)
         rc = prepare_and_commit (&st);
     stage_free (&st);

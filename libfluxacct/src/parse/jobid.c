@@ -26,17 +26,6 @@ static int f58_value (char c)
     return p ? (int)(p - f58_alphabet) : -1;
 }
 
-static int hex_value (char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The parsers below return 0, or -1 with errno EINVAL (not this form) or
  * ERANGE (this form, but more than 64 bits). */
 static int fail (int errnum)
@@ -70,7 +59,7 @@ static int parse_hex (const char *s, uint64_t *id)
     if (*s == '\0')
         return fail (EINVAL);
     for (; *s; s++) {
-        if ((d = hex_value (*s)) < 0)
+        if ((d = fa_hex_digit ((unsigned char)*s)) < 0)
             return fail (EINVAL);
         if (v >> 60)
             return fail (ERANGE);
@@ -112,7 +101,7 @@ static int parse_dothex (const char *s, uint64_t *id)
                 return fail (EINVAL);
             continue;
         }
-        if ((d = hex_value (s[i])) < 0)
+        if ((d = fa_hex_digit ((unsigned char)s[i])) < 0)
             return fail (EINVAL);
         v = (v << 4) | (uint64_t)d;
     }

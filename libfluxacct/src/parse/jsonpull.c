@@ -199,17 +199,6 @@ int jp_array_next (struct jp *jp)
     return next_member (jp, ']');
 }
 
-static int hexval (int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4 (struct jp *jp, const char *p, unsigned *out)
 {
     unsigned v = 0;
@@ -217,7 +206,7 @@ static int read_hex4 (struct jp *jp, const char *p, unsigned *out)
     if (jp->end - p < 4)
         return -1;
     for (int i = 0; i < 4; i++) {
-        int h = hexval ((unsigned char)p[i]);
+        int h = fa_hex_digit ((unsigned char)p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + (unsigned)h;

@@ -16,8 +16,7 @@ static const char *ws (const char *p, const char *end)
 
 static int hex (char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
-           || (c >= 'A' && c <= 'F');
+    return fa_hex_digit ((unsigned char)c) >= 0;
 }
 
 /* Bytes that end a run of plain string characters: '"', '\\' and

@@ -76,4 +76,17 @@ const char *fa_json_typename (const json_t *o);
  * *value is HUGE_VAL), else 0. */
 size_t fa_parse_decimal (const char *s, double *value, int *overflow);
 
+/* The value of the hex digit c (0-9, a-f, A-F), or -1: the library's one
+ * hex decoder (job ids, JSON \u escapes). */
+static inline int fa_hex_digit (int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 #endif /* FLUXACCT_PARSE_INTERNAL_H */
