@@ -168,6 +168,46 @@ static void post_memo (flux_plugin_t *p, flux_jobid_t id, double fairshare)
         flux_log_error (flux_jobtap_get_flux (p), "mf_priority: memo");
 }
 
+/* 1 if job id is still in NEW or DEPEND (it may hold dependencies),
+ * 0 if it has moved on or is gone, -1 if that cannot be told. */
+static int job_may_hold (flux_plugin_t *p, flux_jobid_t id)
+{
+    flux_plugin_arg_t *args = flux_jobtap_job_lookup (p, id);
+    int state, rc = -1;
+
+    if (!args)
+        return errno == ENOENT ? 0 : -1;
+    if (flux_plugin_arg_unpack (args, FLUX_PLUGIN_ARG_IN, "{s:i}", "state",
+                                &state) == 0)
+        rc = state == FLUX_JOB_STATE_NEW || state == FLUX_JOB_STATE_DEPEND;
+    flux_plugin_arg_destroy (args);
+    return rc;
+}
+
+/* Remove the dependencies in mask from job id.  The mask of a job held by
+ * an earlier instance of the plugin (a reload) names every limit, held or
+ * not: the job manager refuses one not held with ENOENT, and once the last
+ * held one is gone the job leaves DEPEND and refuses any further removal
+ * with EINVAL.  Both mean there is nothing left to remove. */
+static int remove_holds (flux_plugin_t *p, flux_jobid_t id, unsigned mask)
+{
+    for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1) {
+        const char *name = fluxacct_hold_name (bit);
+
+        if (!(mask & bit) || flux_jobtap_dependency_remove (p, id, name) == 0
+            || errno == ENOENT)
+            continue;
+        if (errno == EINVAL && job_may_hold (p, id) == 0)
+            return 0;
+        flux_log_error (flux_jobtap_get_flux (p),
+                        "mf_priority: cannot remove dependency %s", name);
+        flux_jobtap_raise_exception (p, id, "mf_priority", 0,
+                                     "failed to remove dependency %s", name);
+        return -1;
+    }
+    return 0;
+}
+
 /* Act on the jobs the engine released from their holds, oldest first.
  * Removing a job's last dependency runs its priority and sched callbacks
  * at once (nested), which may release more: the loop picks those up too. */
@@ -189,19 +229,7 @@ static void release_held (flux_plugin_t *p)
                                                 (unsigned int)prio.priority);
             continue;
         }
-        for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1) {
-            const char *name = fluxacct_hold_name (bit);
-            /* ENOENT: not held (a hold of an earlier plugin instance that
-             * was never added): nothing to remove. */
-            if (!(r.remove & bit)
-                || flux_jobtap_dependency_remove (p, r.id, name) == 0
-                || errno == ENOENT)
-                continue;
-            flux_jobtap_raise_exception (p, r.id, "mf_priority", 0,
-                                         "failed to remove dependency %s",
-                                         name);
-            break;
-        }
+        (void)remove_holds (p, r.id, r.remove);
     }
 }
 
@@ -287,17 +315,18 @@ static int depend_cb (flux_plugin_t *p, const char *topic,
                   topic, error.text);
         return -1;
     }
+    /* Add first: removing a (replayed) job's last old hold before its new
+     * ones are added would let it leave DEPEND past its limits. */
     for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1) {
         const char *name = fluxacct_hold_name (bit);
-        if ((remove & bit) && flux_jobtap_dependency_remove (p, id, name) < 0
-            && errno != ENOENT)
-            rc = -1;
         if ((add & bit) && flux_jobtap_dependency_add (p, id, name) < 0) {
             flux_log_error (flux_jobtap_get_flux (p),
                             "mf_priority: cannot add dependency %s", name);
             rc = -1;
         }
     }
+    if (remove && remove_holds (p, id, remove) < 0)
+        rc = -1;
     return rc;
 }
 

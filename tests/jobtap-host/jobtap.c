@@ -251,6 +251,12 @@ int flux_jobtap_dependency_remove (flux_plugin_t *p,
     }
     if (!(job = active_job_get (p, id, &hp)))
         return -1;
+    /* As for add: a job past DEPEND holds nothing (flux-core refuses with
+     * EINVAL, e.g. a second removal after the last one released it). */
+    if (job->state != FLUX_JOB_STATE_NEW && job->state != FLUX_JOB_STATE_DEPEND) {
+        errno = EINVAL;
+        return -1;
+    }
     /* Only an idle job can tell that the description is not held. */
     if (host_job_idle (job) && !job_has_dep (job, description)) {
         errno = ENOENT;
