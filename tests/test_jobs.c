@@ -332,6 +332,94 @@ START_TEST (scrub)
 }
 END_TEST
 
+/* The fetch mark: where the next fetch from a running instance starts,
+ * which stored ids it skips, and that records from files do not move it. */
+START_TEST (fetch_mark_and_known)
+{
+    double since = -1;
+    fluxacct_import_stats_t s;
+    const char *text =
+        "{\"id\": 7, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 1000}\n"
+        "{\"id\": 8, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 5000}\n";
+
+    /* empty database: every job */
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 0);
+    /* unmarked: the newest record minus the overlap (flux-accounting) */
+    ck_ok (import (text, 0, &s));
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 5000 - FLUXACCT_FETCH_OVERLAP);
+    /* marked: the mark rules, whatever files import later */
+    ck_ok (fluxacct_db_begin (db, &err));
+    ck_ok (fluxacct_jobs_fetch_mark (db, 3000.5, &err));
+    ck_ok (fluxacct_db_commit (db, &err));
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 3000.5 - FLUXACCT_FETCH_OVERLAP);
+    ck_ok (import ("{\"id\": 9, \"userid\": 5000, \"t_run\": 1, "
+                   "\"t_inactive\": 90000}\n", 0, &s));
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 3000.5 - FLUXACCT_FETCH_OVERLAP);
+    /* never lowered */
+    ck_ok (fluxacct_jobs_fetch_mark (db, 2000, &err));
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 3000.5 - FLUXACCT_FETCH_OVERLAP);
+    /* rolled back with the batch it was set in */
+    ck_ok (fluxacct_db_begin (db, &err));
+    ck_ok (fluxacct_jobs_fetch_mark (db, 8000, &err));
+    ck_ok (fluxacct_db_rollback (db, &err));
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 3000.5 - FLUXACCT_FETCH_OVERLAP);
+    /* a mark inside the overlap gives 0, not a negative time */
+    ck_ok (fluxacct_jobs_fetch_mark (db, 3000.5, &err));
+
+    uint64_t ids[] = { 7, 8, 10, 9, 0 };
+    unsigned char known[5];
+    memset (known, 7, sizeof (known));
+    ck_ok (fluxacct_jobs_known (db, ids, 5, known, &err));
+    ck_assert_int_eq (known[0], 1);
+    ck_assert_int_eq (known[1], 1);
+    ck_assert_int_eq (known[2], 0);
+    ck_assert_int_eq (known[3], 1);
+    ck_assert_int_eq (known[4], 0);
+    ck_ok (fluxacct_jobs_known (db, NULL, 0, NULL, &err));
+
+    /* errors */
+    ck_fail_with (fluxacct_jobs_fetch_since (NULL, &since, &err), EINVAL,
+                  "invalid");
+    ck_fail_with (fluxacct_jobs_fetch_since (db, NULL, &err), EINVAL,
+                  "invalid");
+    ck_fail_with (fluxacct_jobs_fetch_mark (db, NAN, &err), EINVAL,
+                  "fetch mark");
+    ck_fail_with (fluxacct_jobs_fetch_mark (db, -1, &err), EINVAL,
+                  "fetch mark");
+    ck_fail_with (fluxacct_jobs_fetch_mark (NULL, 1, &err), EINVAL,
+                  "fetch mark");
+    ck_fail_with (fluxacct_jobs_known (db, NULL, 2, known, &err), EINVAL,
+                  "invalid");
+    ck_fail_with (fluxacct_jobs_known (db, ids, 2, NULL, &err), EINVAL,
+                  "invalid");
+    ck_fail_with (fluxacct_jobs_known (NULL, ids, 2, known, &err), EINVAL,
+                  "invalid");
+    /* a read-only handle cannot mark */
+    fluxacct_db_t *ro = fluxacct_db_open (test_path, FLUXACCT_DB_READONLY,
+                                          &err);
+    ck_assert_ptr_nonnull (ro);
+    ck_ok (fluxacct_jobs_fetch_since (ro, &since, &err));
+    ck_assert_double_eq (since, 3000.5 - FLUXACCT_FETCH_OVERLAP);
+    ck_fail_with (fluxacct_jobs_fetch_mark (ro, 9999, &err), EROFS, "");
+    fluxacct_db_close (ro);
+}
+END_TEST
+
+START_TEST (fetch_since_small_mark)
+{
+    double since = -1;
+    ck_ok (fluxacct_jobs_fetch_mark (db, FLUXACCT_FETCH_OVERLAP / 2.0, &err));
+    ck_ok (fluxacct_jobs_fetch_since (db, &since, &err));
+    ck_assert_double_eq (since, 0);
+}
+END_TEST
+
 static Suite *jobs_suite (void)
 {
     Suite *s = suite_create ("jobs");
@@ -344,6 +432,8 @@ static Suite *jobs_suite (void)
     tcase_add_test (tc, import_records);
     tcase_add_test (tc, list_filters);
     tcase_add_test (tc, scrub);
+    tcase_add_test (tc, fetch_mark_and_known);
+    tcase_add_test (tc, fetch_since_small_mark);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -97,6 +97,11 @@ int arg_time (struct args *a, const char *name, double *out);
  * written as seconds into buf; any other value is returned unchanged. */
 const char *config_value (const char *key, const char *value, char *buf,
                           size_t len);
+/* A period option (create-db, update-usage): a bare number is weeks (the
+ * seed's "--priority-decay-half-life=2" is two weeks), otherwise a Flux
+ * Standard Duration; must be positive.  *out (seconds) is left untouched
+ * when the option is absent.  0, or EXIT_USAGE after the message. */
+int arg_weeks_or_fsd (struct args *a, const char *name, double *out);
 int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a);
 void print_cmd_help (FILE *f, const struct cmd *cmd);
 

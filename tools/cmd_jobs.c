@@ -13,6 +13,7 @@
 #include <fluxacct/parse.h>
 
 #include "cli.h"
+#include "fetch.h"
 
 static void report_line (void *arg, const char *msg)
 {
@@ -55,14 +56,13 @@ static int cmd_fetch_job_records (struct ctx *ctx, struct args *a)
     fluxacct_error_t error;
     const char *copy = arg_str (a, "copy");
 
-    if (!copy)
-        return fail ("fetch-job-records: reading jobs from a running Flux "
-                     "instance needs flux-core, which is not available here; "
-                     "use --copy JOBARCHIVE_DB, or import-jobs with a JSON "
-                     "Lines file of jobs (id, userid, t_run, t_inactive, R, "
-                     "jobspec)");
-    if (fluxacct_jobs_import_archive (ctx->db, copy, report_line, ctx, &s,
-                                      &error) < 0)
+    if (!copy) {
+        int rc = fetch_from_instance (ctx, report_line, &s);
+        if (rc != 0)
+            return rc;
+    }
+    else if (fluxacct_jobs_import_archive (ctx->db, copy, report_line, ctx,
+                                           &s, &error) < 0)
         return fail_input (&error);
     print_import_stats (ctx, &s);
     return 0;
@@ -254,22 +254,37 @@ static int cmd_update_usage (struct ctx *ctx, struct args *a)
 {
     fluxacct_usage_stats_t s;
     fluxacct_error_t error;
-    double now = NAN;
+    double now = NAN, half_life = 0;
+    int rc = 0;
 
-    if (arg_time (a, "time", &now) < 0)
+    if (arg_time (a, "time", &now) < 0
+        || arg_weeks_or_fsd (a, "priority-decay-half-life", &half_life))
         return EXIT_USAGE;
-    if (arg_str (a, "priority-decay-half-life")) {
-        fluxacct_error_t e2;
-        char weeks[64];
-        if (fluxacct_config_edit (ctx->db, "priority_decay_half_life",
-                                  config_value ("priority_decay_half_life",
-                                                arg_str (a, "priority-decay-"
-                                                            "half-life"),
-                                                weeks, sizeof (weeks)),
-                                  &e2) < 0)
-            return fail_error (&e2);
+    /* The seed's form: the database as a positional argument
+     * (flux account update-usage --priority-decay-half-life=2 DB). */
+    if (a->npos > 0)
+        ctx->path = a->pos[0];
+    if (!(ctx->db = fluxacct_db_open (ctx->path, 0, &error)))
+        return fail_error (&error);
+    if (!ctx->quiet && isatty (STDERR_FILENO))
+        fluxacct_db_set_progress (ctx->db, cli_progress, ctx);
+    /* The half-life and the usage it changes: one transaction. */
+    if (fluxacct_db_begin (ctx->db, &error) < 0)
+        return fail_error (&error);
+    if (half_life > 0) {
+        char value[64];
+        snprintf (value, sizeof (value), "%.17gs", half_life);
+        if (fluxacct_config_edit (ctx->db, "priority_decay_half_life", value,
+                                  &error) < 0)
+            rc = fail_error (&error);
     }
-    if (fluxacct_usage_update (ctx->db, now, &s, &error) < 0)
+    if (rc == 0 && fluxacct_usage_update (ctx->db, now, &s, &error) < 0)
+        rc = fail_error (&error);
+    if (rc != 0) {
+        fluxacct_db_rollback (ctx->db, NULL);
+        return rc;
+    }
+    if (fluxacct_db_commit (ctx->db, &error) < 0)
         return fail_error (&error);
     if (ctx->verbose)
         fprintf (stderr, "flux-account: update-usage at %.3f: %llu new jobs "
@@ -560,7 +575,7 @@ static const struct optdef scrub_opts[] = {
 };
 static const struct optdef update_usage_opts[] = {
     { "time", 't', 1, "TIME", "evaluate usage at TIME instead of now (reproducible runs)" },
-    { "priority-decay-half-life", 0, 1, "WEEKS|FSD", "set the half-life first (as edit-config: a bare number is weeks)" },
+    { "priority-decay-half-life", 0, 1, "WEEKS|FSD", "set the usage half-life first: a bare number is weeks, else a duration like 14d" },
     { NULL },
 };
 static const struct optdef clear_opts[] = {
@@ -573,12 +588,13 @@ const struct cmd job_cmds[] = {
       "Import job records from JSON Lines (one Flux job per line).",
       import_opts },
     { "fetch-job-records", cmd_fetch_job_records, CMD_WRITE, NULL, 0, 0,
-      "Import job records from a flux-core job-archive database.", fetch_opts },
+      "Import the jobs that ended since the last fetch from the running Flux "
+      "instance (or --copy a job-archive database).", fetch_opts },
     { "view-job-records", cmd_view_job_records, CMD_READ, NULL, 0, 0,
       "List job records, optionally filtered.", view_jobs_opts },
     { "scrub-old-jobs", cmd_scrub_old_jobs, CMD_WRITE, "[NUM_WEEKS]", 0, 1,
       "Delete job records older than NUM_WEEKS (default 26).", scrub_opts },
-    { "update-usage", cmd_update_usage, CMD_WRITE, NULL, 0, 0,
+    { "update-usage", cmd_update_usage, CMD_NODB, "[DB]", 0, 1,
       "Charge new job records and recompute decayed usage.",
       update_usage_opts },
     { "clear-usage", cmd_clear_usage, CMD_WRITE, "BANK...", 1, -1,

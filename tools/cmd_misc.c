@@ -6,31 +6,6 @@
 
 #include "cli.h"
 
-/* create-db's period options: a bare number is weeks (the seed's
- * "--priority-decay-half-life=2" is two weeks); otherwise FSD. */
-static int parse_weeks_or_fsd (struct args *a, const char *name, double *out)
-{
-    const char *s = arg_str (a, name);
-    fluxacct_error_t error;
-    char *end;
-    double v;
-
-    if (!s)
-        return 0;
-    v = strtod (s, &end);
-    if (end != s && *end == '\0') {
-        if (!(v > 0))
-            return usage_error ("--%s must be positive, got '%s'", name, s);
-        *out = v * 604800;
-        return 0;
-    }
-    if (fluxacct_fsd_parse (s, &v, &error) < 0 || !(v > 0))
-        return usage_error ("invalid value for --%s: '%s' (expected weeks or a "
-                            "duration like 14d)", name, s);
-    *out = v;
-    return 0;
-}
-
 static int cmd_create_db (struct ctx *ctx, struct args *a)
 {
     fluxacct_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
@@ -38,9 +13,9 @@ static int cmd_create_db (struct ctx *ctx, struct args *a)
     const char *path = a->npos > 0 ? a->pos[0] : ctx->path;
     const char *mode = arg_str (a, "mode");
 
-    if (parse_weeks_or_fsd (a, "priority-decay-half-life",
+    if (arg_weeks_or_fsd (a, "priority-decay-half-life",
                             &o.priority_decay_half_life)
-        || parse_weeks_or_fsd (a, "priority-usage-reset-period",
+        || arg_weeks_or_fsd (a, "priority-usage-reset-period",
                                &o.priority_usage_reset_period)
         || arg_double (a, "decay-factor", &o.decay_factor) < 0)
         return EXIT_USAGE;

@@ -2,16 +2,16 @@
  * priority-update.
  *
  * priority-update talks to a running Flux instance through libflux-core,
- * opened with dlopen() at run time: flux-account does not need flux-core
+ * opened at run time (fluxcore.h): flux-account does not need flux-core
  * to build or to run its other commands, and where flux-core is missing
  * this command says so and fails. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "fluxcore.h"
 
 /* At most this many services (fluxacct_plugin_services() has seven). */
 #define MAX_PAYLOADS 16
@@ -36,52 +36,8 @@ static int cmd_export_json (struct ctx *ctx, struct args *a)
     return 0;
 }
 
-/* The part of libflux-core's API priority-update uses (flux-core's
- * prototypes; the handles are opaque here). */
-struct fluxcore {
-    void *dso;
-    void *(*open) (const char *uri, int flags);
-    void (*close) (void *h);
-    void *(*rpc) (void *h, const char *topic, const char *s, uint32_t nodeid,
-                  int flags);
-    int (*rpc_get) (void *f, const char **s);
-    void (*future_destroy) (void *f);
-    const char *(*future_error_string) (void *f); /* may be absent */
-};
-
-#define FLUX_NODEID_ANY 0xFFFFFFFFu
-
-static int fluxcore_load (struct fluxcore *fc)
-{
-    static const char *const names[] = { "libflux-core.so.2",
-                                          "libflux-core.so" };
-    char why[256] = "";
-
-    for (size_t i = 0; i < 2 && !fc->dso; i++) {
-        if (!(fc->dso = dlopen (names[i], RTLD_NOW | RTLD_LOCAL)) && i == 0) {
-            const char *s = dlerror ();
-            snprintf (why, sizeof (why), "%s", s ? s : "dlopen failed");
-        }
-    }
-    if (!fc->dso)
-        return fail ("no Flux instance is reachable: flux-core's library "
-                     "(libflux-core.so.2) is not installed (%s)", why);
-    *(void **)&fc->open = dlsym (fc->dso, "flux_open");
-    *(void **)&fc->close = dlsym (fc->dso, "flux_close");
-    *(void **)&fc->rpc = dlsym (fc->dso, "flux_rpc");
-    *(void **)&fc->rpc_get = dlsym (fc->dso, "flux_rpc_get");
-    *(void **)&fc->future_destroy = dlsym (fc->dso, "flux_future_destroy");
-    *(void **)&fc->future_error_string = dlsym (fc->dso,
-                                                "flux_future_error_string");
-    if (!fc->open || !fc->close || !fc->rpc || !fc->rpc_get
-        || !fc->future_destroy)
-        return fail ("no Flux instance is reachable: %s lacks the flux_rpc "
-                     "API", names[0]);
-    return 0;
-}
-
 /* Send one payload and wait for the answer. */
-static int send_payload (struct fluxcore *fc, void *h, const char *name,
+static int send_payload (struct fluxcore *fc, const char *name,
                          const char *payload)
 {
     char topic[64];
@@ -89,17 +45,16 @@ static int send_payload (struct fluxcore *fc, void *h, const char *name,
     int rc = 0;
 
     snprintf (topic, sizeof (topic), "job-manager.mf_priority.%s", name);
-    if (!(f = fc->rpc (h, topic, payload, FLUX_NODEID_ANY, 0)))
+    if (!(f = fc->rpc (fc->h, topic, payload, FLUXCORE_NODEID_ANY, 0)))
         return fail ("%s: %s", topic, strerror (errno));
     if (fc->rpc_get (f, NULL) < 0) {
         int errnum = errno;
-        const char *text = fc->future_error_string
-                               ? fc->future_error_string (f) : NULL;
+        const char *text = fluxcore_error (fc, f, errnum);
         if (errnum == ENOSYS)
             rc = fail ("mf_priority.so is not loaded in this Flux instance "
-                       "(%s: %s)", topic, text ? text : strerror (errnum));
+                       "(%s: %s)", topic, text);
         else
-            rc = fail ("%s: %s", topic, text ? text : strerror (errnum));
+            rc = fail ("%s: %s", topic, text);
     }
     fc->future_destroy (f);
     return rc;
@@ -113,7 +68,6 @@ static int cmd_priority_update (struct ctx *ctx, struct args *a)
     size_t npayloads = 0;
     struct fluxcore fc = { 0 };
     fluxacct_error_t error;
-    void *h = NULL;
     int rc = 0;
 
     while (payload_names[npayloads] && npayloads < MAX_PAYLOADS)
@@ -130,25 +84,16 @@ static int cmd_priority_update (struct ctx *ctx, struct args *a)
                      payload_names[i], payloads[i]);
         goto out;
     }
-    if (rc != 0 || (rc = fluxcore_load (&fc)) != 0)
+    if (rc != 0 || (rc = fluxcore_open (&fc, NULL)) != 0)
         goto out;
-    if (!(h = fc.open (NULL, 0))) {
-        rc = fail ("no Flux instance is reachable: flux_open: %s (is "
-                   "FLUX_URI set? run this under `flux proxy` or inside the "
-                   "instance)", strerror (errno));
-        goto out;
-    }
     /* In flux-accounting's order: the data, then reprioritize. */
     for (size_t i = 0; i < npayloads && rc == 0; i++)
-        rc = send_payload (&fc, h, payload_names[i], payloads[i]);
+        rc = send_payload (&fc, payload_names[i], payloads[i]);
     if (rc == 0 && ctx->verbose)
         fprintf (stderr, "flux-account: sent %zu payloads to mf_priority\n",
                  npayloads);
 out:
-    if (h)
-        fc.close (h);
-    if (fc.dso)
-        dlclose (fc.dso);
+    fluxcore_close (&fc);
     for (size_t i = 0; i < npayloads; i++)
         free (payloads[i]);
     return rc;

@@ -127,7 +127,8 @@ static int open_db (struct ctx *ctx, const struct cmd *cmd)
 
 /* Standalone names (the cron pipeline's commands and flux-accounting's
  * other programs): the program name picks the subcommand, and -p/--path/-f
- * DB and -v/--verbose may appear anywhere. */
+ * DB and -v/--verbose may appear anywhere.  Run by flux (`flux
+ * update-fshare`), argv[0] is the name without "flux-". */
 static const struct {
     const char *name;
     const char *sub;
@@ -150,7 +151,9 @@ static int standalone_argv (int *argc, char ***argv, const char **path,
 
     base = base ? base + 1 : (*argv)[0];
     for (size_t i = 0; i < sizeof (standalone) / sizeof (standalone[0]); i++) {
-        if (strcmp (base, standalone[i].name) != 0)
+        /* flux's command driver runs flux-NAME with argv[0] "NAME" */
+        if (strcmp (base, standalone[i].name) != 0
+            && strcmp (base, standalone[i].name + strlen ("flux-")) != 0)
             continue;
         if (!(nv = calloc ((size_t)*argc + 2, sizeof (char *))))
             return -1;

@@ -170,6 +170,29 @@ int arg_double (struct args *a, const char *name, double *out)
     return 0;
 }
 
+int arg_weeks_or_fsd (struct args *a, const char *name, double *out)
+{
+    const char *s = arg_str (a, name);
+    fluxacct_error_t error;
+    char *end;
+    double v;
+
+    if (!s)
+        return 0;
+    v = strtod (s, &end);
+    if (end != s && *end == '\0') {
+        if (!(v > 0))
+            return usage_error ("--%s must be positive, got '%s'", name, s);
+        *out = v * 604800;
+        return 0;
+    }
+    if (fluxacct_fsd_parse (s, &v, &error) < 0 || !(v > 0))
+        return usage_error ("invalid value for --%s: '%s' (expected weeks or a "
+                            "duration like 14d)", name, s);
+    *out = v;
+    return 0;
+}
+
 int arg_time (struct args *a, const char *name, double *out)
 {
     const char *s = arg_str (a, name);

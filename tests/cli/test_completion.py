@@ -63,3 +63,11 @@ def test_bank_and_user_names(tree):
 def test_fixed_values():
     assert complete(["show-usage", ""]) == ["associations", "banks"]
     assert complete(["view-factor", "u"]) == ["urgency"]
+
+
+def test_database_argument(tmp_path):
+    # update-usage takes the database as its positional argument
+    (tmp_path / "FluxAccounting.db").write_text("")
+    prefix = str(tmp_path / "Flux")
+    assert complete(["update-usage", "--priority-decay-half-life=2",
+                     prefix]) == [prefix + "Accounting.db"]

@@ -94,7 +94,14 @@ def test_fetch_job_records(tree, tmp_path, fails):
     tree("fetch-job-records", "--copy", arch)
     assert query(tree.path, "SELECT id, bank FROM jobs") == [("5", "A")]
     fails("fetch-job-records", "--copy", tree.path, match="job-archive")
-    fails("fetch-job-records", match="--copy")
+
+
+def test_fetch_job_records_without_instance(tree, fails, monkeypatch):
+    # No Flux instance here (or no flux-core at all): a clear message, the
+    # way out, exit 1 and the database untouched.
+    monkeypatch.setenv("FLUX_URI", "local:///nonexistent/fluxacct-test")
+    fails("fetch-job-records", match=("no Flux instance is reachable",
+                                      "--copy"))
 
 
 # ---- view-job-records ------------------------------------------------------
@@ -149,6 +156,30 @@ def test_update_usage_errors(usage_tree, fails):
           match="--fields")
 
 
+def test_update_usage_database_argument(usage_tree, run, fails):
+    # The seed's form: the database as the argument, a bare half-life in
+    # weeks; the default database (run's own, empty) is not touched.
+    code, out, err = run("update-usage", "--priority-decay-half-life=2",
+                         "--time", T0 + 500, usage_tree.path, db=False)
+    assert (out, err) == ("", "")
+    assert query(usage_tree.path, "SELECT value FROM config_table WHERE "
+                 "key = 'priority_decay_half_life'") == [("1209600",)]
+    assert usage_of(usage_tree, "bob") == [{"bank": "A", "job_usage": 600.0}]
+    # a duration with a unit, as before
+    usage_tree("update-usage", "--priority-decay-half-life=3d", "--time",
+               T0 + 500)
+    assert query(usage_tree.path, "SELECT value FROM config_table WHERE "
+                 "key = 'priority_decay_half_life'") == [("259200",)]
+    fails("update-usage", "--priority-decay-half-life=0", usage_tree.path,
+          rc=USAGE, match="must be positive")
+    fails("update-usage", "--priority-decay-half-life=soon", rc=USAGE,
+          match=("--priority-decay-half-life", "soon"))
+    fails("update-usage", usage_tree.path, "extra", rc=USAGE, match="[DB]")
+    code, out, err = run("update-usage", str(usage_tree.path) + ".nope",
+                         db=False, rc=FAIL)
+    assert "does not exist" in err
+
+
 def test_edit_config_recomputes(usage_tree):
     run = usage_tree
     run("update-usage", "--time", T0 + 500)
@@ -183,6 +214,10 @@ def test_standalone_names(usage_tree, tmp_path):
     fs = {r["username"]: r["fairshare"] for r in json.loads(
         usage_tree("list-users", "--json", "--fields", "username,fairshare")[1])}
     assert fs["carol"] == 1.0 and fs["bob"] < fs["alice"]
+    # flux's command driver runs flux-NAME with argv[0] "NAME"
+    p = subprocess.run(["update-fshare", "-f", usage_tree.path],
+                       executable=FLUX_ACCOUNT, capture_output=True)
+    assert p.returncode == 0, p.stderr
 
 
 # ---- reports -------------------------------------------------------------

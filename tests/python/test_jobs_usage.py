@@ -156,6 +156,25 @@ def test_scrub_jobs(tree_db):
     assert db.list_jobs() == []
 
 
+def test_fetch_mark_and_known(tree_db):
+    db = tree_db
+    assert db.fetch_since() == 0
+    db.import_jobs_data(JOBS)
+    newest = max(j['t_inactive'] for j in db.list_jobs())
+    assert db.fetch_since() == newest - fluxacct.lib.FLUXACCT_FETCH_OVERLAP
+    with db.batch():
+        db.fetch_mark(T0 + 10**6)
+    assert db.fetch_since() == T0 + 10**6 - 60
+    db.fetch_mark(T0)                    # never lowered
+    assert db.fetch_since() == T0 + 10**6 - 60
+    assert db.jobs_known([1, 2, 99]) == [True, True, False]
+    assert db.jobs_known([]) == []
+    with pytest.raises(fluxacct.InvalidArgument):
+        db.fetch_mark(-5)
+    with pytest.raises(ValueError):
+        db.jobs_known([-1])
+
+
 def test_update_usage(tree_db, cli):
     db = tree_db
     db.import_jobs_data(JOBS)

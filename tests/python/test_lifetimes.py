@@ -22,6 +22,7 @@ ARGS = {
     'get_config': ('k',), 'view_config': ('k',), 'import_jobs': ('-',),
     'import_jobs_data': (b'',), 'import_archive': ('x',),
     'scrub_jobs': (0,), 'clear_usage': ('A',), 'usage_periods': ('u',),
+    'fetch_mark': (0,), 'jobs_known': ([1],),
     'usage_report': (0, 1), 'set_progress': (None,),
     'export_csv': ('.',), 'import_csv': ('x.csv',), 'import_csv_dir': ('.',),
     'export_payload': ('rec_update',), 'import_records': ([],),

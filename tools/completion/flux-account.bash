@@ -100,10 +100,11 @@ _flux_account ()
             COMPREPLY=($(compgen -W "fairshare queue bank urgency" -- "$cur")) ;;
         show-usage)
             COMPREPLY=($(compgen -W "associations banks" -- "$cur")) ;;
-        import-jobs|create-db)
+        import-jobs|create-db|update-usage)
             COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
 
 complete -F _flux_account flux-account
-complete -F _flux_account flux-account-update-usage flux-account-update-fshare flux-update-fshare
+complete -F _flux_account flux-account-update-usage flux-account-update-fshare flux-update-fshare \
+    flux-account-fetch-job-records flux-account-priority-update

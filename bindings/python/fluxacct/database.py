@@ -664,6 +664,31 @@ class Database:
         return self._import(lib.fluxacct_jobs_import_records, arr,
                             len(records),
                             lib.FLUXACCT_IMPORT_STRICT if strict else 0)
+    def fetch_since(self):
+        """Where the next fetch from a running Flux instance starts (job-list's
+        `since`, epoch seconds): the fetch mark, or the newest record, minus
+        FLUXACCT_FETCH_OVERLAP seconds; 0 when there is neither."""
+        out = ffi.new('double *')
+        self._call(lib.fluxacct_jobs_fetch_since, out)
+        return out[0]
+
+    def fetch_mark(self, newest):
+        """Raise the fetch mark to `newest` (epoch seconds; never lowers it).
+        Inside a :meth:`batch` with the fetched records.
+        :raises InvalidArgument (not a time >= 0)."""
+        t = _fields.time_or_nan(newest, 'newest', time_parse)
+        self._call(lib.fluxacct_jobs_fetch_mark, t)
+
+    def jobs_known(self, ids):
+        """Which of the job ids (integers) are stored: a list of booleans."""
+        ids = [int(i) for i in ids]
+        if any(i < 0 or i >= 1 << 64 for i in ids):
+            raise ValueError('job ids must be from 0 to 2**64-1')
+        arr = ffi.new('uint64_t[]', ids) if ids else ffi.NULL
+        known = ffi.new('unsigned char[]', max(len(ids), 1))
+        self._call(lib.fluxacct_jobs_known, arr, len(ids),
+                   known if ids else ffi.NULL)
+        return [bool(known[i]) for i in range(len(ids))]
 
     # -- CSV export and import (export-db, pop-db) ------------------------
 

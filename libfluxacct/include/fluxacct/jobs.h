@@ -114,6 +114,55 @@ int fluxacct_jobs_import_records (fluxacct_db_t *db,
                                   fluxacct_error_t *error);
 
 /**
+ * Seconds by which a fetch from a running Flux instance looks back before
+ * its mark.  job-list can list a job as inactive later than another that
+ * ended after it (it reads each job's records from the KVS on its own
+ * schedule), so each fetch asks again for the last minute before the
+ * newest job the previous one saw; jobs already stored are skipped
+ * (fluxacct_jobs_known()).
+ */
+#define FLUXACCT_FETCH_OVERLAP 60
+
+/**
+ * Where the next fetch from a running instance starts: job-list's `since`
+ * (it lists the jobs with t_inactive > since).  That is the fetch mark
+ * (fluxacct_jobs_fetch_mark()) minus FLUXACCT_FETCH_OVERLAP; in a
+ * database no fetch has marked yet, the newest stored t_inactive
+ * (flux-accounting's rule) minus the overlap; 0 (every job) when there are
+ * no records either.  Records imported from files or a job-archive do not
+ * move the mark.
+ *
+ * @param since  out: epoch seconds, >= 0
+ * @return 0, or -1 with errno EINVAL (bad argument) or an SQLite error.
+ */
+int fluxacct_jobs_fetch_since (fluxacct_db_t *db, double *since,
+                               fluxacct_error_t *error);
+
+/**
+ * Record that a fetch from a running instance saw the inactive jobs up to
+ * t_inactive `newest`: raises the fetch mark to newest, never lowers it.
+ * Call it inside the batch (fluxacct_db_begin()) that imports the fetched
+ * records, so the records and the mark are stored together or not at all.
+ *
+ * @return 0, or -1 with errno: EINVAL newest is not a finite time >= 0;
+ *   EROFS, EBUSY.
+ */
+int fluxacct_jobs_fetch_mark (fluxacct_db_t *db, double newest,
+                              fluxacct_error_t *error);
+
+/**
+ * Which job ids are stored already: known[i] is set to 1 when a record
+ * with id ids[i] exists, else 0.  A fetch asks the instance only for the
+ * others.
+ *
+ * @param ids    n job ids (borrowed)
+ * @param known  n bytes, filled by the call (caller-owned)
+ * @return 0, or -1 with errno EINVAL (bad argument) or an SQLite error.
+ */
+int fluxacct_jobs_known (fluxacct_db_t *db, const uint64_t *ids, size_t n,
+                         unsigned char *known, fluxacct_error_t *error);
+
+/**
  * Job records matching every filter, by t_inactive then id.  Columns: id
  * (decimal), userid, username (of an association with that userid, or
  * NULL), t_submit, t_run, t_inactive, nnodes, ncores, ngpus, project, bank,

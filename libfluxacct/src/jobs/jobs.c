@@ -930,6 +930,87 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_records (fluxacct_db_t *db,
     return import_end (&imp, rc, stats, error);
 }
 
+/* ---- fetching from a running instance ------------------------------ */
+
+/* usage_state_table key: the newest t_inactive a fetch from a running
+ * instance has seen. */
+#define FETCH_MARK_KEY "fetch_mark"
+
+FLUXACCT_EXPORT int fluxacct_jobs_fetch_since (fluxacct_db_t *db,
+                                               double *since,
+                                               fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT MAX(t_inactive) FROM jobs";
+    sqlite3_stmt *st;
+    double mark = 0;
+    int rc;
+
+    if (!db || !since)
+        return errprintf (error, EINVAL, "invalid argument");
+    if (db_state_get (db, FETCH_MARK_KEY, NULL, &mark, NULL, error) < 0)
+        return -1;
+    if (!(mark > 0)) {
+        /* No fetch has marked this database: flux-accounting's rule, the
+         * newest stored record. */
+        if (!(st = db_prep (db, sql, error)))
+            return -1;
+        rc = sqlite3_step (st);
+        mark = rc == SQLITE_ROW ? sqlite3_column_double (st, 0) : 0;
+        sqlite3_reset (st);
+        if (rc != SQLITE_ROW)
+            return db_error (db, error, "fetch-job-records");
+    }
+    *since = isfinite (mark) && mark > FLUXACCT_FETCH_OVERLAP
+                 ? mark - FLUXACCT_FETCH_OVERLAP : 0;
+    return 0;
+}
+
+FLUXACCT_EXPORT int fluxacct_jobs_fetch_mark (fluxacct_db_t *db,
+                                              double newest,
+                                              fluxacct_error_t *error)
+{
+    double mark = 0;
+    int rc;
+
+    if (!db || !isfinite (newest) || newest < 0)
+        return errprintf (error, EINVAL, "invalid argument: the fetch mark "
+                          "must be a time >= 0");
+    if (db_txn_begin (db, error) < 0)
+        return -1;
+    rc = db_state_get (db, FETCH_MARK_KEY, NULL, &mark, NULL, error);
+    if (rc == 0 && newest > mark)
+        rc = db_state_set_real (db, FETCH_MARK_KEY, newest, error);
+    return db_txn_end (db, rc, error);
+}
+
+FLUXACCT_EXPORT int fluxacct_jobs_known (fluxacct_db_t *db,
+                                         const uint64_t *ids, size_t n,
+                                         unsigned char *known,
+                                         fluxacct_error_t *error)
+{
+    static const char *sql = "SELECT 1 FROM jobs WHERE id = ?";
+    sqlite3_stmt *st;
+    char buf[24];
+
+    if (!db || (n && (!ids || !known)))
+        return errprintf (error, EINVAL, "invalid argument");
+    if (n == 0)
+        return 0;
+    if (!(st = db_prep (db, sql, error)))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        snprintf (buf, sizeof (buf), "%llu", (unsigned long long)ids[i]);
+        sqlite3_bind_text (st, 1, buf, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step (st);
+        sqlite3_reset (st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db_error (db, error, "fetch-job-records");
+        known[i] = rc == SQLITE_ROW;
+    }
+    return 0;
+}
+
 /* ---- listing -------------------------------------------------------- */
 
 static int duration_filter (char **where, const char *col, const char *expr,
