@@ -43,6 +43,13 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
                  "%d); nothing changed\n", path, s.from_version);
         return 0;
     }
+    if (s.from_version >= 1000) {
+        /* an older libfluxacct schema: the library reported what changed */
+        if (!dry)
+            fprintf (stderr, "flux-account: the old database is in "
+                     "%s.backup\n", path);
+        return 0;
+    }
     fprintf (stderr, "flux-account: %s %s from flux-accounting schema %d: "
              "%llu associations, %llu banks, %llu queues, %llu projects, "
              "%llu job records (%llu not yet charged), %llu usage periods, "

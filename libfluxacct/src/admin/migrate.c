@@ -17,6 +17,7 @@
  * or the migrated one.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
@@ -342,7 +343,63 @@ static const char *map_assoc (struct mig *m, const char *col)
     if (!strcmp (col, "queues") && !has_col (m, T_ASSOC, "queues")
         && has_col (m, T_ASSOC, "qos"))
         return "qos";
+    /* The seed's table has no default_bank: the user's earliest
+     * association; and no userid: looked up afterwards (fix_userids). */
+    if (!strcmp (col, "default_bank") && !has_col (m, T_ASSOC, col))
+        return "(SELECT o.bank FROM \"" OLD "association_table\" o WHERE "
+               "o.username = \"" OLD "association_table\".username ORDER BY "
+               "o.creation_time, o.rowid LIMIT 1)";
+    if (!strcmp (col, "userid") && !has_col (m, T_ASSOC, col))
+        return "4294967295";
     return NULL;
+}
+
+/* A table without userid (the seed's): each user's id from the password
+ * database, else the unknown id 4294967295; and a note for the seed's
+ * admin_level, which has no place here. */
+static int fix_userids (struct mig *m)
+{
+    sqlite3_stmt *st, *up;
+    int rc, ret = 0, found = 0, missing = 0;
+
+    if (has_col (m, T_ASSOC, "admin_level"))
+        note (m, "association_table: the seed's admin_level column is "
+              "dropped (flux-accounting's permissions are the instance "
+              "owner's; libfluxacct's are the database file's)");
+    if (has_col (m, T_ASSOC, "userid"))
+        return 0;
+    if (!(st = prep (m, "SELECT DISTINCT username FROM association_table")))
+        return -1;
+    if (!(up = prep (m, "UPDATE association_table SET userid = ? WHERE "
+                     "username = ?"))) {
+        sqlite3_finalize (st);
+        return -1;
+    }
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text (st, 0);
+        struct passwd *pw = getpwnam (name);
+        if (!pw) {
+            missing++;
+            continue;
+        }
+        found++;
+        sqlite3_bind_int64 (up, 1, (sqlite3_int64)pw->pw_uid);
+        sqlite3_bind_text (up, 2, name, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step (up) != SQLITE_DONE) {
+            ret = db_error (m->db, m->error, "update-db");
+            break;
+        }
+        sqlite3_reset (up);
+    }
+    if (rc != SQLITE_DONE && ret == 0)
+        ret = db_error (m->db, m->error, "update-db");
+    sqlite3_finalize (st);
+    sqlite3_finalize (up);
+    if (ret == 0)
+        note (m, "association_table had no userid: %d user(s) found in the "
+              "password database, %d given the unknown id 4294967295 (fix "
+              "with edit-user --userid)", found, missing);
+    return ret;
 }
 
 /* INSERT INTO table (...) SELECT ... FROM the old table [where], every
@@ -1235,6 +1292,7 @@ static int migrate_tables (struct mig *m)
         || keep_sequence (m, "bank_table") < 0
         || fix_ignore_older_than (m) < 0
         || copy_table (m, T_ASSOC, map_assoc, NULL) < 0
+        || fix_userids (m) < 0
         || (m->t[T_QUEUE].present && copy_table (m, T_QUEUE, NULL, NULL) < 0)
         || map_qos (m) < 0
         || copy_projects (m) < 0
@@ -1282,8 +1340,42 @@ static int pragma_int (struct mig *m, const char *sql, int *out)
     return 0;
 }
 
+/* libfluxacct schema 1001 -> 1002: association_table gains max_wall_pj
+ * (the seed's maximum wall time per job, minutes), unlimited for every
+ * existing association.  One transaction. */
+static int upgrade_1001 (struct mig *m, int dry)
+{
+    char sql[300];
+    int rc;
+
+    if (db_txn_begin (m->db, m->error) < 0)
+        return -1;
+    snprintf (sql, sizeof (sql), "ALTER TABLE association_table ADD COLUMN "
+              "max_wall_pj int(11) DEFAULT 2147483647 NOT NULL ON CONFLICT "
+              "REPLACE DEFAULT 2147483647; PRAGMA user_version=%d;",
+              FLUXACCT_SCHEMA_VERSION);
+    rc = dry ? 0 : write_backup (m);
+    if (rc == 0)
+        rc = db_exec (m->db, sql, m->error);
+    if (rc == 0)
+        rc = count_rows (m, "association_table", &m->st->associations);
+    if (dry) {
+        db_txn_end (m->db, -1, NULL);
+        if (rc < 0)
+            return -1;
+    }
+    else if (db_txn_end (m->db, rc, m->error) < 0)
+        return -1;
+    m->st->migrated = 1;
+    note (m, "libfluxacct schema 1001 %s to %d: association_table gains "
+          "max_wall_pj (unlimited)", dry ? "would be upgraded" : "upgraded",
+          FLUXACCT_SCHEMA_VERSION);
+    return 0;
+}
+
 /* Decide what the file is.  1: a flux-accounting database to migrate;
- * 0: already current; -1: refused. */
+ * 2: a libfluxacct database of schema 1001 (no max_wall_pj yet); 0:
+ * already current; -1: refused. */
 static int classify (struct mig *m)
 {
     int appid, version;
@@ -1301,6 +1393,8 @@ static int classify (struct mig *m)
     if (appid == FLUXACCT_APPLICATION_ID) {
         if (version == FLUXACCT_SCHEMA_VERSION)
             return 0;
+        if (version == 1001)
+            return 2;
         if (version > FLUXACCT_SCHEMA_VERSION)
             return errprintf (m->error, EPROTO, "%s has schema version %d, "
                               "newer than this libfluxacct understands (%d)",
@@ -1348,6 +1442,8 @@ static int run (struct mig *m)
         return -1;
     if (kind == 0)
         return 0;   /* already current: nothing to do, nothing written */
+    if (kind == 2)
+        return upgrade_1001 (m, dry);
     /* The byte copy must hold everything: bring a WAL back into the file
      * (flux-accounting never uses WAL, but someone may have). */
     if (!dry && journal_mode_is (m, "PRAGMA journal_mode", "wal") == 1

@@ -29,6 +29,7 @@ const char *schema_sql =
 "    projects         tinytext    DEFAULT '*'         NOT NULL ON CONFLICT REPLACE DEFAULT '*',\n"
 "    default_project  tinytext    DEFAULT '*'         NOT NULL ON CONFLICT REPLACE DEFAULT '*',\n"
 "    max_sched_jobs   int(11)     DEFAULT 2147483647  NOT NULL ON CONFLICT REPLACE DEFAULT 2147483647,\n"
+"    max_wall_pj      int(11)     DEFAULT 2147483647  NOT NULL ON CONFLICT REPLACE DEFAULT 2147483647,\n"
 "    PRIMARY KEY (username, bank)\n"
 ");\n"
 "CREATE INDEX association_bank_idx ON association_table (bank);\n"
@@ -144,7 +145,7 @@ const char *const schema_assoc_columns[] = {
     "creation_time", "mod_time", "active", "username", "userid", "bank",
     "default_bank", "shares", "job_usage", "fairshare", "max_running_jobs",
     "max_active_jobs", "max_nodes", "max_cores", "queues", "projects",
-    "default_project", "max_sched_jobs", NULL,
+    "default_project", "max_sched_jobs", "max_wall_pj", NULL,
 };
 
 const char *const schema_bank_columns[] = {
