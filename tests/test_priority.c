@@ -1207,7 +1207,10 @@ START_TEST (export_roundtrip)
     ck_assert_str_eq (json_string_value (json_object_get (as,
                                                           "def_project")),
                       "*");
-    ck_assert_int_eq (json_object_size (as), 13);
+    /* flux-accounting's 13 keys and libfluxacct's max_wall_pj */
+    ck_assert_int_eq (json_object_size (as), 14);
+    ck_assert_int_eq (json_integer_value (json_object_get (as, "max_wall_pj")),
+                      2147483647);
     ck_assert_int_eq (json_object_size (json_array_get (
                           json_object_get (o, "queues"), 0)), 10);
     ck_assert (json_is_true (json_object_get (json_object_get (o, "config"),

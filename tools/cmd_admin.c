@@ -45,9 +45,13 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
     }
     if (s.migrated == 2) {
         fprintf (stderr, "flux-account: %s %s from libfluxacct schema %d to "
-                 "%d (indexes only; %llu job records)\n", path,
+                 "%d (the covering usage index, association_table."
+                 "max_wall_pj; %llu job records)\n", path,
                  dry ? "would be upgraded" : "upgraded", s.from_version,
                  FLUXACCT_SCHEMA_VERSION, (unsigned long long)s.jobs);
+        if (!dry)
+            fprintf (stderr, "flux-account: the old database is in "
+                     "%s.backup\n", path);
         return 0;
     }
     fprintf (stderr, "flux-account: %s %s from flux-accounting schema %d: "

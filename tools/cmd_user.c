@@ -29,6 +29,7 @@ static int fill_fields (struct args *a, fluxacct_assoc_fields_t *f)
         { "max-nodes", offsetof (fluxacct_assoc_fields_t, max_nodes), 1 },
         { "max-cores", offsetof (fluxacct_assoc_fields_t, max_cores), 1 },
         { "max-sched-jobs", offsetof (fluxacct_assoc_fields_t, max_sched_jobs), 1 },
+        { "max-wall-pj", offsetof (fluxacct_assoc_fields_t, max_wall_pj), 1 },
         { "userid", offsetof (fluxacct_assoc_fields_t, userid), 0 },
     };
 
@@ -205,6 +206,7 @@ static int cmd_list_users (struct ctx *ctx, struct args *a)
     { "max-nodes", 'N', 1, "N", verb " max nodes across running jobs" }, \
     { "max-cores", 'c', 1, "N", verb " max cores across running jobs" }, \
     { "max-sched-jobs", 0, 1, "N", verb " max jobs in SCHED state" }, \
+    { "max-wall-pj", 0, 1, "MINUTES", verb " max wall time per job, in minutes ('unlimited' allowed)" }, \
     { "queues", 'q', 1, "LIST", verb " comma-separated permitted queues" }, \
     { "projects", 'P', 1, "LIST", verb " comma-separated permitted projects" }, \
     { "default-project", 0, 1, "PROJECT", verb " default project" }

@@ -119,9 +119,11 @@ def test_current_database_is_left_alone(tmp_path):
 
 def as_schema_1001(db):
     """Turn a current database back into libfluxacct schema 1001: the index
-    on seq alone instead of the covering index for update-usage."""
+    on seq alone instead of the covering index for update-usage, and no
+    association_table.max_wall_pj."""
     con = sqlite3.connect(str(db))
     con.executescript("DROP INDEX jobs_usage_idx;"
+                      "ALTER TABLE association_table DROP COLUMN max_wall_pj;"
                       "CREATE INDEX jobs_seq_idx ON jobs (seq);"
                       "PRAGMA user_version=1001;")
     con.close()
@@ -170,7 +172,7 @@ def test_own_schema_1001_is_upgraded(tmp_path):
     p = ok("update-db", db=db)
     assert "upgraded from libfluxacct schema 1001 to 1002" in p.stderr
     assert "3 job records" in p.stderr
-    assert not os.path.exists(f"{db}.backup")
+    assert os.path.exists(f"{db}.backup")
     assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
     assert jobs_indexes(db) == ["jobs_inactive_idx", "jobs_usage_idx",
@@ -390,3 +392,71 @@ def test_kill9_leaves_old_or_new(generated, tmp_path):
     print(f"kill -9: {killed} of 20 killed mid-run; outcomes {outcomes}; "
           f"a full run takes {full:.2f} s")
     assert killed >= 8
+
+
+# ---- the seed's own database (issue 16) ------------------------------------
+
+SEED = "FluxAccounting-seed-era.db"
+
+
+def test_seed_era_database_migrates(corpus_copy):
+    """The association table exactly as the seed README shows it (deleted,
+    admin_level, max_jobs, max_wall_pj; no userid, no default_bank)."""
+    db = corpus_copy(SEED)
+    p = ok("update-db", db=db)
+    assert "migrated from flux-accounting schema 0" in p.stderr
+    assert "admin_level column is dropped" in p.stderr
+    assert "had no userid" in p.stderr
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
+    rows = query(db, "SELECT username, bank, active, default_bank, shares, "
+                     "max_running_jobs, max_active_jobs, max_wall_pj "
+                     "FROM association_table ORDER BY username, bank")
+    assert rows == [
+        # deleted -> active; default bank = the user's earliest association
+        ("fluxuser", "bar", 1, "foo", 1, 100, 100, 60),
+        ("fluxuser", "foo", 1, "foo", 1, 1, 1, 60),
+        ("olduser", "foo", 0, "foo", 1, 5, 5, 30),
+        ("otheruser", "bar", 1, "bar", 3, 5, 5, 1440)]
+    # userid from the password database, else the unknown id
+    import pwd
+    for user, uid in query(db, "SELECT username, userid FROM "
+                               "association_table"):
+        try:
+            want = pwd.getpwnam(user).pw_uid
+        except KeyError:
+            want = 4294967295
+        assert uid == want
+    cols = [r[1] for r in query(db, "PRAGMA table_info(association_table)")]
+    assert "admin_level" not in cols and "deleted" not in cols
+    # the migrated database is usable, and max_wall_pj reaches the plugin
+    out = json.loads(ok("view-user", "otheruser", "--json", db=db).stdout)
+    assert out[0]["max_wall_pj"] == 1440
+    payload = json.loads(ok("export-json", db=db).stdout)
+    assert sorted(a["max_wall_pj"] for a in payload["associations"]) == [
+        30, 60, 60, 1440]
+    ok("add-user", "-u", "newuser", "-B", "foo", db=db)
+    # idempotent
+    p = ok("update-db", db=db)
+    assert "up to date" in p.stderr
+
+
+def test_libfluxacct_1001_upgrades(tmp_path):
+    """A database of libfluxacct schema 1001 (before max_wall_pj) gains the
+    column, unlimited, with a backup; the library refuses it until then."""
+    db = tmp_path / "FluxAccounting.db"
+    ok("create-db", db)
+    ok("add-bank", "root", "1", db=db)
+    ok("add-bank", "--parent-bank", "root", "A", "1", db=db)
+    ok("add-user", "-u", "alice", "-B", "A", "-i", "5001", db=db)
+    conn = sqlite3.connect(db)
+    conn.executescript("ALTER TABLE association_table DROP COLUMN max_wall_pj;"
+                       "PRAGMA user_version=1001;")
+    conn.close()
+    p = run("list-users", db=db)
+    assert p.returncode == 1 and f"update-db -p {db}" in p.stderr
+    p = ok("update-db", db=db)
+    assert "upgraded from libfluxacct schema 1001 to 1002" in p.stderr
+    assert os.path.exists(f"{db}.backup")
+    assert query(db, "SELECT username, max_wall_pj FROM association_table") \
+        == [("alice", UNLIMITED)]
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA

@@ -205,3 +205,54 @@ def test_sync_userids(tree, db):
                      "username = 'bob'") == [(1002,)]
     code, out, err = tree("sync-userids")
     assert "0 job_usage_factor_table rows" in err
+
+
+# ---- max_wall_pj: the seed's maximum wall time per job ---------------------
+
+def test_max_wall_pj_option_and_columns(tree, db, fails):
+    run = tree
+    # default unlimited
+    assert query(db, "SELECT DISTINCT max_wall_pj FROM association_table") \
+        == [(2147483647,)]
+    run("add-user", "-u", "dave", "-B", "A", "-i", "1004", "--max-wall-pj",
+        "60")
+    run("edit-user", "alice", "--max-wall-pj", "120")
+    rows = json.loads(run("list-users", "--json", "--fields",
+                          "username,max_wall_pj")[1])
+    assert {r["username"]: r["max_wall_pj"] for r in rows} == {
+        "alice": 120, "bob": 2147483647, "carol": 2147483647, "dave": 60}
+    out = run("view-user", "alice")[1]
+    assert "max_wall_pj" in out.splitlines()[0]
+    run("edit-all-users", "--max-wall-pj", "unlimited")
+    assert query(db, "SELECT DISTINCT max_wall_pj FROM association_table") \
+        == [(2147483647,)]
+    run("edit-user", "bob", "--max-wall-pj", "30")
+    run("edit-user", "bob", "--max-wall-pj", "-1")
+    assert query(db, "SELECT max_wall_pj FROM association_table WHERE "
+                     "username = 'bob'") == [(2147483647,)]
+    fails("edit-user", "bob", "--max-wall-pj", "-5", rc=USAGE,
+          match="max_wall_pj")
+    fails("edit-user", "bob", "--max-wall-pj", "1h", rc=USAGE,
+          match="--max-wall-pj")
+
+
+def test_max_wall_pj_in_the_payload(tree):
+    tree("edit-user", "carol", "--max-wall-pj", "90")
+    payload = json.loads(tree("export-json")[1])
+    by_user = {a["userid"]: a for a in payload["associations"]}
+    assert by_user[1003]["max_wall_pj"] == 90
+    assert by_user[1001]["max_wall_pj"] == 2147483647
+
+
+def test_max_wall_pj_export_pop_roundtrip(tree, tmp_path, db):
+    tree("edit-user", "carol", "--max-wall-pj", "45")
+    out = tmp_path / "csv"
+    out.mkdir()
+    tree("export-db", "-d", out)
+    assert "max_wall_pj" in (out / "association_table.csv").read_text() \
+        .splitlines()[0]
+    db2 = tmp_path / "restored.db"
+    tree("create-db", db2, db=False)
+    tree("-p", db2, "pop-db", "-d", out, db=False)
+    assert query(db2, "SELECT max_wall_pj FROM association_table WHERE "
+                      "username = 'carol'") == [(45,)]

@@ -9,7 +9,7 @@ ASSOC_COLUMNS = ["creation_time", "mod_time", "active", "username", "userid",
                  "bank", "default_bank", "shares", "job_usage", "fairshare",
                  "max_running_jobs", "max_active_jobs", "max_nodes",
                  "max_cores", "queues", "projects", "default_project",
-                 "max_sched_jobs"]
+                 "max_sched_jobs", "max_wall_pj"]
 
 
 def assoc(db, user, bank, *cols):

@@ -33,7 +33,8 @@ assert sorted(o) == ["associations", "banks", "config", "priority_factors",
 a = {x["userid"]: x for x in o["associations"]}
 assert sorted(a[5001]) == sorted(["userid", "bank", "def_bank", "fairshare",
     "max_running_jobs", "max_active_jobs", "queues", "active", "projects",
-    "def_project", "max_nodes", "max_cores", "max_sched_jobs"]), a[5001]
+    "def_project", "max_nodes", "max_cores", "max_sched_jobs",
+    "max_wall_pj"]), a[5001]
 assert a[5001]["queues"] == "batch" and a[5001]["max_running_jobs"] == 1
 assert a[5003]["active"] == 0, a[5003]
 assert o["queues"][0]["queue"] == "batch" and o["queues"][0]["priority"] == 3

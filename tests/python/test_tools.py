@@ -52,7 +52,7 @@ BOB = {'userid': 5002, 'bank': 'A', 'def_bank': 'A', 'fairshare': 0.5,
        'max_running_jobs': 5, 'max_active_jobs': 7, 'queues': 'batch',
        'active': 1, 'projects': 'p1,*', 'def_project': '*',
        'max_nodes': 2147483647, 'max_cores': 2147483647,
-       'max_sched_jobs': 2147483647}
+       'max_sched_jobs': 2147483647, 'max_wall_pj': 2147483647}
 
 
 def test_payloads(feed_db):

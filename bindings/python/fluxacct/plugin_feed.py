@@ -20,6 +20,7 @@ ASSOCIATION_KEYS = {
     'active': 'active', 'projects': 'projects',
     'def_project': 'default_project', 'max_nodes': 'max_nodes',
     'max_cores': 'max_cores', 'max_sched_jobs': 'max_sched_jobs',
+    'max_wall_pj': 'max_wall_pj',   # libfluxacct's extra key (minutes)
 }
 
 #: Keys of a rec_q_update element (queue_table columns of the same names).

@@ -42,9 +42,13 @@ typedef struct {
     const char *default_project; /**< default: first of projects, else "*" */
     const char *add_queues;    /**< edit only: queues to add */
     const char *delete_queues; /**< edit only: queues to remove */
+    /** version 2: the seed's maximum wall time per job, in minutes (as
+     *  Slurm's MaxWall); default FLUXACCT_UNLIMITED.  mf_priority rejects a
+     *  longer job and gives it to a job that requests no duration. */
+    int64_t max_wall_pj;
 } fluxacct_assoc_fields_t;
 
-#define FLUXACCT_ASSOC_FIELDS_VERSION 1
+#define FLUXACCT_ASSOC_FIELDS_VERSION 2
 
 /** Set every field of *f to "not given". */
 void fluxacct_assoc_fields_init (fluxacct_assoc_fields_t *f);

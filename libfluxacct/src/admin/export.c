@@ -392,7 +392,7 @@ static int associations (fluxacct_db_t *db, struct jw *w,
     static const char *sql =
         "SELECT userid, bank, default_bank, fairshare, max_running_jobs,"
         " max_active_jobs, queues, active, projects, default_project,"
-        " max_nodes, max_cores, max_sched_jobs"
+        " max_nodes, max_cores, max_sched_jobs, max_wall_pj"
         " FROM association_table ORDER BY rowid";
     static const struct column cols[] = {
         { "userid", C_INT },         { "bank", C_TEXT },
@@ -402,8 +402,10 @@ static int associations (fluxacct_db_t *db, struct jw *w,
         { "projects", C_TEXT },      { "def_project", C_TEXT },
         { "max_nodes", C_INT },      { "max_cores", C_INT },
         { "max_sched_jobs", C_INT },
+        /* libfluxacct's extra key (flux-accounting's plugin ignores it) */
+        { "max_wall_pj", C_INT },
     };
-    return select_array (db, w, sql, cols, 13, error);
+    return select_array (db, w, sql, cols, 14, error);
 }
 
 static int queues (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)

@@ -17,6 +17,7 @@
  * or the migrated one.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
@@ -345,7 +346,63 @@ static const char *map_assoc (struct mig *m, const char *col)
     if (!strcmp (col, "queues") && !has_col (m, T_ASSOC, "queues")
         && has_col (m, T_ASSOC, "qos"))
         return "qos";
+    /* The seed's table has no default_bank: the user's earliest
+     * association; and no userid: looked up afterwards (fix_userids). */
+    if (!strcmp (col, "default_bank") && !has_col (m, T_ASSOC, col))
+        return "(SELECT o.bank FROM \"" OLD "association_table\" o WHERE "
+               "o.username = \"" OLD "association_table\".username ORDER BY "
+               "o.creation_time, o.rowid LIMIT 1)";
+    if (!strcmp (col, "userid") && !has_col (m, T_ASSOC, col))
+        return "4294967295";
     return NULL;
+}
+
+/* A table without userid (the seed's): each user's id from the password
+ * database, else the unknown id 4294967295; and a note for the seed's
+ * admin_level, which has no place here. */
+static int fix_userids (struct mig *m)
+{
+    sqlite3_stmt *st, *up;
+    int rc, ret = 0, found = 0, missing = 0;
+
+    if (has_col (m, T_ASSOC, "admin_level"))
+        note (m, "association_table: the seed's admin_level column is "
+              "dropped (flux-accounting's permissions are the instance "
+              "owner's; libfluxacct's are the database file's)");
+    if (has_col (m, T_ASSOC, "userid"))
+        return 0;
+    if (!(st = prep (m, "SELECT DISTINCT username FROM association_table")))
+        return -1;
+    if (!(up = prep (m, "UPDATE association_table SET userid = ? WHERE "
+                     "username = ?"))) {
+        sqlite3_finalize (st);
+        return -1;
+    }
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text (st, 0);
+        struct passwd *pw = getpwnam (name);
+        if (!pw) {
+            missing++;
+            continue;
+        }
+        found++;
+        sqlite3_bind_int64 (up, 1, (sqlite3_int64)pw->pw_uid);
+        sqlite3_bind_text (up, 2, name, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step (up) != SQLITE_DONE) {
+            ret = db_error (m->db, m->error, "update-db");
+            break;
+        }
+        sqlite3_reset (up);
+    }
+    if (rc != SQLITE_DONE && ret == 0)
+        ret = db_error (m->db, m->error, "update-db");
+    sqlite3_finalize (st);
+    sqlite3_finalize (up);
+    if (ret == 0)
+        note (m, "association_table had no userid: %d user(s) found in the "
+              "password database, %d given the unknown id 4294967295 (fix "
+              "with edit-user --userid)", found, missing);
+    return ret;
 }
 
 /* INSERT INTO table (...) SELECT ... FROM the old table [where], every
@@ -1028,6 +1085,7 @@ static int migrate_tables (struct mig *m)
         || keep_sequence (m, "bank_table") < 0
         || fix_ignore_older_than (m) < 0
         || copy_table (m, T_ASSOC, map_assoc, NULL) < 0
+        || fix_userids (m) < 0
         || (m->t[T_QUEUE].present && copy_table (m, T_QUEUE, NULL, NULL) < 0)
         || map_qos (m) < 0
         || copy_projects (m) < 0
@@ -1075,8 +1133,8 @@ static int count_all (struct mig *m)
 static int pragma_int (struct mig *m, const char *sql, int *out);
 
 /* A libfluxacct database of an older schema (inside the write
- * transaction): apply the upgrade steps from its version on.  The steps
- * change indexes, not data, so no backup is written. */
+ * transaction): apply the upgrade steps from its version on (the caller
+ * writes the backup first). */
 static int upgrade_own (struct mig *m)
 {
     char pragma[64];
@@ -1130,6 +1188,8 @@ static int classify (struct mig *m)
     if (appid == FLUXACCT_APPLICATION_ID) {
         if (version == FLUXACCT_SCHEMA_VERSION)
             return 0;
+        if (version == 1001)
+            return 2;
         if (version > FLUXACCT_SCHEMA_VERSION)
             return errprintf (m->error, EPROTO, "%s has schema version %d, "
                               "newer than this libfluxacct understands (%d)",
@@ -1181,6 +1241,10 @@ static int run (struct mig *m)
     if (kind == 0)
         return 0;   /* already current: nothing to do, nothing written */
     if (kind == 2) {
+        /* An older schema of ours: a backup, then every upgrade step in
+         * one transaction. */
+        if (!dry && write_backup (m) < 0)
+            return -1;
         if (db_txn_begin (m->db, m->error) < 0)
             return -1;
         rc = upgrade_own (m);

@@ -29,6 +29,7 @@ const char *schema_sql =
 "    projects         tinytext    DEFAULT '*'         NOT NULL ON CONFLICT REPLACE DEFAULT '*',\n"
 "    default_project  tinytext    DEFAULT '*'         NOT NULL ON CONFLICT REPLACE DEFAULT '*',\n"
 "    max_sched_jobs   int(11)     DEFAULT 2147483647  NOT NULL ON CONFLICT REPLACE DEFAULT 2147483647,\n"
+"    max_wall_pj      int(11)     DEFAULT 2147483647  NOT NULL ON CONFLICT REPLACE DEFAULT 2147483647,\n"
 "    PRIMARY KEY (username, bank)\n"
 ");\n"
 "CREATE INDEX association_bank_idx ON association_table (bank);\n"
@@ -150,10 +151,15 @@ const char *schema_jobs_index_drop_sql =
  * {0, NULL}: each takes a database of schema `from` to the next version. */
 const struct schema_upgrade schema_upgrades[] = {
     /* 1001 -> 1002: the covering index for update-usage replaces the
-     * index on seq alone. */
+     * index on seq alone; association_table gains max_wall_pj (the seed's
+     * maximum wall time per job, minutes), unlimited for every existing
+     * association. */
     { 1001, "DROP INDEX IF EXISTS jobs_seq_idx;\n"
             "CREATE INDEX IF NOT EXISTS jobs_usage_idx ON jobs (seq, userid,\n"
-            "    charge_bank, t_run, t_inactive, nnodes, ncores, ngpus);\n" },
+            "    charge_bank, t_run, t_inactive, nnodes, ncores, ngpus);\n"
+            "ALTER TABLE association_table ADD COLUMN max_wall_pj int(11)\n"
+            "    DEFAULT 2147483647 NOT NULL ON CONFLICT REPLACE\n"
+            "    DEFAULT 2147483647;\n" },
     { 0, NULL },
 };
 
@@ -161,7 +167,7 @@ const char *const schema_assoc_columns[] = {
     "creation_time", "mod_time", "active", "username", "userid", "bank",
     "default_bank", "shares", "job_usage", "fairshare", "max_running_jobs",
     "max_active_jobs", "max_nodes", "max_cores", "queues", "projects",
-    "default_project", "max_sched_jobs", NULL,
+    "default_project", "max_sched_jobs", "max_wall_pj", NULL,
 };
 
 const char *const schema_bank_columns[] = {

@@ -25,6 +25,7 @@ FLUXACCT_EXPORT void fluxacct_assoc_fields_init (fluxacct_assoc_fields_t *f)
         f->max_nodes = FLUXACCT_UNSET;
         f->max_cores = FLUXACCT_UNSET;
         f->max_sched_jobs = FLUXACCT_UNSET;
+        f->max_wall_pj = FLUXACCT_UNSET;
     }
 }
 
@@ -42,11 +43,15 @@ static const struct int_field int_fields[] = {
     { "max_nodes", offsetof (fluxacct_assoc_fields_t, max_nodes), FLUXACCT_UNLIMITED },
     { "max_cores", offsetof (fluxacct_assoc_fields_t, max_cores), FLUXACCT_UNLIMITED },
     { "max_sched_jobs", offsetof (fluxacct_assoc_fields_t, max_sched_jobs), FLUXACCT_UNLIMITED },
+    { "max_wall_pj", offsetof (fluxacct_assoc_fields_t, max_wall_pj), FLUXACCT_UNLIMITED },
 };
+#define MAX_WALL_FIELD 6    /* int_fields index: only in version >= 2 */
 #define NINT (sizeof (int_fields) / sizeof (int_fields[0]))
 
 static int64_t int_value (const fluxacct_assoc_fields_t *f, size_t i)
 {
+    if (i == MAX_WALL_FIELD && f->version < 2)
+        return FLUXACCT_UNSET;
     return *(const int64_t *)((const char *)f + int_fields[i].offset);
 }
 
@@ -314,8 +319,8 @@ static int insert_assoc (fluxacct_db_t *db, const fluxacct_assoc_fields_t *f,
         "INSERT INTO association_table (creation_time, mod_time, active, "
         "username, userid, bank, default_bank, fairshare, queues, projects, "
         "default_project, shares, max_running_jobs, max_active_jobs, "
-        "max_nodes, max_cores, max_sched_jobs) VALUES (?1, ?1, 1, ?2, ?3, ?4,"
-        " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+        "max_nodes, max_cores, max_sched_jobs, max_wall_pj) VALUES (?1, ?1, "
+        "1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
     static const char *usql =
         "INSERT OR IGNORE INTO job_usage_factor_table (username, userid, "
         "bank) VALUES (?, ?, ?)";
