@@ -11,14 +11,17 @@
 
 #include "cli.h"
 
-/* One message line on stderr, with control characters (terminal escapes,
- * newlines from names or file content) shown as \xNN, \n, \t, \r. */
+/* One message on stderr, with control characters (terminal escapes from
+ * names or file content) shown as \xNN, \t, \r.  Library messages come
+ * escaped (newlines included); a message of the CLI's own may hold a line
+ * break. */
 static void put_message (const char *prefix, const char *text)
 {
     fputs (prefix, stderr);
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '\n')
-            fputs ("\\n", stderr);
+        if (*p == '\n' && p[1])
+            fputc ('\n', stderr); /* a message's own line break (library
+                                    * messages arrive escaped already) */
         else if (*p == '\t')
             fputs ("\\t", stderr);
         else if (*p == '\r')

@@ -170,7 +170,8 @@ def test_edit_config_plain_key(run, db):
 
 @pytest.mark.parametrize("key,value,stored", [
     ("priority_decay_half_life", "14d", 1209600),
-    ("priority_decay_half_life", "3600", 3600),
+    ("priority_decay_half_life", "3600s", 3600),
+    ("priority_decay_half_life", "2", 1209600),   # a bare number is weeks
     ("priority_usage_reset_period", "28d", 2419200),
     ("priority_usage_reset_period", "0", 0),
     ("priority_usage_reset_period", "90m", 5400),

@@ -103,8 +103,8 @@ static int normalise (fluxacct_db_t *db, const struct protected_key *pk,
             return 0;
         case K_WEIGHT:
             if (parse_number (value, &d) < 0 || d < 0 || d > FLUXACCT_WEIGHT_MAX)
-                return errprintf (error, EINVAL, "%s must be a number from 0 "
-                                  "to %d, got '%s'", pk->key,
+                return errprintf (error, EINVAL, "%s must be a non-negative "
+                                  "number, at most %d, got '%s'", pk->key,
                                   FLUXACCT_WEIGHT_MAX, value);
             snprintf (buf, len, "%.17g", d);
             return 0;
