@@ -52,7 +52,13 @@ struct args {
     char **argv;                  /* argv after alias expansion */
     int npos;
     char **pos;
+    char **owned;                 /* strings expand_argv allocated */
+    int nowned;
 };
+
+/* Free what parse_args allocated in a (argv, the OPT_MULTI arrays, the
+ * expanded option strings); a stays valid for nothing after. */
+void args_free (struct args *a);
 
 struct ctx {
     const char *path;   /* database path */

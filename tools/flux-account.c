@@ -181,6 +181,40 @@ static int standalone_argv (int *argc, char ***argv, const char **path,
     return 0;
 }
 
+/* Run a parsed command: -o FILE, the database, the command itself. */
+static int run_cmd (struct ctx *ctx_, const struct cmd *cmd, struct args *a_,
+                    const char *outfile)
+{
+    struct ctx ctx = *ctx_;
+    int rc = 0;
+
+    /* -o FILE: write a temporary file beside it and rename it into place
+     * only when the command succeeded, so a failure leaves FILE as it was. */
+    char *tmpname = NULL;
+    if (outfile) {
+        int fd;
+        if (asprintf (&tmpname, "%s.XXXXXX", outfile) < 0
+            || (fd = mkstemp (tmpname)) < 0 || !(ctx.out = fdopen (fd, "w")))
+            return fail ("cannot write %s: %s", outfile, strerror (errno));
+        (void)fchmod (fd, 0644);
+    }
+    if ((rc = open_db (&ctx, cmd)) == 0)
+        rc = cmd->fn (&ctx, a_);
+    if (ctx.progress_shown)
+        fputc ('\n', stderr);
+    fluxacct_db_close (ctx.db);
+    if (fflush (ctx.out) != 0 || (ctx.out != stdout && fclose (ctx.out) != 0))
+        rc = rc ? rc : fail ("error writing output: %s", strerror (errno));
+    if (tmpname) {
+        if (rc == 0 && rename (tmpname, outfile) < 0)
+            rc = fail ("cannot write %s: %s", outfile, strerror (errno));
+        if (rc != 0)
+            unlink (tmpname);
+        free (tmpname);
+    }
+    return rc;
+}
+
 int main (int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -224,31 +258,10 @@ int main (int argc, char **argv)
     if (!(cmd = find_cmd (argv[optind])))
         return usage_error ("unknown subcommand '%s' (see 'flux-account "
                             "--help')", argv[optind]);
-    if ((rc = parse_args (cmd, argc - optind, argv + optind, &a)) != 0)
-        return rc;
-    /* -o FILE: write a temporary file beside it and rename it into place
-     * only when the command succeeded, so a failure leaves FILE as it was. */
-    char *tmpname = NULL;
-    if (outfile) {
-        int fd;
-        if (asprintf (&tmpname, "%s.XXXXXX", outfile) < 0
-            || (fd = mkstemp (tmpname)) < 0 || !(ctx.out = fdopen (fd, "w")))
-            return fail ("cannot write %s: %s", outfile, strerror (errno));
-        (void)fchmod (fd, 0644);
-    }
-    if ((rc = open_db (&ctx, cmd)) == 0)
-        rc = cmd->fn (&ctx, &a);
-    if (ctx.progress_shown)
-        fputc ('\n', stderr);
-    fluxacct_db_close (ctx.db);
-    if (fflush (ctx.out) != 0 || (ctx.out != stdout && fclose (ctx.out) != 0))
-        rc = rc ? rc : fail ("error writing output: %s", strerror (errno));
-    if (tmpname) {
-        if (rc == 0 && rename (tmpname, outfile) < 0)
-            rc = fail ("cannot write %s: %s", outfile, strerror (errno));
-        if (rc != 0)
-            unlink (tmpname);
-        free (tmpname);
-    }
+    rc = parse_args (cmd, argc - optind, argv + optind, &a);
+    if (rc == 0)
+        rc = run_cmd (&ctx, cmd, &a, outfile);
+    args_free (&a);
     return rc;
 }
+

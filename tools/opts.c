@@ -278,13 +278,17 @@ static const struct optdef *which_opt (const struct cmd *cmd, const char *s,
 /* A copy of argv for getopt where each -alias is spelled --name, and the
  * extra values after an OPT_MULTI flag ("-d '> 1' '< 5'") repeat the flag
  * ("-d '> 1' -d '< 5'"). */
-static char **expand_argv (const struct cmd *cmd, int *argc, char **argv)
+static char **expand_argv (const struct cmd *cmd, int *argc, char **argv,
+                           struct args *a)
 {
     char **nv = calloc ((size_t)*argc * 2 + 1, sizeof (char *));
     int n = 0;
 
-    if (!nv)
+    /* at most one allocated string per argument or per extra value */
+    if (!nv || !(a->owned = calloc ((size_t)*argc * 2 + 1, sizeof (char *)))) {
+        free (nv);
         return NULL;
+    }
     for (int i = 0; i < *argc; i++) {
         const struct optdef *o = NULL;
         int inl = 0;
@@ -304,6 +308,7 @@ static char **expand_argv (const struct cmd *cmd, int *argc, char **argv)
                     free (nv);
                     return NULL;
                 }
+                a->owned[a->nowned++] = s;
                 argv[i] = s;
                 break;
             }
@@ -321,12 +326,24 @@ static char **expand_argv (const struct cmd *cmd, int *argc, char **argv)
                 free (nv);
                 return NULL;
             }
+            a->owned[a->nowned++] = s;
             nv[n++] = s;
             nv[n++] = argv[++i];
         }
     }
     *argc = n;
     return nv;
+}
+
+void args_free (struct args *a)
+{
+    for (int i = 0; i < a->nowned; i++)
+        free (a->owned[i]);
+    free (a->owned);
+    for (int i = 0; i < MAX_OPTS; i++)
+        free ((void *)a->multi[i]);
+    free (a->argv);
+    memset (a, 0, sizeof (*a));
 }
 
 int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
@@ -337,7 +354,7 @@ int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
 
     memset (a, 0, sizeof (*a));
     a->cmd = cmd;
-    if (!(argv = expand_argv (cmd, &argc, argv)))
+    if (!(argv = expand_argv (cmd, &argc, argv, a)))
         return fail ("out of memory");
     a->argv = argv;
     for (; cmd->opts && cmd->opts[n].name; n++) {

@@ -734,7 +734,7 @@ static int fa_charged (struct jobctx *j, sqlite3_int64 userid,
 {
     struct lastts key = { .userid = userid, .bank = (char *)bank }, *e;
 
-    if (!bank)
+    if (!bank || j->nlast == 0)
         return 0;
     e = bsearch (&key, j->last, j->nlast, sizeof (key), cmp_last);
     return e && t_inactive <= e->ts;

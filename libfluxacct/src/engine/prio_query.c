@@ -153,7 +153,8 @@ static json_t *user_map (const struct fluxacct_engine *e, bool *ok)
     }
     while ((u = u64map_next (&e->users, &pos, NULL)))
         v[n++] = u;
-    qsort (v, n, sizeof (*v), cmp_user);
+    if (n > 1)
+        qsort (v, n, sizeof (*v), cmp_user);
     for (size_t i = 0; i < n; i++) {
         json_t *banks = json_array ();
         if (!banks) {

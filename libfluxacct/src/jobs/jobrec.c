@@ -124,8 +124,10 @@ static int cmp_defbank (const void *a, const void *b)
 const char *jobnorm_default_bank (struct jobnorm *n, sqlite3_int64 userid)
 {
     struct defbank key = { .userid = userid };
-    struct defbank *d = bsearch (&key, n->defbanks, n->ndefbanks,
-                                 sizeof (key), cmp_defbank);
+    struct defbank *d = n->ndefbanks == 0
+                            ? NULL
+                            : bsearch (&key, n->defbanks, n->ndefbanks,
+                                       sizeof (key), cmp_defbank);
     return d ? d->bank : NULL;
 }
 

@@ -106,7 +106,8 @@ static int load_keys (struct importer *imp, fluxacct_error_t *error)
     sqlite3_reset (st);
     if (rc != SQLITE_DONE)
         return db_error (imp->db, error, "import");
-    qsort (imp->keys, imp->nkeys, sizeof (struct akey), cmp_akey);
+    if (imp->nkeys > 1)
+        qsort (imp->keys, imp->nkeys, sizeof (struct akey), cmp_akey);
     return 0;
 nomem:
     sqlite3_reset (st);
@@ -126,6 +127,8 @@ static const struct akey *find_assoc (struct importer *imp,
                                       sqlite3_int64 userid, const char *bank)
 {
     struct akey key = { .userid = userid, .bank = (char *)bank };
+    if (imp->nkeys == 0)
+        return NULL;
     return bsearch (&key, imp->keys, imp->nkeys, sizeof (key), cmp_akey);
 }
 

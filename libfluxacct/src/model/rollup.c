@@ -26,7 +26,8 @@ static int load_banks (fluxacct_db_t *db, struct bankrow **out, size_t *np,
 {
     if (bankrows_load (db, out, np, error) < 0)
         return -1;
-    qsort (*out, *np, sizeof (**out), cmp_bank);
+    if (*np > 1)
+        qsort (*out, *np, sizeof (**out), cmp_bank);
     for (size_t i = 0; i < *np; i++)
         (*out)[i].parent_idx = *(*out)[i].parent
                                    ? find_bank (*out, *np, (*out)[i].parent)
