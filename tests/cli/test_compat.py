@@ -2,8 +2,8 @@
 (shared/spec/flux-accounting-compat.md sections 2 and 3) is accepted by our
 CLI (issue 16).  The rows are in compat-surface.txt; they run in order on
 one database, each must exit 0 (rows marked "parsed:" need a running Flux
-instance or fail on purpose, and must only not be usage errors).  jobs
-USERNAME is tested with the real-Flux suite."""
+instance or fail on purpose, and must only not be usage errors).  What
+jobs USERNAME prints is tested with the real-Flux suite (t2003-jobs)."""
 import json
 import pathlib
 import shlex
@@ -34,7 +34,7 @@ def test_table_names_every_compat_subcommand():
         "list-configs", "view-job-records", "view-usage-report", "show-usage",
         "scrub-old-jobs", "create-db", "pop-db", "export-db", "export-json",
         "update-fshare", "fetch-job-records", "priority-update", "update-db",
-        "fairshare-emulate"}
+        "fairshare-emulate", "jobs"}
     used = {shlex.split(line.removeprefix("parsed:"))[0] for _, line in rows()}
     assert spec_subcommands <= used, spec_subcommands - used
 

@@ -71,3 +71,15 @@ def test_database_argument(tmp_path):
     prefix = str(tmp_path / "Flux")
     assert complete(["update-usage", "--priority-decay-half-life=2",
                      prefix]) == [prefix + "Accounting.db"]
+
+
+def test_jobs(tree):
+    """jobs USERNAME: its options, states for -f, queue and user names."""
+    db = tree.path
+    got = complete(["jobs", "--"])
+    assert {"--bank", "--queue", "--filter", "--count", "--since",
+            "--jobids", "--verbose"} <= set(got)
+    assert complete(["jobs", "alice", "-f", "pend"]) == ["pending"]
+    assert complete(["-p", db, "jobs", "a"]) == ["alice"]
+    assert complete(["-p", db, "jobs", "alice", "--bank", "B"]) == [
+        "B", "B1", "B2"]

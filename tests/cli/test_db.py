@@ -21,7 +21,7 @@ SUBCOMMANDS = [
     "update-usage", "clear-usage", "view-usage-report", "show-usage",
     "update-fshare", "fairshare-emulate", "shares", "bank-info",
     "explain-fairshare",
-    "export-json", "priority-update", "update-db", "export-db", "pop-db",
+    "export-json", "priority-update", "jobs", "update-db", "export-db", "pop-db",
 ]
 
 FA_DB = os.path.join(

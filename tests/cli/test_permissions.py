@@ -46,7 +46,9 @@ WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
 # the same way for everyone)
 # export-db reads the database but writes files into a directory of the
 # caller's: tested below
-NO_DB = {"create-db", "fairshare-emulate", "priority-update", "export-db"}
+# jobs reads the running instance only, never the database
+NO_DB = {"create-db", "fairshare-emulate", "priority-update", "export-db",
+         "jobs"}
 
 
 @pytest.fixture(scope="module")

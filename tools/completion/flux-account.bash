@@ -55,6 +55,16 @@ _flux_account ()
     fi
 
     # the value of an option
+    if [[ $sub == jobs ]]; then
+        case $prev in
+            --queue)
+                COMPREPLY=($(compgen -W "$(_flux_account_names queues "$db")" -- "$cur")); return ;;
+            -f|--filter)
+                COMPREPLY=($(compgen -W "depend priority sched run cleanup inactive pending running active completed failed canceled timeout" -- "$cur")); return ;;
+            -c|--count|-o|--format|--since|-j|--jobids)
+                return ;;
+        esac
+    fi
     case $prev in
         -B|--bank|--parent-bank|--default-bank|-b)
             COMPREPLY=($(compgen -W "$(_flux_account_names banks "$db")" -- "$cur")); return ;;
@@ -84,7 +94,7 @@ _flux_account ()
     case $sub in
         view-bank|edit-bank|delete-bank|clear-usage)
             COMPREPLY=($(compgen -W "$(_flux_account_names banks "$db")" -- "$cur")) ;;
-        view-user|edit-user|explain-fairshare)
+        view-user|edit-user|explain-fairshare|jobs)
             COMPREPLY=($(compgen -W "$(_flux_account_names users "$db")" -- "$cur")) ;;
         delete-user)
             if ((npos == 0)); then
