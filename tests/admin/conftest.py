@@ -2,7 +2,7 @@
 
 Environment (set by meson): FLUX_ACCOUNT, the flux-account binary;
 FLUXACCT_DBS_DIR, the flux-accounting corpus; GEN_FADB, the generator of
-flux-accounting v0.60 databases (bench/gen_fadb)."""
+flux-accounting v0.60 databases (tests/tools/gen_fadb)."""
 import hashlib
 import os
 import shutil

@@ -388,9 +388,10 @@ def test_progress_only_on_a_terminal(tree, tmp_path):
 
 
 def test_progress_pop_db_and_update_db(tree, tmp_path):
-    gen = os.path.join(os.path.dirname(FLUX_ACCOUNT), "..", "bench", "gen_fadb")
+    gen = os.path.join(os.path.dirname(FLUX_ACCOUNT), "..", "tests", "tools",
+                       "gen_fadb")
     if not os.path.exists(gen):
-        pytest.skip("bench/gen_fadb not built")
+        pytest.skip("tests/tools/gen_fadb not built")
     old = tmp_path / "old.db"
     import subprocess
     subprocess.run([gen, "-o", old, "-a", "50", "-j", "20000"], check=True)
