@@ -264,6 +264,10 @@ def test_fairshare_emulate(tmp_path, run):
     out = run("fairshare-emulate", "-i", f, db=False)[1]
     assert [c.strip() for c in out.splitlines()[0].split(" | ")] == [
         "Username", "Bank", "Shares", "Usage", "FairShare"]
+    assert out == ("Username | Bank | Shares | Usage | FairShare\n"
+                   "---------+------+--------+-------+----------\n"
+                   "u2       | B    | 1      | 0.0   | 1.0\n"
+                   "u1       | A    | 1      | 10.0  | 0.5\n")
     data = json.loads(run("fairshare-emulate", "-i", f, "-j", db=False)[1])
     assert [(d["username"], d["fairshare"]) for d in data] == [
         ("u2", 1.0), ("u1", 0.5)]
