@@ -13,7 +13,7 @@ WORK=${2:-/tmp/fluxacct-bench-admin}
 NASSOC=${3:-10000}
 NJOBS=${4:-1000000}
 FA=$BUILD/tools/flux-account
-GEN=$BUILD/bench/gen_fadb
+GEN=$BUILD/tests/tools/gen_fadb
 
 now () { date +%s.%N; }
 sub () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }

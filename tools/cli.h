@@ -127,6 +127,12 @@ int print_and_free (struct ctx *ctx, struct args *a, fluxacct_rows_t *r,
 /* A cell as text: table form (unlimited, true/false, 6 decimals) or raw
  * (full precision).  Returns a malloc'd string. */
 char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);
+/* The table form every command prints: the header, a "-+-" rule, then
+ * nr rows of nc cells (cells[row * nc + col]; NULL prints as empty),
+ * columns padded to their widest entry in characters and joined by " | ",
+ * the last one unpadded.  Borrows everything; -1 when out of memory. */
+int print_text_table (FILE *f, size_t nc, const char *const *header,
+                      size_t nr, char *const *cells);
 /* Characters (UTF-8 code points) in the first len bytes of s. */
 size_t utf8_width (const char *s, size_t len);
 /* Print the first len bytes of s padded with spaces to `width`

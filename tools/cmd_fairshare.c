@@ -82,58 +82,35 @@ static int emulate_format (struct ctx *ctx, fluxacct_fstree_t *t, int n,
 
 static int emulate_table (struct ctx *ctx, fluxacct_fstree_t *t, int n)
 {
-    static const char *hdr[] = { "Username", "Bank", "Shares", "Usage",
-                                 "FairShare" };
-    char ***cells = calloc ((size_t)n + 1, sizeof (char **));
-    size_t w[5];
-    int rc = 0;
+    static const char *const hdr[] = { "Username", "Bank", "Shares", "Usage",
+                                       "FairShare" };
+    char **cells = calloc ((size_t)n * 5 + 1, sizeof (char *));
+    int rc = cells ? 0 : fail ("out of memory");
 
-    for (int c = 0; c < 5; c++)
-        w[c] = strlen (hdr[c]);
-    for (int i = 0; i < n && cells; i++) {
+    for (int i = 0; i < n && rc == 0; i++) {
         fluxacct_fsnode_t u;
         fluxacct_error_t error;
-        char buf[64];
+        char buf[64], **row = cells + (size_t)i * 5;
         if (fluxacct_fstree_user (t, i, &u, &error) < 0) {
             rc = emulate_fail (&error);
             break;
         }
-        cells[i] = calloc (5, sizeof (char *));
-        cells[i][0] = strdup (u.name);
-        cells[i][1] = strdup (u.bank);
+        row[0] = strdup (u.name);
+        row[1] = strdup (u.bank);
         snprintf (buf, sizeof (buf), "%llu", (unsigned long long)u.shares);
-        cells[i][2] = strdup (buf);
+        row[2] = strdup (buf);
         fmt_double (round (u.usage * 100) / 100, buf, sizeof (buf));
-        cells[i][3] = strdup (buf);
+        row[3] = strdup (buf);
         fs_text (u.fairshare, buf, sizeof (buf));
-        cells[i][4] = strdup (buf);
-        for (int c = 0; c < 5; c++)
-            if (strlen (cells[i][c]) > w[c])
-                w[c] = strlen (cells[i][c]);
+        row[4] = strdup (buf);
+        for (int c = 0; c < 5 && rc == 0; c++)
+            if (!row[c])
+                rc = fail ("out of memory");
     }
-    if (rc == 0) {
-        for (int c = 0; c < 5; c++)
-            fprintf (ctx->out, "%s%-*s", c ? " | " : "", c < 4 ? (int)w[c] : 0,
-                     hdr[c]);
-        fputc ('\n', ctx->out);
-        for (int c = 0; c < 5; c++) {
-            fputs (c ? "-+-" : "", ctx->out);
-            for (size_t k = 0; k < w[c]; k++)
-                fputc ('-', ctx->out);
-        }
-        fputc ('\n', ctx->out);
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < 5; c++)
-                fprintf (ctx->out, "%s%-*s", c ? " | " : "",
-                         c < 4 ? (int)w[c] : 0, cells[i][c]);
-            fputc ('\n', ctx->out);
-        }
-    }
-    for (int i = 0; i < n && cells; i++) {
-        for (int c = 0; cells[i] && c < 5; c++)
-            free (cells[i][c]);
-        free (cells[i]);
-    }
+    if (rc == 0 && print_text_table (ctx->out, 5, hdr, (size_t)n, cells) < 0)
+        rc = fail ("out of memory");
+    for (size_t k = 0; cells && k < (size_t)n * 5; k++)
+        free (cells[k]);
     free (cells);
     return rc;
 }

@@ -114,29 +114,26 @@ int outopts_get (struct args *a, struct outopts *o)
     return 0;
 }
 
-static int print_table (FILE *f, const fluxacct_rows_t *r)
+int print_text_table (FILE *f, size_t nc, const char *const *header,
+                      size_t nr, char *const *cells)
 {
-    size_t nc = fluxacct_rows_columns (r), nr = fluxacct_rows_count (r);
     size_t *w = calloc (nc ? nc : 1, sizeof (*w));
 
     if (!w)
         return -1;
     for (size_t c = 0; c < nc; c++) {
-        const char *name = fluxacct_rows_column_name (r, c);
-        w[c] = utf8_width (name, strlen (name));
-    }
-    for (size_t i = 0; i < nr; i++)
-        for (size_t c = 0; c < nc; c++) {
-            char *s = cell_text (r, i, c, 0);
-            size_t l = s ? utf8_width (s, strlen (s)) : 0;
+        w[c] = utf8_width (header[c], strlen (header[c]));
+        for (size_t i = 0; i < nr; i++) {
+            const char *s = cells[i * nc + c] ? cells[i * nc + c] : "";
+            size_t l = utf8_width (s, strlen (s));
             if (l > w[c])
                 w[c] = l;
-            free (s);
         }
+    }
     for (size_t c = 0; c < nc; c++) {
-        const char *name = fluxacct_rows_column_name (r, c);
         fputs (c ? " | " : "", f);
-        fput_padded (f, name, strlen (name), c + 1 < nc ? (int)w[c] : 0, '<');
+        fput_padded (f, header[c], strlen (header[c]),
+                     c + 1 < nc ? (int)w[c] : 0, '<');
     }
     fputc ('\n', f);
     for (size_t c = 0; c < nc; c++) {
@@ -147,16 +144,36 @@ static int print_table (FILE *f, const fluxacct_rows_t *r)
     fputc ('\n', f);
     for (size_t i = 0; i < nr; i++) {
         for (size_t c = 0; c < nc; c++) {
-            char *s = cell_text (r, i, c, 0);
+            const char *s = cells[i * nc + c] ? cells[i * nc + c] : "";
             fputs (c ? " | " : "", f);
-            fput_padded (f, s ? s : "", s ? strlen (s) : 0,
-                         c + 1 < nc ? (int)w[c] : 0, '<');
-            free (s);
+            fput_padded (f, s, strlen (s), c + 1 < nc ? (int)w[c] : 0, '<');
         }
         fputc ('\n', f);
     }
     free (w);
     return 0;
+}
+
+static int print_table (FILE *f, const fluxacct_rows_t *r)
+{
+    size_t nc = fluxacct_rows_columns (r), nr = fluxacct_rows_count (r);
+    const char **header = calloc (nc ? nc : 1, sizeof (*header));
+    char **cells = calloc (nc * nr > 0 ? nc * nr : 1, sizeof (*cells));
+    int rc = header && cells ? 0 : -1;
+
+    for (size_t c = 0; c < nc && rc == 0; c++)
+        header[c] = fluxacct_rows_column_name (r, c);
+    for (size_t i = 0; i < nr && rc == 0; i++)
+        for (size_t c = 0; c < nc && rc == 0; c++)
+            if (!(cells[i * nc + c] = cell_text (r, i, c, 0)))
+                rc = -1;
+    if (rc == 0)
+        rc = print_text_table (f, nc, header, nr, cells);
+    for (size_t k = 0; cells && k < nc * nr; k++)
+        free (cells[k]);
+    free (cells);
+    free (header);
+    return rc;
 }
 
 static void print_parsable (FILE *f, const fluxacct_rows_t *r)

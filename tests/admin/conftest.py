@@ -2,16 +2,21 @@
 
 Environment (set by meson): FLUX_ACCOUNT, the flux-account binary;
 FLUXACCT_DBS_DIR, the flux-accounting corpus; GEN_FADB, the generator of
-flux-accounting v0.60 databases (bench/gen_fadb)."""
-import hashlib
+flux-accounting v0.60 databases (tests/tools/gen_fadb)."""
 import os
+import pathlib
 import shutil
 import sqlite3
 import subprocess
+import sys
 
 import pytest
 
-FLUX_ACCOUNT = os.environ.get("FLUX_ACCOUNT", "flux-account")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "pyhelpers"))
+import fluxacct_testutil as util  # noqa: E402
+from fluxacct_testutil import dump_sha, flux_account_path  # noqa: E402,F401
+
+FLUX_ACCOUNT = flux_account_path()
 DBS_DIR = os.environ.get("FLUXACCT_DBS_DIR", "")
 GEN_FADB = os.environ.get("GEN_FADB", "")
 
@@ -21,10 +26,11 @@ GEN_NOW = 1700000000
 
 def run(*args, db=None, cwd=None, check=None):
     """Run flux-account; check=0 asserts success, check=N asserts exit N."""
-    cmd = [FLUX_ACCOUNT] + (["-p", str(db)] if db else []) + [str(a) for a in args]
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+    argv = (["-p", str(db)] if db else []) + list(args)
+    p = util.run_flux_account(FLUX_ACCOUNT, argv, cwd=cwd)
     if check is not None:
-        assert p.returncode == check, f"{cmd}: rc {p.returncode}\n{p.stdout}\n{p.stderr}"
+        assert p.returncode == check, \
+            f"{p.args}: rc {p.returncode}\n{p.stdout}\n{p.stderr}"
     return p
 
 
@@ -32,23 +38,12 @@ def ok(*args, **kw):
     return run(*args, check=0, **kw)
 
 
-def sha(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def dump_sha(path):
-    """Hash of `sqlite3 DB .dump` (rolls a hot journal back first)."""
-    p = subprocess.run(["sqlite3", str(path), ".dump"], capture_output=True, check=True)
-    return hashlib.sha256(p.stdout).hexdigest()
+sha = util.file_sha
 
 
 def query(path, sql, args=()):
-    c = sqlite3.connect(str(path))
-    try:
-        return c.execute(sql, args).fetchall()
-    finally:
-        c.close()
+    """Opened for writing: a killed writer's hot journal is rolled back."""
+    return util.query(path, sql, args, readonly=False)
 
 
 def tables(path):

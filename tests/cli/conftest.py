@@ -8,18 +8,16 @@ Every test gets a fresh database (`db`), a runner bound to it (`run`), and a
 content dump of it (`dump`) so a failing command can be shown to leave the
 database unchanged (`fails`).
 """
-import os
 import pathlib
-import sqlite3
-import subprocess
+import sys
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-FLUX_ACCOUNT = os.environ.get("FLUX_ACCOUNT") or str(
-    REPO / "build" / "tools" / "flux-account"
-)
-FLUX_ACCOUNT = os.path.abspath(FLUX_ACCOUNT)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "pyhelpers"))
+from fluxacct_testutil import (REPO, dump_db, flux_account_path,  # noqa: E402,F401
+                               query, remove_fluxacct_env, run_flux_account)
+
+FLUX_ACCOUNT = flux_account_path()
 
 # Exit statuses of flux-account.
 OK, FAIL, USAGE = 0, 1, 2
@@ -34,41 +32,15 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
     """No FLUXACCT_* variable of the caller leaks into a test."""
-    for key in list(os.environ):
-        if key.startswith("FLUXACCT_"):
-            monkeypatch.delenv(key)
+    remove_fluxacct_env(monkeypatch)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
 
 
 def execute(args, env=None, cwd=None, timeout=60):
     """Run flux-account with args; return (rc, stdout, stderr) as text."""
-    p = subprocess.run(
-        [FLUX_ACCOUNT, *[str(a) for a in args]],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env=env,
-        cwd=cwd,
-        timeout=timeout,
-    )
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def dump_db(path):
-    """The database's content as SQL text (sqlite3 iterdump), read-only."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-
-
-def query(path, sql, params=()):
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    p = run_flux_account(FLUX_ACCOUNT, args, env=env, cwd=cwd, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
 
 
 class Runner:

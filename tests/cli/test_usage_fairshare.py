@@ -264,6 +264,10 @@ def test_fairshare_emulate(tmp_path, run):
     out = run("fairshare-emulate", "-i", f, db=False)[1]
     assert [c.strip() for c in out.splitlines()[0].split(" | ")] == [
         "Username", "Bank", "Shares", "Usage", "FairShare"]
+    assert out == ("Username | Bank | Shares | Usage | FairShare\n"
+                   "---------+------+--------+-------+----------\n"
+                   "u2       | B    | 1      | 0.0   | 1.0\n"
+                   "u1       | A    | 1      | 10.0  | 0.5\n")
     data = json.loads(run("fairshare-emulate", "-i", f, "-j", db=False)[1])
     assert [(d["username"], d["fairshare"]) for d in data] == [
         ("u2", 1.0), ("u1", 0.5)]
@@ -388,9 +392,10 @@ def test_progress_only_on_a_terminal(tree, tmp_path):
 
 
 def test_progress_pop_db_and_update_db(tree, tmp_path):
-    gen = os.path.join(os.path.dirname(FLUX_ACCOUNT), "..", "bench", "gen_fadb")
+    gen = os.path.join(os.path.dirname(FLUX_ACCOUNT), "..", "tests", "tools",
+                       "gen_fadb")
     if not os.path.exists(gen):
-        pytest.skip("bench/gen_fadb not built")
+        pytest.skip("tests/tools/gen_fadb not built")
     old = tmp_path / "old.db"
     import subprocess
     subprocess.run([gen, "-o", old, "-a", "50", "-j", "20000"], check=True)

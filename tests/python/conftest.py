@@ -6,6 +6,7 @@ TEST_BUILD_ROOT naming the trees.  Every test gets its own temporary database.
 """
 import json
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -13,13 +14,16 @@ import pytest
 
 import fluxacct
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "pyhelpers"))
+from fluxacct_testutil import (flux_account_path,  # noqa: E402
+                               remove_fluxacct_env, run_flux_account)
+
 SOURCE_ROOT = os.environ.get(
     'TEST_SOURCE_ROOT',
     os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..')))
 BUILD_ROOT = os.environ.get('TEST_BUILD_ROOT',
                             os.path.join(SOURCE_ROOT, 'build'))
-FLUX_ACCOUNT = os.environ.get(
-    'FLUX_ACCOUNT', os.path.join(BUILD_ROOT, 'tools', 'flux-account'))
+FLUX_ACCOUNT = flux_account_path(BUILD_ROOT)
 PYTHON_DIR = os.path.join(SOURCE_ROOT, 'bindings', 'python')
 
 
@@ -28,9 +32,7 @@ def clean_environment():
     """No FLUXACCT_* variable of the caller's (FLUXACCT_DB,
     FLUXACCT_BUSY_TIMEOUT_MS, ...) reaches the library or the CLI."""
     mp = pytest.MonkeyPatch()
-    for key in list(os.environ):
-        if key.startswith('FLUXACCT_'):
-            mp.delenv(key)
+    remove_fluxacct_env(mp)
     yield
     mp.undo()
 
@@ -71,9 +73,7 @@ class CLI:
     def run(self, *args, check=True):
         if not os.access(FLUX_ACCOUNT, os.X_OK):
             pytest.skip(f'no flux-account at {FLUX_ACCOUNT}')
-        p = subprocess.run([FLUX_ACCOUNT, '-p', self.path, *args],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
+        p = run_flux_account(FLUX_ACCOUNT, ['-p', self.path, *args])
         if check and p.returncode != 0:
             raise AssertionError(f'flux-account {" ".join(args)}: '
                                  f'exit {p.returncode}: {p.stderr}')

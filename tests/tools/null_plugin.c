@@ -1,8 +1,9 @@
-/* bench/null_plugin.so: registers the same handler table as mf_priority.so
- * (the host matches every topic against every handler, so the table's
- * size is host cost) and does nothing in them.  bench_plugin runs the same jobs with it to
- * measure what the job-manager host itself costs (building arguments,
- * dispatch, events), so that the difference is mf_priority's own work. */
+/* tests/tools/null_plugin.so: registers the same handler table as
+ * mf_priority.so (the host matches every topic against every handler, so
+ * the table's size is host cost) and does nothing in them.  bench_plugin
+ * runs the same jobs with it to measure what the job-manager host itself
+ * costs (building arguments, dispatch, events), so that the difference is
+ * mf_priority's own work. */
 #include <stddef.h>
 #include <flux/core.h>
 #include <flux/jobtap.h>
