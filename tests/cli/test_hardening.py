@@ -13,6 +13,7 @@ import tempfile
 import pytest
 
 from conftest import FAIL, FLUX_ACCOUNT, USAGE, execute, parsable, query
+from fluxacct_testutil import nobody_can_run
 
 DEPTH_MAX = 100
 
@@ -181,9 +182,9 @@ def test_usage_overflow_is_refused_not_stored(db, run, tree):
 # ---- 5. reads for everyone -------------------------------------------------
 
 needs_root = pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("setpriv")
-    or not shutil.which("sqlite3"),
-    reason="needs root, setpriv and the sqlite3 shell")
+    not nobody_can_run(FLUX_ACCOUNT) or not shutil.which("sqlite3"),
+    reason="needs root, setpriv, a build tree other users can reach and "
+           "the sqlite3 shell")
 
 
 @needs_root
@@ -328,8 +329,9 @@ def test_unique_constraint_is_translated(run, fails):
     assert "UNIQUE constraint" not in err and "already exists" in err
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
-                    reason="needs root and setpriv")
+@pytest.mark.skipif(not nobody_can_run(FLUX_ACCOUNT),
+                    reason="needs root, setpriv and a build tree other users "
+                           "can reach")
 def test_create_db_in_unwritable_directory_is_exit_2():
     d = tempfile.mkdtemp(prefix="fluxacct-ro-")
     os.chmod(d, 0o755)

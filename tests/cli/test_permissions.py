@@ -11,10 +11,11 @@ import tempfile
 import pytest
 
 from conftest import FLUX_ACCOUNT, USAGE, dump_db, execute
+from fluxacct_testutil import nobody_can_run
 
 pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("setpriv"),
-    reason="needs root and setpriv to run commands as nobody")
+    not nobody_can_run(FLUX_ACCOUNT),
+    reason="needs root, setpriv and a build tree other users can reach")
 
 READ = [["list-banks"], ["view-bank", "root"], ["view-bank", "root", "-t"],
         ["view-bank", "A", "-u"], ["print-hierarchy"], ["list-users"],

@@ -8,6 +8,7 @@ tests/python also imports the built bindings."""
 import hashlib
 import os
 import pathlib
+import shutil
 import sqlite3
 import subprocess
 
@@ -79,3 +80,16 @@ def file_sha(path):
     """SHA-256 of the file's bytes."""
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def nobody_can_run(program):
+    """True when root can run `program --version` as nobody: setpriv exists
+    and no private parent directory (a clone under a 0700 mktemp -d, say)
+    hides the build tree from other users.  The tests that run commands as
+    nobody skip, saying why, when it is False."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return False
+    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                        "--clear-groups", program, "--version"],
+                       capture_output=True, stdin=subprocess.DEVNULL)
+    return p.returncode == 0
