@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <fluxacct/fluxacct.h>
 
+#include "format.h"
+
 #define MAX_OPTS 48
 
 /* An option of a subcommand.  has_arg: 0 flag, 1 takes a value,
@@ -133,11 +135,6 @@ char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);
  * the last one unpadded.  Borrows everything; -1 when out of memory. */
 int print_text_table (FILE *f, size_t nc, const char *const *header,
                       size_t nr, char *const *cells);
-/* Characters (UTF-8 code points) in the first len bytes of s. */
-size_t utf8_width (const char *s, size_t len);
-/* Print the first len bytes of s padded with spaces to `width`
- * characters; align '<' left, '>' right, '^' centre. */
-void fput_padded (FILE *f, const char *s, size_t len, int width, char align);
 /* Shortest round-trip text of a double, with ".0" when integral. */
 void fmt_double (double d, char *buf, size_t len);
 

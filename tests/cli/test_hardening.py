@@ -320,6 +320,18 @@ def test_format_widths_are_bounded(run, fails):
     assert out.splitlines()[1] == "      root"
 
 
+def test_job_records_format_widths_are_bounded(run, fails):
+    """The issue's own reproducer: view-job-records had a format parser of
+    its own, with widths unbounded (4 GB of spaces per job)."""
+    run("add-bank", "root", "1")
+    fails("view-job-records", "-o", "{jobid:>2147483647}", rc=USAGE,
+          match="at most 1024")
+    fails("view-job-records", "-o", "{jobid:>5", rc=USAGE,
+          match="invalid format string")
+    _, out, _ = run("view-job-records", "-o", "[{jobid:>7}] {{x}}")
+    assert out.splitlines() == ["[  jobid] {x}"]
+
+
 def test_import_jobs_bounds_line_length(run, fails):
     fails("import-jobs", "/dev/zero", rc=FAIL, match="longer than 64 MiB")
 
