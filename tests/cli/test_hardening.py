@@ -132,6 +132,24 @@ def test_create_db_period_bounds(tmp_path):
     assert not os.path.exists(tmp_path / "x.db")
 
 
+@pytest.mark.parametrize("value", ["inf", "nan", " 2", "0x10", "1e308"])
+def test_bare_weeks_one_rule_everywhere(db, fails, tmp_path, value):
+    """create-db, update-usage and edit-config read a bare number of weeks
+    with one function: a non-finite, hex, space-led or overflowing number
+    is refused by all three with the same message."""
+    msg = "a bare number is weeks: finite, decimal, no spaces"
+    before = config(db, "priority_decay_half_life")
+    fails("edit-config", f"priority_decay_half_life={value}", rc=USAGE,
+          match=msg)
+    fails("update-usage", f"--priority-decay-half-life={value}", rc=USAGE,
+          match=msg)
+    assert config(db, "priority_decay_half_life") == before
+    code, _, err = execute(["create-db", str(tmp_path / "w.db"),
+                            f"--priority-decay-half-life={value}"])
+    assert code == USAGE and msg in err
+    assert not os.path.exists(tmp_path / "w.db")
+
+
 # ---- 3. and 4. finite values, integer conversions -------------------------
 
 JOB = {"id": 1, "userid": 1001, "t_submit": 100.0, "t_run": 100.0,
