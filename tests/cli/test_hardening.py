@@ -227,6 +227,98 @@ def test_non_owner_reads_after_the_sqlite3_shell():
     shutil.rmtree(d)
 
 
+def in_mount_namespace(script):
+    """Run `sh -c script` in a private mount namespace: as root directly,
+    otherwise as the root of a new user namespace.  Returns the completed
+    process, or None and why the kernel refused."""
+    if not shutil.which("unshare"):
+        return None, "no unshare(1)"
+    cmd = ["unshare", "--mount", "--propagation", "private"]
+    if os.geteuid() != 0:
+        cmd[1:1] = ["--user", "--map-root-user"]
+    probe = subprocess.run(cmd + ["true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None, "unshare refused: " + probe.stderr.strip()
+    return subprocess.run(cmd + ["sh", "-c", script], capture_output=True,
+                          text=True), None
+
+
+READS = [["list-banks"], ["print-hierarchy"], ["print-hierarchy", "-P"],
+         ["view-bank", "root", "-t"], ["list-users", "--json"],
+         ["view-user", "alice"], ["export-json"], ["list-queues"],
+         ["view-config", "decay_factor"], ["list-factors"]]
+
+
+@pytest.mark.parametrize("state", ["after-sqlite3-shell", "wal-and-shm"])
+def test_reads_on_a_read_only_file_system(state):
+    """Issue 12 #5: every read works on a database on a read-only file
+    system, for its owner and (as root, with setpriv) for other users,
+    whether the -wal/-shm files are there or the owner's sqlite3 shell
+    removed them; a write fails saying the file system is read-only."""
+    d = tempfile.mkdtemp(prefix="fluxacct-rofs-")
+    try:
+        os.chmod(d, 0o755)
+        src, mnt = os.path.join(d, "src"), os.path.join(d, "mnt")
+        os.mkdir(src, 0o755)
+        os.mkdir(mnt, 0o755)
+        path = os.path.join(src, "f.db")
+        for args in (["create-db", path], ["add-bank", "root", "1"],
+                     ["add-bank", "--parent-bank", "root", "A", "1"],
+                     ["add-user", "-u", "alice", "-B", "A"],
+                     ["add-queue", "q1"]):
+            assert execute(args if args[0] == "create-db"
+                           else ["-p", path] + args)[0] == 0, args
+        expect = [execute(["-p", path] + r) for r in READS]
+        assert all(e[0] == 0 for e in expect)
+        if state == "after-sqlite3-shell":
+            if shutil.which("sqlite3"):
+                subprocess.run(["sqlite3", path,
+                                "SELECT count(*) FROM bank_table;"],
+                               check=True, capture_output=True)
+            else:   # the same on close: the last connection removes them
+                conn = sqlite3.connect(path)
+                conn.execute("SELECT count(*) FROM bank_table").fetchall()
+                conn.close()
+            assert not os.path.exists(path + "-shm")
+            assert not os.path.exists(path + "-wal")
+        else:
+            assert os.path.exists(path + "-shm")
+        users = [[]]
+        if os.geteuid() == 0 and nobody_can_run(FLUX_ACCOUNT):
+            users.append(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                          "--clear-groups"])
+        lines = [f"mount --bind {src} {mnt} && "
+                 f"mount -o remount,bind,ro {mnt} || exit 97",
+                 f"touch {mnt}/probe 2>/dev/null && exit 98"]
+        ro = os.path.join(mnt, "f.db")
+        for u, who in enumerate(users):
+            for i, r in enumerate(READS):
+                argv = " ".join(who + [FLUX_ACCOUNT, "-p", ro]
+                                + [f"'{x}'" for x in r])
+                lines.append(f"{argv} > {d}/out-{u}-{i} 2>&1; "
+                             f"echo $? > {d}/rc-{u}-{i}")
+        lines.append(f"{FLUX_ACCOUNT} -p {ro} add-bank --parent-bank root B 1"
+                     f" > {d}/write 2>&1; echo $? >> {d}/write")
+        p, why = in_mount_namespace("\n".join(lines))
+        if p is None:
+            pytest.skip(why)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        for u in range(len(users)):
+            for i, r in enumerate(READS):
+                with open(f"{d}/rc-{u}-{i}") as f:
+                    rc = int(f.read())
+                with open(f"{d}/out-{u}-{i}") as f:
+                    out = f.read()
+                assert rc == 0, (users[u], r, out)
+                assert out == expect[i][1], (users[u], r)
+        with open(f"{d}/write") as f:
+            out = f.read()
+        assert out.endswith("\n2\n") and "read-only file system" in out, out
+        assert not os.path.exists(path + "-journal")
+    finally:
+        shutil.rmtree(d)
+
+
 def test_fifo_is_not_a_database(tmp_path):
     fifo = str(tmp_path / "fifo")
     os.mkfifo(fifo)
