@@ -97,6 +97,14 @@ ROW_RULES = [
      ['add-user', '-u', 'u', '-B', 'A', '--userid=99999999999'],
      ['edit-user', 'alice', '-B', 'A', '--userid=99999999999'],
      'association_table.csv', ASSOC_HDR + 'u,99999999999,A,A,5\n'),
+    ("association_table.queues contains '|' (the --parsable separator), "
+     "got 'a|b'",
+     lambda db: db.add_user('u', 'A', queues='a|b'),
+     lambda db: db.edit_user('alice', 'A', queues='a|b'),
+     ['add-user', '-u', 'u', '-B', 'A', '--queues=a|b'],
+     ['edit-user', 'alice', '-B', 'A', '--queues=a|b'],
+     'association_table.csv',
+     'username,userid,bank,default_bank,queues\nu,1001,A,A,a|b\n'),
     ('queue_table.max_nodes_per_job must be an integer from 0 to '
      "2147483647, got '-3'",
      lambda db: db.add_queue('q', max_nodes_per_job=-3),

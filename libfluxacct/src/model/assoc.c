@@ -88,6 +88,16 @@ static int check_values (const fluxacct_assoc_fields_t *f,
     if (f->userid != FLUXACCT_UNSET
         && validate_int ("association_table", "userid", f->userid, error) < 0)
         return -1;
+    if ((f->queues && !is_reset (f->queues)
+         && validate_text ("association_table", "queues", f->queues,
+                           error) < 0)
+        || (f->projects && !is_reset (f->projects)
+            && validate_text ("association_table", "projects", f->projects,
+                              error) < 0)
+        || (f->default_project && !is_reset (f->default_project)
+            && validate_text ("association_table", "default_project",
+                              f->default_project, error) < 0))
+        return -1;
     return 0;
 }
 
