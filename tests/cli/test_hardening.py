@@ -368,6 +368,32 @@ def test_list_users_json_is_valid_utf8(run):
     assert rows[0]["username"] == "zoë"
 
 
+def test_json_is_valid_utf8_whatever_the_file_holds(db, run):
+    """Issue 12 #6: a name that is not UTF-8, written behind the library's
+    back (a hand-edited file), does not make --json output invalid UTF-8:
+    the bad byte is U+FFFD; export-json says what is wrong."""
+    run("add-bank", "root", "1")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO bank_table (bank, parent_bank, shares) "
+                     "VALUES (CAST(x'62ff' AS TEXT), 'root', 1)")
+        conn.execute("INSERT INTO association_table (creation_time, "
+                     "mod_time, username, userid, bank, default_bank) VALUES "
+                     "(0, 0, CAST(x'75ff' AS TEXT), 5, CAST(x'62ff' AS TEXT),"
+                     " CAST(x'62ff' AS TEXT))")
+    conn.close()
+    for args, key, name in ((["list-banks", "--json"], "bank", "b\ufffd"),
+                            (["list-users", "--json"], "username",
+                             "u\ufffd")):
+        p = subprocess.run([FLUX_ACCOUNT, "-p", db, *args],
+                           capture_output=True)
+        assert p.returncode == 0, p.stderr
+        rows = json.loads(p.stdout.decode("utf-8"))   # strict: must decode
+        assert name in [r[key] for r in rows]
+    code, _, err = run("export-json", ok=None)
+    assert code == 0 or "not UTF-8" in err, err
+
+
 # ---- 7. pop-db applies the rules of add-* ---------------------------------
 
 ASSOC_HDR = "creation_time,mod_time,active,username,userid,bank," \
