@@ -504,6 +504,61 @@ def test_job_records_format_widths_are_bounded(run, fails):
     assert out.splitlines() == ["[  jobid] {x}"]
 
 
+def test_constraint_messages_are_translated(run, fails, tmp_path,
+                                            monkeypatch):
+    """Issue 12 #9: SQLite's NOT NULL and UNIQUE texts never reach users."""
+    monkeypatch.chdir(tmp_path)     # short paths: the whole message fits
+    write(tmp_path / "priority_factor_weight_table.csv", "factor\nnewf\n")
+    err = fails("pop-db", "-c", "priority_factor_weight_table.csv",
+                match="weight must have a value")
+    assert "constraint" not in err
+    write(tmp_path / "project_table.csv", "project_id,project\n1,x\n")
+    err = fails("pop-db", "-c", "project_table.csv", match="already exists")
+    assert "constraint" not in err
+
+
+def test_disk_full_is_translated_and_harmless(tmp_path):
+    """Issue 12 #9: writes on a full file system fail with "disk full", not
+    SQLite's "disk I/O error", and the database stays whole."""
+    d = tempfile.mkdtemp(prefix="fluxacct-full-")
+    try:
+        mnt = os.path.join(d, "mnt")
+        os.mkdir(mnt)
+        db = os.path.join(mnt, "f.db")
+        long = "q" * 240
+        script = "\n".join([
+            f"mount -t tmpfs -o size=320k tmpfs {mnt} || exit 97",
+            f"{FLUX_ACCOUNT} create-db {db} || exit 96",
+            "i=0",
+            "while [ $i -lt 2000 ]; do i=$((i+1))",
+            f"  {FLUX_ACCOUNT} -p {db} add-queue q${{i}}{long} 2> {d}/err "
+            "|| break",
+            "done",
+            f"echo $i > {d}/count",
+            f"{FLUX_ACCOUNT} -p {db} list-queues -o '{{queue}}' > {d}/after "
+            f"2>&1; echo $? >> {d}/after",
+            f"/usr/bin/python3 -c \"import sqlite3; print(sqlite3.connect("
+            f"'{db}').execute('PRAGMA integrity_check').fetchone()[0])\" "
+            f"> {d}/check 2>&1"])
+        p, why = in_mount_namespace(script)
+        if p is None:
+            pytest.skip(why)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        with open(f"{d}/count") as f:
+            count = int(f.read())
+        with open(f"{d}/err") as f:
+            err = f.read()
+        assert 1 < count < 2000, count   # some fitted, then it filled
+        assert "disk full" in err and "I/O error" not in err, err
+        with open(f"{d}/after") as f:
+            after = f.read().splitlines()
+        assert after[-1] == "0" and len(after) == count + 1   # header, rows
+        with open(f"{d}/check") as f:
+            assert f.read().strip() == "ok"
+    finally:
+        shutil.rmtree(d)
+
+
 def test_import_jobs_bounds_line_length(run, fails):
     fails("import-jobs", "/dev/zero", rc=FAIL, match="longer than 64 MiB")
 
