@@ -517,7 +517,7 @@ def test_constraint_messages_are_translated(run, fails, tmp_path,
     assert "constraint" not in err
 
 
-def test_disk_full_is_translated_and_harmless(tmp_path):
+def test_disk_full_is_translated_and_harmless():
     """Issue 12 #9: writes on a full file system fail with "disk full", not
     SQLite's "disk I/O error", and the database stays whole."""
     d = tempfile.mkdtemp(prefix="fluxacct-full-")
