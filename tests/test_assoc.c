@@ -142,9 +142,11 @@ START_TEST (add_errors)
     f.userid = -5;
     ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL, "userid");
     f = af (NULL, "a");
-    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL, "user name");
+    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL,
+                  "association_table.username is empty");
     f = af ("dave", "");
-    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL, "bank name");
+    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL,
+                  "association_table.bank is empty");
     f = af ("dave", "a");
     f.version = 0;
     ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL, "version");

@@ -72,7 +72,7 @@ START_TEST (add_errors)
     f = bf ("x", "root");
     f.ignore_older_than = -5;
     ck_fail_with (fluxacct_bank_add (db, &f, &err), EINVAL,
-                  "ignore-older-than");
+                  "bank_table.ignore_older_than must be a time from 0");
     ck_fail_with (fluxacct_bank_add (NULL, &f, &err), EINVAL, "invalid");
     ck_fail_with (fluxacct_bank_add (db, NULL, &err), EINVAL, "invalid");
     char *after = dump_db ();

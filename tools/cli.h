@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <fluxacct/fluxacct.h>
 
+#include "format.h"
+
 #define MAX_OPTS 48
 
 /* An option of a subcommand.  has_arg: 0 flag, 1 takes a value,
@@ -98,15 +100,23 @@ int arg_int (struct args *a, const char *name, int allow_unlimited,
              int64_t *out);
 int arg_double (struct args *a, const char *name, double *out);
 int arg_time (struct args *a, const char *name, double *out);
-/* The value to store for config key `key`: for the half-life and the reset
- * period a bare number means weeks (as create-db's options), so it is
- * written as seconds into buf; any other value is returned unchanged. */
-const char *config_value (const char *key, const char *value, char *buf,
-                          size_t len);
-/* A period option (create-db, update-usage): a bare number is weeks (the
- * seed's "--priority-decay-half-life=2" is two weeks), otherwise a Flux
- * Standard Duration; must be positive.  *out (seconds) is left untouched
- * when the option is absent.  0, or EXIT_USAGE after the message. */
+/* A bare number of weeks, the one rule of create-db, update-usage and
+ * edit-config (the seed's "--priority-decay-half-life=2" is two weeks):
+ * 1 with *seconds set when s is a decimal number without spaces whose
+ * seconds are finite; -1 when strtod reads s as a number that breaks
+ * that (inf, nan, hex, leading spaces, overflow); 0 when s is not a
+ * number (a duration like 14d: the caller parses it). */
+int weeks_to_seconds (const char *s, double *seconds);
+/* The value to store for config key `key` in *out: for the half-life and
+ * the reset period a bare number is weeks (weeks_to_seconds), written as
+ * seconds into buf; any other value is unchanged.  0, or EXIT_USAGE after
+ * the message. */
+int config_value (const char *key, const char *value, char *buf, size_t len,
+                  const char **out);
+/* A period option (create-db, update-usage): a bare number is weeks
+ * (weeks_to_seconds), otherwise a Flux Standard Duration; must be
+ * positive.  *out (seconds) is left untouched when the option is absent.
+ * 0, or EXIT_USAGE after the message. */
 int arg_weeks_or_fsd (struct args *a, const char *name, double *out);
 int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a);
 void print_cmd_help (FILE *f, const struct cmd *cmd);
@@ -133,11 +143,6 @@ char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);
  * the last one unpadded.  Borrows everything; -1 when out of memory. */
 int print_text_table (FILE *f, size_t nc, const char *const *header,
                       size_t nr, char *const *cells);
-/* Characters (UTF-8 code points) in the first len bytes of s. */
-size_t utf8_width (const char *s, size_t len);
-/* Print the first len bytes of s padded with spaces to `width`
- * characters; align '<' left, '>' right, '^' centre. */
-void fput_padded (FILE *f, const char *s, size_t len, int width, char align);
 /* Shortest round-trip text of a double, with ".0" when integral. */
 void fmt_double (double d, char *buf, size_t len);
 

@@ -6,15 +6,16 @@
 
 #include "cli.h"
 
+/* SHARES as a number; its range is the library's bank_table rule. */
 static int parse_shares (const char *s, int64_t *out)
 {
     char *end;
     long long v;
     errno = 0;
     v = strtoll (s, &end, 10);
-    if (errno || end == s || *end || v < 0)
-        return usage_error ("shares must be a non-negative integer, got '%s'",
-                            s);
+    if (errno || end == s || *end)
+        return usage_error ("invalid value for shares: '%s' (expected an "
+                            "integer)", s);
     *out = v;
     return 0;
 }

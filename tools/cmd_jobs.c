@@ -127,35 +127,43 @@ static char *job_cell (const fluxacct_rows_t *r, size_t row, const char *name)
 static int print_jobs_format (struct ctx *ctx, const fluxacct_rows_t *r,
                               const char *fmt)
 {
+    char why[256];
+    struct format *fm = format_parse (fmt, why, sizeof (why));
+
+    if (!fm)
+        return errno == ENOMEM ? fail ("out of memory")
+                               : usage_error ("%s", why);
+    for (size_t i = 0; i < fm->n; i++) {
+        const char *key = fm->items[i].text;
+        if (fm->items[i].kind == FORMAT_FIELD && strcmp (key, "resources")
+            && !strstr (job_fields, key) && strncmp (key, "jobid.", 6)) {
+            usage_error ("Unknown format field: %s", key);
+            format_destroy (fm);
+            return EXIT_USAGE;
+        }
+    }
     for (long row = -1; row < (long)fluxacct_rows_count (r); row++) {
-        const char *p = fmt;
-        while (*p) {
-            if (*p != '{') {
-                fputc (*p++, ctx->out);
+        for (size_t i = 0; i < fm->n; i++) {
+            const struct format_item *it = &fm->items[i];
+            char *v;
+            if (it->kind == FORMAT_LITERAL) {
+                fputs (it->text, ctx->out);
                 continue;
             }
-            const char *end = strchr (p, '}');
-            char key[64], *spec, *v;
-            if (!end || (size_t)(end - p) >= sizeof (key))
-                return usage_error ("invalid format string: %s", fmt);
-            snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
-            if ((spec = strchr (key, ':')))
-                *spec++ = '\0';
-            int width = spec ? atoi (spec + (*spec == '<' || *spec == '>')) : 0;
-            int right = spec && *spec == '>';
-            if (row < 0)
-                v = strdup (key);
-            else if (!(v = job_cell (r, (size_t)row, key)))
-                return usage_error ("Unknown format field: %s", key);
-            if (row < 0 && strcmp (key, "resources") && !strstr (job_fields, key)
-                && strncmp (key, "jobid.", 6))
-                return usage_error ("Unknown format field: %s", key);
-            fprintf (ctx->out, right ? "%*s" : "%-*s", width, v);
+            if (row < 0) {
+                format_emit (ctx->out, it, NULL, 0, 0, 1);
+                continue;
+            }
+            if (!(v = job_cell (r, (size_t)row, it->text))) {
+                format_destroy (fm);
+                return usage_error ("Unknown format field: %s", it->text);
+            }
+            format_emit (ctx->out, it, v, 0, 0, 0);
             free (v);
-            p = end + 1;
         }
         fputc ('\n', ctx->out);
     }
+    format_destroy (fm);
     return 0;
 }
 

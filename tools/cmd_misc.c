@@ -119,11 +119,11 @@ static int cmd_edit_config (struct ctx *ctx, struct args *a)
         return fail_error (&error);
     for (int i = 0; i < a->npos && rc == 0; i++) {
         char weeks[64];
+        const char *stored;
         split_kv (a->pos[i], &key, &value);
-        if (fluxacct_config_edit (ctx->db, key, config_value (key, value,
-                                                              weeks,
-                                                              sizeof (weeks)),
-                                  &error) < 0)
+        if ((rc = config_value (key, value, weeks, sizeof (weeks), &stored)))
+            break;
+        if (fluxacct_config_edit (ctx->db, key, stored, &error) < 0)
             rc = fail_error (&error);
     }
     if (rc != 0) {

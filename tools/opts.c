@@ -173,20 +173,37 @@ int arg_double (struct args *a, const char *name, double *out)
     return 0;
 }
 
+int weeks_to_seconds (const char *s, double *seconds)
+{
+    char *end;
+    double v;
+
+    v = strtod (s, &end);
+    if (end == s || *end)
+        return 0;
+    if (strspn (s, "0123456789.+-eE") != strlen (s) || !isfinite (v)
+        || !isfinite (v * 604800))
+        return -1;
+    *seconds = v * 604800;
+    return 1;
+}
+
 int arg_weeks_or_fsd (struct args *a, const char *name, double *out)
 {
     const char *s = arg_str (a, name);
     fluxacct_error_t error;
-    char *end;
     double v;
+    int bare;
 
     if (!s)
         return 0;
-    v = strtod (s, &end);
-    if (end != s && *end == '\0') {
+    if ((bare = weeks_to_seconds (s, &v)) < 0)
+        return usage_error ("invalid value for --%s: '%s' (a bare number is "
+                            "weeks: finite, decimal, no spaces)", name, s);
+    if (bare) {
         if (!(v > 0))
             return usage_error ("--%s must be positive, got '%s'", name, s);
-        *out = v * 604800;
+        *out = v;
         return 0;
     }
     if (fluxacct_fsd_parse (s, &v, &error) < 0 || !(v > 0))
@@ -422,19 +439,22 @@ int parse_args (const struct cmd *cmd, int argc, char **argv, struct args *a)
     return 0;
 }
 
-const char *config_value (const char *key, const char *value, char *buf,
-                          size_t len)
+int config_value (const char *key, const char *value, char *buf,
+                  size_t len, const char **out)
 {
-    char *end;
     double v;
+    int bare;
 
+    *out = value;
     if (strcmp (key, "priority_decay_half_life") != 0
         && strcmp (key, "priority_usage_reset_period") != 0)
-        return value;
-    v = strtod (value, &end);
-    if (end == value || *end || !isfinite (v)
-        || isspace ((unsigned char)*value))
-        return value;
-    snprintf (buf, len, "%.17g", v * 604800);
-    return buf;
+        return 0;
+    if ((bare = weeks_to_seconds (value, &v)) < 0)
+        return usage_error ("invalid value for %s: '%s' (a bare number is "
+                            "weeks: finite, decimal, no spaces)", key, value);
+    if (bare) {
+        snprintf (buf, len, "%.17g", v);
+        *out = buf;
+    }
+    return 0;
 }

@@ -22,37 +22,6 @@ void fmt_double (double d, char *buf, size_t len)
         strncat (buf, ".0", len - strlen (buf) - 1);
 }
 
-/* Characters (UTF-8 code points, as Python's len()) in the first `len`
- * bytes of s.  Column widths count these, not bytes, so that names like
- * "dépt" line up as they do in flux-accounting's tables. */
-size_t utf8_width (const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len && s[i]; i++)
-        if (((unsigned char)s[i] & 0xc0) != 0x80)
-            n++;
-    return n;
-}
-
-/* Bytes of s making up its first `chars` characters. */
-static size_t utf8_prefix (const char *s, size_t chars)
-{
-    size_t i = 0;
-    for (; s[i]; i++)
-        if (((unsigned char)s[i] & 0xc0) != 0x80 && chars-- == 0)
-            break;
-    return i;
-}
-
-void fput_padded (FILE *f, const char *s, size_t len, int width, char align)
-{
-    int pad = width - (int)utf8_width (s, len);
-    if (pad < 0)
-        pad = 0;
-    int left = align == '>' ? pad : align == '^' ? pad / 2 : 0;
-    fprintf (f, "%*s%.*s%*s", left, "", (int)len, s, pad - left, "");
-}
-
 /* Table form of a double: six decimals, trailing zeros trimmed; tiny
  * values in exponent form so they do not print as 0. */
 static void fmt_double_short (double d, char *buf, size_t len)
@@ -193,126 +162,49 @@ static void print_parsable (FILE *f, const fluxacct_rows_t *r)
     }
 }
 
-/* Apply one "{name[:spec]}" field: spec is [<>^][width][.prec][f|d|s].
- * As in Python's str.format, numbers align right by default, text left. */
-static void emit_field (FILE *f, const char *value, double num, int isnum,
-                        const char *spec, int header)
+/* Check that every field of the format names a column (before anything
+ * is printed).  Returns -1 after the message when one does not. */
+static int check_format_keys (const fluxacct_rows_t *r, const struct format *fm)
 {
-    char align = isnum && !header ? '>' : '<', type = 's';
-    int width = 0, prec = -1;
-    char buf[256];
-
-    if (spec && *spec) {
-        if (strchr ("<>^", *spec))
-            align = *spec++;
-        width = (int)strtol (spec, (char **)&spec, 10);
-        if (*spec == '.')
-            prec = (int)strtol (spec + 1, (char **)&spec, 10);
-        if (*spec)
-            type = *spec;
-    }
-    if (header) {
-        prec = -1;
-        type = 's';
-    }
-    if (isnum && type == 'f')
-        snprintf (buf, sizeof (buf), "%.*f", prec < 0 ? 6 : prec, num);
-    else if (isnum && type == 'd') {
-        if (fabs (num) < 9.2e18)
-            snprintf (buf, sizeof (buf), "%lld", (long long)num);
-        else
-            snprintf (buf, sizeof (buf), "%.0f", num);
-    }
-    else {
-        /* The value itself (no copy: lists can be longer than buf), cut
-         * to `prec` characters when a precision is given. */
-        size_t n = strlen (value);
-        if (prec >= 0)
-            n = utf8_prefix (value, (size_t)prec);
-        fput_padded (f, value, n, width, align);
-        return;
-    }
-    fput_padded (f, buf, strlen (buf), width, align);
-}
-
-/* A "[<>^][width][.prec][type]" spec with bounded numbers: a width of
- * 2147483647 would write gigabytes. */
-#define FORMAT_WIDTH_MAX 1024
-static int check_spec (const char *spec)
-{
-    char *end;
-    long v;
-
-    if (*spec && strchr ("<>^", *spec))
-        spec++;
-    if (*spec >= '0' && *spec <= '9') {
-        errno = 0;
-        v = strtol (spec, &end, 10);
-        if (errno || v > FORMAT_WIDTH_MAX)
-            return -1;
-        spec = end;
-    }
-    if (*spec == '.') {
-        errno = 0;
-        v = strtol (spec + 1, &end, 10);
-        if (errno || v < 0 || v > FORMAT_WIDTH_MAX || end == spec + 1)
-            return -1;
-        spec = end;
+    for (size_t i = 0; i < fm->n; i++) {
+        const char *key = fm->items[i].text;
+        if (fm->items[i].kind != FORMAT_FIELD
+            || fluxacct_rows_column_index (r, key) >= 0)
+            continue;
+        char cols[1024] = "";
+        for (size_t c = 0; c < fluxacct_rows_columns (r); c++)
+            snprintf (cols + strlen (cols), sizeof (cols) - strlen (cols),
+                      "%s%s", c ? "," : "", fluxacct_rows_column_name (r, c));
+        usage_error ("Invalid column name in format string: %s.\n"
+                     "Available columns: %s", key, cols);
+        return -1;
     }
     return 0;
 }
 
-/* Print row `row` (or the header when row < 0) with the user format.
- * Returns -1 with a message when a key is unknown. */
-static int print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
-                             const char *fmt)
+/* Print row `row` (or the header when row < 0) with the user format. */
+static void print_format_row (FILE *f, const fluxacct_rows_t *r, long row,
+                              const struct format *fm)
 {
-    const char *p = fmt;
-
-    while (*p) {
-        if (p[0] == '{' && p[1] == '{') { fputc ('{', f); p += 2; continue; }
-        if (p[0] == '}' && p[1] == '}') { fputc ('}', f); p += 2; continue; }
-        if (*p != '{') { fputc (*p++, f); continue; }
-        const char *end = strchr (p, '}');
-        char key[128], *spec;
-        if (!end || (size_t)(end - p - 1) >= sizeof (key)) {
-            usage_error ("invalid format string: %s", fmt);
-            return -1;
+    for (size_t i = 0; i < fm->n; i++) {
+        const struct format_item *it = &fm->items[i];
+        if (it->kind == FORMAT_LITERAL) {
+            fputs (it->text, f);
+            continue;
         }
-        snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
-        if ((spec = strchr (key, ':')))
-            *spec++ = '\0';
-        if (spec && check_spec (spec) < 0) {
-            usage_error ("invalid format spec '%s' for %s: widths and "
-                         "precisions are at most %d", spec, key,
-                         FORMAT_WIDTH_MAX);
-            return -1;
+        if (row < 0) {
+            format_emit (f, it, NULL, 0, 0, 1);
+            continue;
         }
-        int col = fluxacct_rows_column_index (r, key);
-        if (col < 0) {
-            char cols[1024] = "";
-            for (size_t c = 0; c < fluxacct_rows_columns (r); c++)
-                snprintf (cols + strlen (cols), sizeof (cols) - strlen (cols),
-                          "%s%s", c ? "," : "",
-                          fluxacct_rows_column_name (r, c));
-            usage_error ("Invalid column name in format string: %s.\n"
-                  "Available columns: %s", key, cols);
-            return -1;
-        }
-        if (row < 0)
-            emit_field (f, key, 0, 0, spec, 1);
-        else {
-            char *s = cell_text (r, row, col, 1);
-            int t = fluxacct_rows_type (r, row, col);
-            emit_field (f, s ? s : "", fluxacct_rows_real (r, row, col),
-                        t == FLUXACCT_TYPE_INT || t == FLUXACCT_TYPE_REAL, spec,
-                        0);
-            free (s);
-        }
-        p = end + 1;
+        int col = fluxacct_rows_column_index (r, it->text);
+        char *s = cell_text (r, (size_t)row, (size_t)col, 1);
+        int t = fluxacct_rows_type (r, (size_t)row, (size_t)col);
+        format_emit (f, it, s ? s : "", fluxacct_rows_real (r, (size_t)row,
+                                                            (size_t)col),
+                     t == FLUXACCT_TYPE_INT || t == FLUXACCT_TYPE_REAL, 0);
+        free (s);
     }
     fputc ('\n', f);
-    return 0;
 }
 
 int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
@@ -320,7 +212,6 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
 {
     fluxacct_error_t error;
     char *s;
-    int rc;
 
     switch (o->mode) {
         case OUT_JSON:
@@ -334,22 +225,18 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
             print_parsable (ctx->out, rows);
             return 0;
         case OUT_FORMAT: {
-            /* Format the header aside first: a bad key must not leave a
-             * partial line on the output. */
-            char *hdr = NULL;
-            size_t len = 0;
-            FILE *m = open_memstream (&hdr, &len);
-            if (!m)
-                return fail ("out of memory");
-            rc = print_format_row (m, rows, -1, o->format);
-            fclose (m);
-            if (rc == 0)
-                fwrite (hdr, 1, len, ctx->out);
-            free (hdr);
-            if (rc != 0)
+            char why[256];
+            struct format *fm = format_parse (o->format, why, sizeof (why));
+            if (!fm)
+                return errno == ENOMEM ? fail ("out of memory")
+                                       : usage_error ("%s", why);
+            if (check_format_keys (rows, fm) < 0) {
+                format_destroy (fm);
                 return EXIT_USAGE;
-            for (size_t i = 0; i < fluxacct_rows_count (rows); i++)
-                print_format_row (ctx->out, rows, (long)i, o->format);
+            }
+            for (long i = -1; i < (long)fluxacct_rows_count (rows); i++)
+                print_format_row (ctx->out, rows, i, fm);
+            format_destroy (fm);
             return 0;
         }
         default:

@@ -244,6 +244,27 @@ def test_duplicate_bank_names_refused(corpus_copy):
     assert not os.path.exists(f"{db}.backup")
 
 
+def test_old_rows_breaking_the_rules_are_reported(corpus_copy):
+    """Issue 12 #6/#7: update-db applies the rules of add-* to every old
+    row; it reports each value that breaks one (table.column and the
+    value) and keeps nothing of the run: the old file is untouched."""
+    db = corpus_copy("FluxAccountingv0-56-0.db")
+    c = sqlite3.connect(str(db))
+    c.execute("INSERT INTO bank_table (bank, parent_bank, shares) VALUES "
+              "(CAST(x'62ff' AS TEXT), 'root', 1)")
+    c.execute("INSERT INTO bank_table (bank, parent_bank, shares) VALUES "
+              "('x|y', 'root', -5)")
+    c.commit()
+    c.close()
+    h = sha(db)
+    p = run("update-db", db=db, check=1)
+    assert "bank_table.bank is not valid UTF-8" in p.stderr, p.stderr
+    assert "bank_table.bank contains '|'" in p.stderr
+    assert "bank_table.shares must be an integer from 0" in p.stderr
+    assert "3 values break the rules of add-* and edit-*" in p.stderr
+    assert sha(db) == h
+
+
 def test_not_a_database(tmp_path):
     f = tmp_path / "x.db"
     f.write_text("hello\n" * 200)

@@ -91,6 +91,13 @@ def test_readers_walk_any_tree_without_recursion(db, run):
         assert code == 0, f"{args}: exit {code}: {err}"
     _, out, _ = run("print-hierarchy", "-P")
     assert len(out.splitlines()) == 5002
+    # the fair-share tree, the roll-up and the export walk it too: each
+    # works, or refuses the tree by the depth limit, never crashes
+    for args in (["export-json"], ["export-db", "-d", db + ".csv"],
+                 ["update-fshare"], ["update-usage"]):
+        code, out, err = run(*args, ok=None)
+        assert code == 0 or (code > 0 and "limit is 100" in err), \
+            f"{args}: exit {code}: {err}"
 
 
 # ---- 2. half-life and reset period --------------------------------------
@@ -130,6 +137,24 @@ def test_create_db_period_bounds(tmp_path):
                             "--priority-decay-half-life=10s"])
     assert code != 0 and "from 60 s" in err
     assert not os.path.exists(tmp_path / "x.db")
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", " 2", "0x10", "1e308"])
+def test_bare_weeks_one_rule_everywhere(db, fails, tmp_path, value):
+    """create-db, update-usage and edit-config read a bare number of weeks
+    with one function: a non-finite, hex, space-led or overflowing number
+    is refused by all three with the same message."""
+    msg = "a bare number is weeks: finite, decimal, no spaces"
+    before = config(db, "priority_decay_half_life")
+    fails("edit-config", f"priority_decay_half_life={value}", rc=USAGE,
+          match=msg)
+    fails("update-usage", f"--priority-decay-half-life={value}", rc=USAGE,
+          match=msg)
+    assert config(db, "priority_decay_half_life") == before
+    code, _, err = execute(["create-db", str(tmp_path / "w.db"),
+                            f"--priority-decay-half-life={value}"])
+    assert code == USAGE and msg in err
+    assert not os.path.exists(tmp_path / "w.db")
 
 
 # ---- 3. and 4. finite values, integer conversions -------------------------
@@ -209,6 +234,98 @@ def test_non_owner_reads_after_the_sqlite3_shell():
     shutil.rmtree(d)
 
 
+def in_mount_namespace(script):
+    """Run `sh -c script` in a private mount namespace: as root directly,
+    otherwise as the root of a new user namespace.  Returns the completed
+    process, or None and why the kernel refused."""
+    if not shutil.which("unshare"):
+        return None, "no unshare(1)"
+    cmd = ["unshare", "--mount", "--propagation", "private"]
+    if os.geteuid() != 0:
+        cmd[1:1] = ["--user", "--map-root-user"]
+    probe = subprocess.run(cmd + ["true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None, "unshare refused: " + probe.stderr.strip()
+    return subprocess.run(cmd + ["sh", "-c", script], capture_output=True,
+                          text=True), None
+
+
+READS = [["list-banks"], ["print-hierarchy"], ["print-hierarchy", "-P"],
+         ["view-bank", "root", "-t"], ["list-users", "--json"],
+         ["view-user", "alice"], ["export-json"], ["list-queues"],
+         ["view-config", "decay_factor"], ["list-factors"]]
+
+
+@pytest.mark.parametrize("state", ["after-sqlite3-shell", "wal-and-shm"])
+def test_reads_on_a_read_only_file_system(state):
+    """Issue 12 #5: every read works on a database on a read-only file
+    system, for its owner and (as root, with setpriv) for other users,
+    whether the -wal/-shm files are there or the owner's sqlite3 shell
+    removed them; a write fails saying the file system is read-only."""
+    d = tempfile.mkdtemp(prefix="fluxacct-rofs-")
+    try:
+        os.chmod(d, 0o755)
+        src, mnt = os.path.join(d, "src"), os.path.join(d, "mnt")
+        os.mkdir(src, 0o755)
+        os.mkdir(mnt, 0o755)
+        path = os.path.join(src, "f.db")
+        for args in (["create-db", path], ["add-bank", "root", "1"],
+                     ["add-bank", "--parent-bank", "root", "A", "1"],
+                     ["add-user", "-u", "alice", "-B", "A"],
+                     ["add-queue", "q1"]):
+            assert execute(args if args[0] == "create-db"
+                           else ["-p", path] + args)[0] == 0, args
+        expect = [execute(["-p", path] + r) for r in READS]
+        assert all(e[0] == 0 for e in expect)
+        if state == "after-sqlite3-shell":
+            if shutil.which("sqlite3"):
+                subprocess.run(["sqlite3", path,
+                                "SELECT count(*) FROM bank_table;"],
+                               check=True, capture_output=True)
+            else:   # the same on close: the last connection removes them
+                conn = sqlite3.connect(path)
+                conn.execute("SELECT count(*) FROM bank_table").fetchall()
+                conn.close()
+            assert not os.path.exists(path + "-shm")
+            assert not os.path.exists(path + "-wal")
+        else:
+            assert os.path.exists(path + "-shm")
+        users = [[]]
+        if os.geteuid() == 0 and nobody_can_run(FLUX_ACCOUNT):
+            users.append(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                          "--clear-groups"])
+        lines = [f"mount --bind {src} {mnt} && "
+                 f"mount -o remount,bind,ro {mnt} || exit 97",
+                 f"touch {mnt}/probe 2>/dev/null && exit 98"]
+        ro = os.path.join(mnt, "f.db")
+        for u, who in enumerate(users):
+            for i, r in enumerate(READS):
+                argv = " ".join(who + [FLUX_ACCOUNT, "-p", ro]
+                                + [f"'{x}'" for x in r])
+                lines.append(f"{argv} > {d}/out-{u}-{i} 2>&1; "
+                             f"echo $? > {d}/rc-{u}-{i}")
+        lines.append(f"{FLUX_ACCOUNT} -p {ro} add-bank --parent-bank root B 1"
+                     f" > {d}/write 2>&1; echo $? >> {d}/write")
+        p, why = in_mount_namespace("\n".join(lines))
+        if p is None:
+            pytest.skip(why)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        for u in range(len(users)):
+            for i, r in enumerate(READS):
+                with open(f"{d}/rc-{u}-{i}") as f:
+                    rc = int(f.read())
+                with open(f"{d}/out-{u}-{i}") as f:
+                    out = f.read()
+                assert rc == 0, (users[u], r, out)
+                assert out == expect[i][1], (users[u], r)
+        with open(f"{d}/write") as f:
+            out = f.read()
+        assert out.endswith("\n2\n") and "read-only file system" in out, out
+        assert not os.path.exists(path + "-journal")
+    finally:
+        shutil.rmtree(d)
+
+
 def test_fifo_is_not_a_database(tmp_path):
     fifo = str(tmp_path / "fifo")
     os.mkfifo(fifo)
@@ -249,6 +366,32 @@ def test_list_users_json_is_valid_utf8(run):
     _, out, _ = run("list-users", "--parsable")
     rows = parsable(out)
     assert rows[0]["username"] == "zoë"
+
+
+def test_json_is_valid_utf8_whatever_the_file_holds(db, run):
+    """Issue 12 #6: a name that is not UTF-8, written behind the library's
+    back (a hand-edited file), does not make --json output invalid UTF-8:
+    the bad byte is U+FFFD; export-json says what is wrong."""
+    run("add-bank", "root", "1")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO bank_table (bank, parent_bank, shares) "
+                     "VALUES (CAST(x'62ff' AS TEXT), 'root', 1)")
+        conn.execute("INSERT INTO association_table (creation_time, "
+                     "mod_time, username, userid, bank, default_bank) VALUES "
+                     "(0, 0, CAST(x'75ff' AS TEXT), 5, CAST(x'62ff' AS TEXT),"
+                     " CAST(x'62ff' AS TEXT))")
+    conn.close()
+    for args, key, name in ((["list-banks", "--json"], "bank", "b\ufffd"),
+                            (["list-users", "--json"], "username",
+                             "u\ufffd")):
+        p = subprocess.run([FLUX_ACCOUNT, "-p", db, *args],
+                           capture_output=True)
+        assert p.returncode == 0, p.stderr
+        rows = json.loads(p.stdout.decode("utf-8"))   # strict: must decode
+        assert name in [r[key] for r in rows]
+    code, _, err = run("export-json", ok=None)
+    assert code == 0 or "not UTF-8" in err, err
 
 
 # ---- 7. pop-db applies the rules of add-* ---------------------------------
@@ -301,6 +444,35 @@ def test_pop_db_association_rules(run, fails, tmp_path, field, value, match):
     fails("pop-db", "-c", csv, match=match)
 
 
+def test_pop_db_refuses_invalid_utf8(run, fails, tmp_path):
+    """Issue 12 #6: a bank named by the byte 0xff, from pop-db as from
+    add-bank, is refused; export-json and the plugin's data then work."""
+    run("add-bank", "root", "1")
+    path = tmp_path / "bank_table.csv"
+    path.write_bytes(BANK_HDR.encode() + b"2,b\xff,1,root,1,0,0,0\n")
+    fails("pop-db", "-c", str(path), match="bank_table.bank is not valid UTF-8")
+    run("export-json")
+
+
+def test_corrupt_database_message(db, run, tmp_path):
+    """Issue 12 #9: SQLite's "database disk image is malformed" reaches
+    the user as what it means and what to do."""
+    run("add-bank", "root", "1")
+    conn = sqlite3.connect(db)
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
+                        "'bank_table'").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(db, "r+b") as f:
+        f.seek((root - 1) * page + 8)
+        f.write(b"\xff" * 40)
+    for args in (["list-banks"], ["print-hierarchy"]):
+        code, _, err = run(*args, ok=None)
+        assert code != 0 and "malformed" not in err, err
+        assert "is corrupt or not a database" in err, err
+
+
 def test_pop_db_job_time_rule(run, fails, tmp_path):
     csv = write(tmp_path / "jobs.csv",
                 "id,userid,t_submit,t_run,t_inactive,ranks,R,jobspec\n"
@@ -318,6 +490,73 @@ def test_format_widths_are_bounded(run, fails):
           match="at most 1024")
     _, out, _ = run("list-banks", "-o", "{bank:>10}")
     assert out.splitlines()[1] == "      root"
+
+
+def test_job_records_format_widths_are_bounded(run, fails):
+    """The issue's own reproducer: view-job-records had a format parser of
+    its own, with widths unbounded (4 GB of spaces per job)."""
+    run("add-bank", "root", "1")
+    fails("view-job-records", "-o", "{jobid:>2147483647}", rc=USAGE,
+          match="at most 1024")
+    fails("view-job-records", "-o", "{jobid:>5", rc=USAGE,
+          match="invalid format string")
+    _, out, _ = run("view-job-records", "-o", "[{jobid:>7}] {{x}}")
+    assert out.splitlines() == ["[  jobid] {x}"]
+
+
+def test_constraint_messages_are_translated(run, fails, tmp_path,
+                                            monkeypatch):
+    """Issue 12 #9: SQLite's NOT NULL and UNIQUE texts never reach users."""
+    monkeypatch.chdir(tmp_path)     # short paths: the whole message fits
+    write(tmp_path / "priority_factor_weight_table.csv", "factor\nnewf\n")
+    err = fails("pop-db", "-c", "priority_factor_weight_table.csv",
+                match="weight must have a value")
+    assert "constraint" not in err
+    write(tmp_path / "project_table.csv", "project_id,project\n1,x\n")
+    err = fails("pop-db", "-c", "project_table.csv", match="already exists")
+    assert "constraint" not in err
+
+
+def test_disk_full_is_translated_and_harmless():
+    """Issue 12 #9: writes on a full file system fail with "disk full", not
+    SQLite's "disk I/O error", and the database stays whole."""
+    d = tempfile.mkdtemp(prefix="fluxacct-full-")
+    try:
+        mnt = os.path.join(d, "mnt")
+        os.mkdir(mnt)
+        db = os.path.join(mnt, "f.db")
+        long = "q" * 240
+        script = "\n".join([
+            f"mount -t tmpfs -o size=320k tmpfs {mnt} || exit 97",
+            f"{FLUX_ACCOUNT} create-db {db} || exit 96",
+            "i=0",
+            "while [ $i -lt 2000 ]; do i=$((i+1))",
+            f"  {FLUX_ACCOUNT} -p {db} add-queue q${{i}}{long} 2> {d}/err "
+            "|| break",
+            "done",
+            f"echo $i > {d}/count",
+            f"{FLUX_ACCOUNT} -p {db} list-queues -o '{{queue}}' > {d}/after "
+            f"2>&1; echo $? >> {d}/after",
+            f"/usr/bin/python3 -c \"import sqlite3; print(sqlite3.connect("
+            f"'{db}').execute('PRAGMA integrity_check').fetchone()[0])\" "
+            f"> {d}/check 2>&1"])
+        p, why = in_mount_namespace(script)
+        if p is None:
+            pytest.skip(why)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        with open(f"{d}/count") as f:
+            count = int(f.read())
+        with open(f"{d}/err") as f:
+            err = f.read()
+        assert 1 < count < 2000, count   # some fitted, then it filled
+        assert "disk full" in err and "I/O error" not in err, err
+        with open(f"{d}/after") as f:
+            after = f.read().splitlines()
+        assert after[-1] == "0" and len(after) == count + 1   # header, rows
+        with open(f"{d}/check") as f:
+            assert f.read().strip() == "ok"
+    finally:
+        shutil.rmtree(d)
 
 
 def test_import_jobs_bounds_line_length(run, fails):

@@ -55,3 +55,102 @@ def test_deep_fairshare_tree_in_memory():
     t.add_user('u', parent, usage=1.0)
     t.compute()
     assert t.find_user('u', parent).fairshare == 1.0
+
+
+# One validation function per row type (issue 12 #7): the same bad value
+# is refused by the API's add and edit, by the CLI's, and by pop-db (CSV
+# import), with the same message naming table.column and the value.
+BANK_HDR = ('bank_id,bank,active,parent_bank,shares,job_usage,priority,'
+            'ignore_older_than\n')
+ASSOC_HDR = 'username,userid,bank,default_bank,max_running_jobs\n'
+
+ROW_RULES = [
+    ('bank_table.shares must be an integer from 0 to 2147483647, got '
+     "'-5'",
+     lambda db: db.add_bank('C', shares=-5, parent='root'),
+     lambda db: db.edit_bank('A', shares=-5),
+     ['add-bank', '--parent-bank', 'root', 'C', '--', '-5'],
+     ['edit-bank', 'A', '--shares=-5'],
+     'bank_table.csv', BANK_HDR + '9,C,1,root,-5,0,0,0\n'),
+    ('bank_table.priority must be a finite number from -1e9 to 1e9, got '
+     "'10000000000'",
+     lambda db: db.add_bank('C', parent='root', priority=1e10),
+     lambda db: db.edit_bank('A', priority=1e10),
+     ['add-bank', '--parent-bank', 'root', 'C', '1', '--priority=1e10'],
+     ['edit-bank', 'A', '--priority=1e10'],
+     'bank_table.csv', BANK_HDR + '9,C,1,root,1,0,1e10,0\n'),
+    ("bank_table.bank contains '|' (the --parsable separator), got 'x|y'",
+     lambda db: db.add_bank('x|y', parent='root'), None,
+     ['add-bank', '--parent-bank', 'root', 'x|y', '1'], None,
+     'bank_table.csv', BANK_HDR + '9,x|y,1,root,1,0,0,0\n'),
+    ('association_table.max_running_jobs must be an integer from 0 to '
+     "2147483647, got '-7'",
+     lambda db: db.add_user('u', 'A', max_running_jobs=-7),
+     lambda db: db.edit_user('alice', 'A', max_running_jobs=-7),
+     ['add-user', '-u', 'u', '-B', 'A', '--max-running-jobs=-7'],
+     ['edit-user', 'alice', '-B', 'A', '--max-running-jobs=-7'],
+     'association_table.csv', ASSOC_HDR + 'u,1001,A,A,-7\n'),
+    ('association_table.userid must be an integer from 0 to 4294967295, '
+     "got '99999999999'",
+     lambda db: db.add_user('u', 'A', userid=99999999999),
+     lambda db: db.edit_user('alice', 'A', userid=99999999999),
+     ['add-user', '-u', 'u', '-B', 'A', '--userid=99999999999'],
+     ['edit-user', 'alice', '-B', 'A', '--userid=99999999999'],
+     'association_table.csv', ASSOC_HDR + 'u,99999999999,A,A,5\n'),
+    ("association_table.queues contains '|' (the --parsable separator), "
+     "got 'a|b'",
+     lambda db: db.add_user('u', 'A', queues='a|b'),
+     lambda db: db.edit_user('alice', 'A', queues='a|b'),
+     ['add-user', '-u', 'u', '-B', 'A', '--queues=a|b'],
+     ['edit-user', 'alice', '-B', 'A', '--queues=a|b'],
+     'association_table.csv',
+     'username,userid,bank,default_bank,queues\nu,1001,A,A,a|b\n'),
+    ('queue_table.max_nodes_per_job must be an integer from 0 to '
+     "2147483647, got '-3'",
+     lambda db: db.add_queue('q', max_nodes_per_job=-3),
+     lambda db: db.edit_queue('q0', max_nodes_per_job=-3),
+     ['add-queue', 'q', '--max-nodes-per-job=-3'],
+     ['edit-queue', 'q0', '--max-nodes-per-job=-3'],
+     'queue_table.csv', 'queue,max_nodes_per_job\nq,-3\n'),
+    ("project_table.project contains a comma (the list separator), got "
+     "'x,y'",
+     lambda db: db.add_project('x,y'), None,
+     ['add-project', 'x,y'], None,
+     'project_table.csv', 'project\n"x,y"\n'),
+    ('priority_factor_weight_table.weight must be an integer from 0 to '
+     "4294967295, got '-1'",
+     None, lambda db: db.edit_factor('bank', -1),
+     None, ['edit-factor', '--factor', 'bank', '--weight', '-1'],
+     'priority_factor_weight_table.csv', 'factor,weight\nnewfactor,-1\n'),
+]
+
+
+@pytest.mark.parametrize('msg,api_add,api_edit,cli_add,cli_edit,csv,rows',
+                         ROW_RULES, ids=[r[0].split()[0] for r in ROW_RULES])
+def test_one_rule_per_row_type(db, cli, tmp_path, monkeypatch, msg, api_add,
+                               api_edit, cli_add, cli_edit, csv, rows):
+    db.add_bank('root')
+    db.add_bank('A', parent='root')
+    db.add_user('alice', 'A', userid=5001)
+    db.add_queue('q0')
+    before = db.export_json()
+    for call in (api_add, api_edit):
+        if call:
+            with pytest.raises(fluxacct.InvalidArgument) as e:
+                call(db)
+            assert msg in str(e.value)
+    for args in (cli_add, cli_edit):
+        if args:
+            p = cli.run(*args, check=False)
+            assert p.returncode == 2, (args, p.stderr)
+            assert p.stderr == f'flux-account: ERROR: {msg}\n', args
+    # a short relative path: the whole message fits the library's error text
+    monkeypatch.chdir(tmp_path)
+    path = csv
+    (tmp_path / csv).write_text(rows)
+    with pytest.raises(fluxacct.InvalidArgument) as e:
+        db.import_csv(str(path))
+    assert str(e.value).endswith(f'{path}:2: {msg}'), str(e.value)
+    p = cli.run('pop-db', '-c', str(path), check=False)
+    assert p.returncode != 0 and f'{path}:2: {msg}' in p.stderr, p.stderr
+    assert db.export_json() == before

@@ -403,14 +403,17 @@ static int insert_row (struct loader *l, const struct rec *rec)
     for (size_t h = 0; h < l->nhdr; h++)
         if (l->map[h] >= 0 && convert (l, rec, h, &l->v[l->map[h]]) < 0)
             return -1;
-    if ((l->kind == K_ASSOC && check_assoc (l, rec) < 0)
-        || (l->kind == K_JOBS && derive_job (l) < 0))
+    if (l->kind == K_JOBS && derive_job (l) < 0)
         return -1;
-    for (size_t c = 0; c < l->t.ncols; c++) /* the rules of add-* */
+    /* the rules of add-*, before the references are looked up: the same
+     * bad value gets the same message as through add-* and edit-* */
+    for (size_t c = 0; c < l->t.ncols; c++)
         if (validate_column (l->t.name, l->t.cols[c].name,
                              (const struct colval *)&l->v[c], &why) < 0)
             return errprintf (l->error, EINVAL, "%s:%llu: %s", l->path,
                               (unsigned long long)rec->line, why.text);
+    if (l->kind == K_ASSOC && check_assoc (l, rec) < 0)
+        return -1;
     for (size_t c = 0; c < l->t.ncols; c++)
         if (l->v[c].type)
             mask |= 1ULL << c;

@@ -517,8 +517,13 @@ static fluxacct_db_t *db_connect_immutable (const char *path,
  * with SQLite's "attempt to write a readonly database". */
 static int check_write_access (const char *path, fluxacct_error_t *error)
 {
-    if (access (path, W_OK) < 0
-        && (errno == EACCES || errno == EROFS || errno == EPERM))
+    if (access (path, W_OK) == 0)
+        return 0;
+    if (errno == EROFS)
+        return errprintf (error, EROFS, "the accounting database %s is on a "
+                          "read-only file system: reads work, a write needs "
+                          "it mounted read-write", path);
+    if (errno == EACCES || errno == EPERM)
         return errprintf (error, EROFS, "the accounting database %s is "
                           "read-only for you; run this as its owner", path);
     return 0;

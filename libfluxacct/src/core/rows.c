@@ -212,21 +212,39 @@ static void real_text (double d, char *buf, size_t len)
         strncat (buf, ".0", len - strlen (buf) - 1);
 }
 
+/* A JSON string, always valid UTF-8 whatever the database holds (a row
+ * written behind the library's back): a byte that is not UTF-8 is written
+ * as U+FFFD, control characters (C0 and C1) as escapes. */
 static void put_string (FILE *f, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen (s), k;
+
     fputc ('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    for (size_t i = 0; i < n; i += k) {
+        k = 1;
+        switch (p[i]) {
             case '"': fputs ("\\\"", f); break;
             case '\\': fputs ("\\\\", f); break;
             case '\n': fputs ("\\n", f); break;
             case '\t': fputs ("\\t", f); break;
             case '\r': fputs ("\\r", f); break;
             default:
-                if (*p < 0x20)
-                    fprintf (f, "\\u%04x", *p);
-                else
-                    fputc (*p, f);
+                if (p[i] < 0x20 || p[i] == 0x7f)
+                    fprintf (f, "\\u%04x", p[i]);
+                else if (p[i] < 0x80)
+                    fputc (p[i], f);
+                else if ((k = utf8_seq_len (p + i, n - i)) > 0)
+                    fwrite (p + i, 1, k, f);
+                else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80
+                         && p[i + 1] < 0xa0) {
+                    fprintf (f, "\\u%04x", p[i + 1]);   /* C1 control */
+                    k = 2;
+                }
+                else {
+                    fputs ("\\ufffd", f);
+                    k = 1;
+                }
         }
     }
     fputc ('"', f);

@@ -73,23 +73,31 @@ static int check_values (const fluxacct_assoc_fields_t *f,
     if (f->version < 1 || f->version > FLUXACCT_ASSOC_FIELDS_VERSION)
         return errprintf (error, EINVAL, "unknown fields version %d",
                           f->version);
+    /* the association_table row rules (validate.c); -1 resets */
     for (size_t i = 0; i < NINT; i++) {
         int64_t v = int_value (f, i);
         if (v != FLUXACCT_UNSET && v != FLUXACCT_RESET
-            && (v < 0 || v > FLUXACCT_UNLIMITED))
-            return errprintf (error, EINVAL, "%s must be an integer from 0 "
-                              "to %d (or -1 to reset), got %lld",
-                              int_fields[i].column, FLUXACCT_UNLIMITED,
-                              (long long)v);
+            && validate_int ("association_table", int_fields[i].column, v,
+                             error) < 0)
+            return -1;
     }
     if (!isnan (f->fairshare) && f->fairshare != -1
-        && !(f->fairshare >= 0 && f->fairshare <= 1))
-        return errprintf (error, EINVAL, "fairshare must be between 0 and 1, "
-                          "got %g", f->fairshare);
+        && validate_number ("association_table", "fairshare", f->fairshare,
+                            error) < 0)
+        return -1;
     if (f->userid != FLUXACCT_UNSET
-        && (f->userid < 0 || f->userid > USERID_UNKNOWN))
-        return errprintf (error, EINVAL, "userid must be from 0 to %lld, got "
-                          "%lld", USERID_UNKNOWN, (long long)f->userid);
+        && validate_int ("association_table", "userid", f->userid, error) < 0)
+        return -1;
+    if ((f->queues && !is_reset (f->queues)
+         && validate_text ("association_table", "queues", f->queues,
+                           error) < 0)
+        || (f->projects && !is_reset (f->projects)
+            && validate_text ("association_table", "projects", f->projects,
+                              error) < 0)
+        || (f->default_project && !is_reset (f->default_project)
+            && validate_text ("association_table", "default_project",
+                              f->default_project, error) < 0))
+        return -1;
     return 0;
 }
 
@@ -406,8 +414,9 @@ static int check_add_fields (const fluxacct_assoc_fields_t *f,
     if (!f)
         return errprintf (error, EINVAL, "invalid argument");
     if (check_values (f, error) < 0
-        || check_name (f->username, "user", error) < 0
-        || check_name (f->bank, "bank", error) < 0)
+        || validate_text ("association_table", "username", f->username,
+                          error) < 0
+        || validate_text ("association_table", "bank", f->bank, error) < 0)
         return -1;
     return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "core/db_internal.h"
 #include "core/schema_internal.h"
+#include "model/model_internal.h"
 #include "fluxacct/factor.h"
 
 static const char *known_factors = "fairshare,queue,bank,urgency";
@@ -27,10 +28,9 @@ FLUXACCT_EXPORT int fluxacct_factor_edit (fluxacct_db_t *db,
 
     if (!db || !factor)
         return errprintf (error, EINVAL, "invalid argument");
-    if (weight < 0 || weight > 4294967295LL)
-        return errprintf (error, EINVAL, "weight of %s must be an integer "
-                          "from 0 to 4294967295, got %lld", factor,
-                          (long long)weight);
+    if (validate_int ("priority_factor_weight_table", "weight", weight,
+                      error) < 0)
+        return -1;
     if (db_txn_begin (db, error) < 0)
         return -1;
     if ((st = db_prep (db, sql, error))) {

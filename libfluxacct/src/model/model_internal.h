@@ -58,9 +58,14 @@ struct colval {
 int validate_column (const char *table, const char *column,
                      const struct colval *v, fluxacct_error_t *error);
 
-/* The same for a number (the add-* and edit-* fields). */
+/* The same for a number, an integer, a name or list (the add-* and edit-*
+ * fields; a NULL s is an empty one). */
 int validate_number (const char *table, const char *column, double d,
                      fluxacct_error_t *error);
+int validate_int (const char *table, const char *column, int64_t i,
+                  fluxacct_error_t *error);
+int validate_text (const char *table, const char *column, const char *s,
+                   fluxacct_error_t *error);
 
 /* The whole bank table as a tree: one root at most, every parent exists,
  * no bank its own parent or ancestor, at most FLUXACCT_BANK_DEPTH_MAX

@@ -5,6 +5,7 @@
 
 #include "core/db_internal.h"
 #include "core/schema_internal.h"
+#include "model/model_internal.h"
 #include "fluxacct/project.h"
 
 FLUXACCT_EXPORT int fluxacct_project_add (fluxacct_db_t *db,
@@ -18,11 +19,8 @@ FLUXACCT_EXPORT int fluxacct_project_add (fluxacct_db_t *db,
 
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_name (project, "project", error) < 0)
+    if (validate_text ("project_table", "project", project, error) < 0)
         return -1;
-    if (strchr (project, ','))
-        return errprintf (error, EINVAL, "project name must not contain a "
-                          "comma: %s", project);
     if (db_txn_begin (db, error) < 0)
         return -1;
     if (!(st = db_prep (db, find, error)))

@@ -6,6 +6,7 @@
 
 #include "core/db_internal.h"
 #include "core/schema_internal.h"
+#include "model/model_internal.h"
 #include "fluxacct/queue.h"
 
 struct qfield {
@@ -60,18 +61,12 @@ static int check_queue_fields (const fluxacct_queue_fields_t *f,
     if (f->version < 1 || f->version > FLUXACCT_QUEUE_FIELDS_VERSION)
         return errprintf (error, EINVAL, "unknown fields version %d",
                           f->version);
-    if (check_name (f->queue, "queue", error) < 0)
-        return -1;
+    /* the queue_table row rules (validate.c); -1 resets */
     for (size_t i = 0; i < NQF; i++) {
         int64_t v = qvalue (f, i);
-        int is_prio = !strcmp (qfields[i].column, "priority");
-        if (v == FLUXACCT_UNSET || v == FLUXACCT_RESET)
-            continue;
-        if ((!is_prio && v < 0) || v > FLUXACCT_UNLIMITED
-            || v < -(int64_t)FLUXACCT_UNLIMITED)
-            return errprintf (error, EINVAL, "%s: value must be a "
-                              "non-negative integer or -1 to reset to default,"
-                              " got %lld", qfields[i].column, (long long)v);
+        if (v != FLUXACCT_UNSET && v != FLUXACCT_RESET
+            && validate_int ("queue_table", qfields[i].column, v, error) < 0)
+            return -1;
     }
     return 0;
 }
@@ -90,13 +85,9 @@ FLUXACCT_EXPORT int fluxacct_queue_add (fluxacct_db_t *db,
 
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_queue_fields (f, error) < 0)
+    if (check_queue_fields (f, error) < 0
+        || validate_text ("queue_table", "queue", f->queue, error) < 0)
         return -1;
-    /* An association's queues are a comma list: a queue whose name has a
-     * comma could never be given to one. */
-    if (strchr (f->queue, ','))
-        return errprintf (error, EINVAL, "queue name must not contain a "
-                          "comma: %s", f->queue);
     if (db_txn_begin (db, error) < 0)
         return -1;
     if (!(st = db_prep (db, "SELECT 1 FROM queue_table WHERE queue=?", error)))
@@ -153,7 +144,9 @@ FLUXACCT_EXPORT int fluxacct_queue_edit (fluxacct_db_t *db,
 {
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_queue_fields (f, error) < 0 || db_txn_begin (db, error) < 0)
+    if (check_queue_fields (f, error) < 0
+        || check_name (f->queue, "queue", error) < 0
+        || db_txn_begin (db, error) < 0)
         return -1;
     return db_txn_end (db, queue_update (db, f, error), error);
 }

@@ -1,8 +1,10 @@
 /* libfluxacct - the row rules: one validation function per row type
- * (validate_column, by table and column) and one for the bank tree
- * (bank_tree_check).  Every writer calls them: add-* and edit-* for the
- * fields they set, pop-db for every CSV row, update-db for every migrated
- * row.  The limits are the FLUXACCT_*_MAX constants of fluxacct/db.h,
+ * (validate_column, by table and column: the rules[] table below) and
+ * one for the bank tree (bank_tree_check).  Every writer calls them: add-*
+ * and edit-* for the fields they set (through validate_int, _number and
+ * _text: the same rule and the same message), pop-db for every CSV row,
+ * update-db for every migrated row.  A new column gets its rule here, a
+ * line in rules[], and nowhere else.  The limits are the FLUXACCT_*_MAX constants of fluxacct/db.h,
  * documented in fluxacct-semantics(7) "Limits". */
 #include <errno.h>
 #include <math.h>
@@ -28,6 +30,7 @@ enum rule {
     R_TIME,         /* finite real 0 .. FLUXACCT_TIME_MAX */
     R_PRIORITY,     /* finite real, |p| <= FLUXACCT_PRIORITY_ABS_MAX */
     R_PERIOD,       /* integer period number, |p| <= 2^53 */
+    R_WEIGHT,       /* integer 0 .. 4294967295 */
 };
 
 static const struct colrule {
@@ -56,6 +59,7 @@ static const struct colrule {
     { "association_table", "max_nodes", R_LIMIT },
     { "association_table", "max_cores", R_LIMIT },
     { "association_table", "max_sched_jobs", R_LIMIT },
+    { "association_table", "max_wall_pj", R_LIMIT },
     { "association_table", "queues", R_NAMELIST },
     { "association_table", "projects", R_NAMELIST },
     { "association_table", "default_project", R_NAMELIST },
@@ -100,6 +104,8 @@ static const struct colrule {
     { "job_usage_per_association_table", "bank", R_NAME },
     { "job_usage_per_association_table", "value", R_USAGE },
     { "config_table", "key", R_NAME },
+    { "priority_factor_weight_table", "factor", R_NAME },
+    { "priority_factor_weight_table", "weight", R_WEIGHT },
 };
 
 static const struct colrule *find_rule (const char *table, const char *column)
@@ -213,6 +219,7 @@ int validate_column (const char *table, const char *column,
                 problem = "must be an integer from -2^53 to 2^53";
             break;
         case R_USERID:
+        case R_WEIGHT:
             if (!as_number (v, &d) || !range (d, 0, USERID_MAX, 1))
                 problem = "must be an integer from 0 to 4294967295";
             break;
@@ -251,6 +258,21 @@ int validate_number (const char *table, const char *column, double d,
                      fluxacct_error_t *error)
 {
     struct colval v = { .type = COLVAL_REAL, .d = d };
+    return validate_column (table, column, &v, error);
+}
+
+int validate_int (const char *table, const char *column, int64_t i,
+                  fluxacct_error_t *error)
+{
+    struct colval v = { .type = COLVAL_INTEGER, .i = i };
+    return validate_column (table, column, &v, error);
+}
+
+int validate_text (const char *table, const char *column, const char *s,
+                   fluxacct_error_t *error)
+{
+    struct colval v = { .type = COLVAL_TEXT, .s = s ? s : "",
+                        .len = s ? strlen (s) : 0 };
     return validate_column (table, column, &v, error);
 }
 
