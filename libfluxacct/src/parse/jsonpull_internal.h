@@ -40,7 +40,7 @@ struct jp {
     int depth;
     bool failed;
     char error[120];
-    uint64_t first[(JP_MAX_DEPTH + 64) / 64]; /* per level: no member yet */
+    bool first[JP_MAX_DEPTH + 1]; /* per level: no member yet */
     char *buf;          /* unescaped string scratch space */
     size_t bufsize;
 };
@@ -98,6 +98,11 @@ int jp_finish (struct jp *jp);
 /* Record an error (if none yet) at the current offset; returns -1. */
 int jp_fail (struct jp *jp, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
+
+/* Length of the valid UTF-8 sequence at p (1-4; p < end), 0 if invalid
+ * (overlong, a surrogate, past U+10FFFF, cut short).  jsonspan.c checks
+ * strings with it too. */
+size_t jp_utf8_len (const unsigned char *p, const unsigned char *end);
 
 /* Compare a key or string with a C string. */
 static inline bool jp_streq (const struct jp_str *a, const char *b)
