@@ -514,6 +514,22 @@ FLUXACCT_EXPORT char *fluxacct_export_json (fluxacct_db_t *db, int flags,
     return jw_finish (&w, error);
 }
 
+/* "a, b, ... or z" of the service names, for messages. */
+static const char *service_list (const char *const *names, char *buf,
+                                 size_t len)
+{
+    size_t n = 0, used = 0;
+
+    while (names[n])
+        n++;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf (buf + used, len - used, "%s%s",
+                                  i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                  names[i]);
+    return buf;
+}
+
 FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
                                                const char *name, int flags,
                                                fluxacct_error_t *error)
@@ -525,6 +541,7 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
         associations, queues, projects, banks, factors, config,
     };
     const char *const *names = fluxacct_plugin_services ();
+    char buf[200];
     struct jw w;
 
     if (!db || !name)
@@ -552,7 +569,6 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
         return jw_finish (&w, error);
     }
     return errprintf_null (error, EINVAL, "unknown payload \"%s\" (expected "
-                           "rec_update, rec_q_update, rec_proj_update, "
-                           "rec_bank_update, rec_fac_update, "
-                           "rec_config_update or reprioritize)", name);
+                           "%s)", name, service_list (names, buf,
+                                                     sizeof (buf)));
 }
