@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <fluxacct/fluxacct.h>
+#include "util/fmt_internal.h"
 
 #define MAX_OPTS 48
 
@@ -138,8 +139,12 @@ size_t utf8_width (const char *s, size_t len);
 /* Print the first len bytes of s padded with spaces to `width`
  * characters; align '<' left, '>' right, '^' centre. */
 void fput_padded (FILE *f, const char *s, size_t len, int width, char align);
-/* Shortest round-trip text of a double, with ".0" when integral. */
-void fmt_double (double d, char *buf, size_t len);
+/* Shortest round-trip text of a double, with ".0" when integral (the
+ * library's one formatter, util/fmt.c, FA_FMT_REPR). */
+static inline void fmt_double (double d, char *buf, size_t len)
+{
+    fa_fmt_double (buf, len, d, FA_FMT_REPR);
+}
 
 /* The progress line (flux-account.c): stderr on a terminal, not with -q. */
 void cli_progress (void *arg, const char *what, uint64_t done,

@@ -435,6 +435,6 @@ const char *config_value (const char *key, const char *value, char *buf,
     if (end == value || *end || !isfinite (v)
         || isspace ((unsigned char)*value))
         return value;
-    snprintf (buf, len, "%.17g", v * 604800);
+    fa_fmt_double (buf, len, v * 604800, FA_FMT_ROUNDTRIP);
     return buf;
 }

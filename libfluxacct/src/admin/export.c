@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "core/db_internal.h"
+#include "util/fmt_internal.h"
 #include "fluxacct/export.h"
 #include "fluxacct/priority.h"
 
@@ -234,53 +235,13 @@ static void jw_int (struct jw *w, long long v)
 static void jw_real (struct jw *w, double v)
 {
     char b[40];
-    int n;
 
     if (!isfinite (v)) { /* not JSON (jansson refuses it as well) */
         if (!w->err)
             w->err = ERANGE;
         return;
     }
-    /* Exact shortcut: a multiple of 1/1024 under 1e6 in magnitude has at
-     * most 16 significant decimal digits, which "%.17g" prints as they are
-     * (fixed notation, trailing zeros dropped). */
-    double m = v * 1024.0;
-    if (fabs (v) < 1e6 && m == floor (m)) {
-        long long q = (long long)fabs (m);
-        long long frac = (q % 1024) * 9765625LL; /* 10 decimal places */
-        char *p = b;
-        if (signbit (v))
-            *p++ = '-';
-        p += utoa (p, (unsigned long long)(q / 1024), 0);
-        *p++ = '.';
-        if (frac == 0)
-            *p++ = '0';
-        else {
-            p += utoa (p, (unsigned long long)frac, 10);
-            while (p[-1] == '0')
-                p--;
-        }
-        jw_raw (w, b, (size_t)(p - b));
-        return;
-    }
-    n = snprintf (b, sizeof (b) - 3, "%.17g", v);
-    if (!strchr (b, '.') && !strchr (b, 'e')) {
-        memcpy (b + n, ".0", 3);
-        n += 2;
-    }
-    char *e = strchr (b, 'e');
-    if (e) {
-        char *start = e + 1, *end = start + 1;
-        if (*start == '-')
-            start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove (start, end, (size_t)(b + n - end) + 1);
-            n -= (int)(end - start);
-        }
-    }
-    jw_raw (w, b, (size_t)n);
+    jw_raw (w, b, fa_fmt_double (b, sizeof (b), v, FA_FMT_JSON));
 }
 
 static void jw_bool (struct jw *w, bool v)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "util/fmt_internal.h"
 #include "util/util_internal.h"
 #include "fairshare/fairshare_internal.h"
 #include "fluxacct/fairshare.h"
@@ -455,7 +456,7 @@ static void py_float_repr (char *out, size_t size, double v)
  * smaller values need the general repr. */
 static void py_round6_repr (char *out, size_t size, double x)
 {
-    snprintf (out, size, "%.6f", x);
+    fa_fmt_double (out, size, x, FA_FMT_FIXED6);
     double r = strtod (out, NULL);
     if (fabs (r) < 1e-4) {
         py_float_repr (out, size, r);
@@ -537,7 +538,7 @@ static int write_user (struct strbuf *b, const fluxacct_fstree_t *t,
         return -1;
     sb_printf (b, ",\n    \"shares\": %" PRIu64 ",\n    \"usage\": ", u->shares);
     if (fstree_usage_is_int (t, u->index))
-        snprintf (num, sizeof (num), "%.0f", u->usage);
+        fa_fmt_double (num, sizeof (num), u->usage, FA_FMT_INTEGRAL);
     else
         py_float_repr (num, sizeof (num), u->usage);
     sb_append (b, num, strlen (num));
