@@ -256,108 +256,81 @@ static unsigned long long phase_pull (const struct line *l)
     return sum;
 }
 
-static unsigned long long span_r (struct jspan R)
+/* The span helpers a phase reads with: jsonspan.c's or those above. */
+struct span_ops {
+    int (*get) (struct jspan obj, const char *key, struct jspan *v);
+    int (*members) (struct jspan obj, const char *const *keys, size_t n,
+                    struct jspan *values);
+    const char *(*skip) (const char *p, const char *end, int depth);
+    int (*next) (struct jspan arr, const char **it, struct jspan *elem);
+};
+
+static const struct span_ops jspan_ops = { jspan_get, jspan_members,
+                                           jspan_skip, jspan_next };
+static const struct span_ops pspan_ops = { pspan_get, pspan_members,
+                                           pspan_skip, pspan_next };
+
+static unsigned long long span_r (const struct span_ops *ops, struct jspan R)
 {
     struct jspan v, exec, rl, entry, children;
     const char *it = NULL;
     unsigned long long sum = 0;
 
-    if (jspan_get (R, "version", &v) != 1
-        || jspan_get (R, "execution", &exec) != 1
-        || jspan_get (exec, "R_lite", &rl) != 1)
+    if (ops->get (R, "version", &v) != 1
+        || ops->get (R, "execution", &exec) != 1
+        || ops->get (exec, "R_lite", &rl) != 1)
         return 0;
-    while (jspan_next (rl, &it, &entry)) {
-        if (jspan_get (entry, "rank", &v) == 1)
+    while (ops->next (rl, &it, &entry)) {
+        if (ops->get (entry, "rank", &v) == 1)
             sum += v.n;
-        if (jspan_get (entry, "children", &children) == 1) {
-            if (jspan_get (children, "core", &v) == 1)
+        if (ops->get (entry, "children", &children) == 1) {
+            if (ops->get (children, "core", &v) == 1)
                 sum += v.n;
-            if (jspan_get (children, "gpu", &v) == 1)
+            if (ops->get (children, "gpu", &v) == 1)
                 sum += v.n;
         }
     }
+    return sum;
+}
+
+static unsigned long long span_reads (const struct span_ops *ops,
+                                       const struct line *l)
+{
+    static const char *const keys[] = { "id", "userid", "t_submit", "t_run",
+                                        "t_inactive", "ranks", "jobspec",
+                                        "R" };
+    struct jspan o = { l->p, l->n }, v[8], attrs, sys, x;
+    unsigned long long sum = 0;
+    double d;
+
+    if (ops->members (o, keys, 8, v) < 0
+        || ops->skip (o.p, o.p + o.n, 0) != o.p + o.n)
+        return 0;
+    for (int i = 0; i < 5; i++)
+        if (v[i].p && jspan_number (v[i], &d) == 0)
+            sum += (unsigned long long)d;
+    if (v[6].p && ops->get (v[6], "attributes", &attrs) == 1
+        && ops->get (attrs, "system", &sys) == 1) {
+        if (ops->get (sys, "bank", &x) == 1)
+            sum += x.n;
+        if (ops->get (sys, "project", &x) == 1)
+            sum += x.n;
+        if (ops->get (sys, "duration", &x) == 1 && jspan_number (x, &d) == 0)
+            sum += (unsigned long long)d;
+    }
+    if (v[7].p)
+        sum += span_r (ops, v[7]);
     return sum;
 }
 
 static unsigned long long phase_span (const struct line *l)
 {
-    static const char *const keys[] = { "id", "userid", "t_submit", "t_run",
-                                        "t_inactive", "ranks", "jobspec",
-                                        "R" };
-    struct jspan o = { l->p, l->n }, v[8], attrs, sys, x;
-    unsigned long long sum = 0;
-    double d;
-
-    if (jspan_members (o, keys, 8, v) < 0
-        || jspan_skip (o.p, o.p + o.n, 0) != o.p + o.n)
-        return 0;
-    for (int i = 0; i < 5; i++)
-        if (v[i].p && jspan_number (v[i], &d) == 0)
-            sum += (unsigned long long)d;
-    if (v[6].p && jspan_get (v[6], "attributes", &attrs) == 1
-        && jspan_get (attrs, "system", &sys) == 1) {
-        if (jspan_get (sys, "bank", &x) == 1)
-            sum += x.n;
-        if (jspan_get (sys, "project", &x) == 1)
-            sum += x.n;
-        if (jspan_get (sys, "duration", &x) == 1 && jspan_number (x, &d) == 0)
-            sum += (unsigned long long)d;
-    }
-    if (v[7].p)
-        sum += span_r (v[7]);
-    return sum;
-}
-
-static unsigned long long pspan_r (struct jspan R)
-{
-    struct jspan v, exec, rl, entry, children;
-    const char *it = NULL;
-    unsigned long long sum = 0;
-
-    if (pspan_get (R, "version", &v) != 1
-        || pspan_get (R, "execution", &exec) != 1
-        || pspan_get (exec, "R_lite", &rl) != 1)
-        return 0;
-    while (pspan_next (rl, &it, &entry)) {
-        if (pspan_get (entry, "rank", &v) == 1)
-            sum += v.n;
-        if (pspan_get (entry, "children", &children) == 1) {
-            if (pspan_get (children, "core", &v) == 1)
-                sum += v.n;
-            if (pspan_get (children, "gpu", &v) == 1)
-                sum += v.n;
-        }
-    }
-    return sum;
+    return span_reads (&jspan_ops, l);
 }
 
 static unsigned long long phase_pspan (const struct line *l)
 {
-    static const char *const keys[] = { "id", "userid", "t_submit", "t_run",
-                                        "t_inactive", "ranks", "jobspec",
-                                        "R" };
-    struct jspan o = { l->p, l->n }, v[8], attrs, sys, x;
-    unsigned long long sum = 0;
-    double d;
-
-    if (pspan_members (o, keys, 8, v) < 0
-        || pspan_skip (o.p, o.p + o.n, 0) != o.p + o.n)
-        return 0;
-    for (int i = 0; i < 5; i++)
-        if (v[i].p && jspan_number (v[i], &d) == 0)
-            sum += (unsigned long long)d;
-    if (v[6].p && pspan_get (v[6], "attributes", &attrs) == 1
-        && pspan_get (attrs, "system", &sys) == 1) {
-        if (pspan_get (sys, "bank", &x) == 1)
-            sum += x.n;
-        if (pspan_get (sys, "project", &x) == 1)
-            sum += x.n;
-        if (pspan_get (sys, "duration", &x) == 1 && jspan_number (x, &d) == 0)
-            sum += (unsigned long long)d;
-    }
-    if (v[7].p)
-        sum += pspan_r (v[7]);
-    return sum;
+    return span_reads (&pspan_ops, l);
 }
 
 static unsigned long long phase_rcount (const struct line *l)
