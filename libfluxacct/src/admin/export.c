@@ -21,6 +21,7 @@
 
 #include "core/db_internal.h"
 #include "util/fmt_internal.h"
+#include "util/util_internal.h"
 #include "fluxacct/export.h"
 #include "fluxacct/priority.h"
 
@@ -109,28 +110,6 @@ static void jw_close (struct jw *w, char c)
     jw_raw (w, &c, 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (0 if invalid). */
-static size_t utf8_len (const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n;
-    unsigned cp;
-
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    cp = c & (0xFF >> (n + 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-        || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* A JSON string of the n bytes at str (NUL-terminated). */
 static void jw_string (struct jw *w, const char *str, size_t n)
 {
@@ -150,7 +129,7 @@ static void jw_string (struct jw *w, const char *str, size_t n)
             continue;
         }
         if (c >= 0x80) { /* a NUL ends an incomplete sequence */
-            size_t k = utf8_len (s + i);
+            size_t k = utf8_decode (s + i, n - i, NULL);
             if (k == 0) {
                 if (!w->err)
                     w->err = EILSEQ;

@@ -467,24 +467,17 @@ static void py_round6_repr (char *out, size_t size, double x)
         *end-- = '\0';
 }
 
-/* Decode one UTF-8 sequence at *s into *cp and advance *s; -1 if invalid. */
+/* Decode one UTF-8 sequence at *s (NUL-terminated) into *cp and advance
+ * *s; -1 if invalid. */
 static int utf8_next (const unsigned char **s, uint32_t *cp)
 {
-    const unsigned char *p = *s;
-    int n = p[0] < 0x80 ? 0 : p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : p[0] >= 0xc2 ? 1 : -1;
-    static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
+    unsigned c;
+    size_t n = utf8_decode (*s, 4, &c);
 
-    if (n < 0 || p[0] > 0xf4)
+    if (n == 0)
         return -1;
-    *cp = n ? p[0] & (0x3f >> n) : p[0];
-    for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return -1;
-        *cp = (*cp << 6) | (p[i] & 0x3f);
-    }
-    if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-        return -1;
-    *s = p + n + 1;
+    *cp = c;
+    *s += n;
     return 0;
 }
 

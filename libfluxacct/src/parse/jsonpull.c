@@ -6,6 +6,7 @@
 #include <string.h>
 #include "parse/jsonpull_internal.h"
 #include "parse/parse_internal.h"
+#include "util/util_internal.h"
 
 void jp_init (struct jp *jp, const char *text, size_t len)
 {
@@ -219,36 +220,6 @@ static int read_hex4 (struct jp *jp, const char *p, unsigned *out)
     return 0;
 }
 
-size_t jp_utf8_len (const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF. */
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff
-        || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 static int buf_reserve (struct jp *jp, size_t size)
 {
     if (size <= jp->bufsize)
@@ -383,8 +354,8 @@ static int string_at (struct jp *jp, struct jp_str *out)
             p += 1 + used;
             continue;
         }
-        size_t len = jp_utf8_len ((const unsigned char *)p,
-                               (const unsigned char *)end);
+        size_t len = utf8_decode ((const unsigned char *)p,
+                                  (size_t)(end - p), NULL);
         if (len == 0) {
             jp->p = p;
             return jp_fail (jp, "invalid UTF-8 in a string");

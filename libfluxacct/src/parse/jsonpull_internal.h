@@ -99,11 +99,6 @@ int jp_finish (struct jp *jp);
 int jp_fail (struct jp *jp, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
-/* Length of the valid UTF-8 sequence at p (1-4; p < end), 0 if invalid
- * (overlong, a surrogate, past U+10FFFF, cut short).  jsonspan.c checks
- * strings with it too. */
-size_t jp_utf8_len (const unsigned char *p, const unsigned char *end);
-
 /* Compare a key or string with a C string. */
 static inline bool jp_streq (const struct jp_str *a, const char *b)
 {

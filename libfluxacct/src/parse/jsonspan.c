@@ -4,7 +4,7 @@
  * pays: import-jobs reads a few keys out of every line several times, and
  * these skips cost about two thirds of the instructions of the same reads
  * done over jsonpull (bench/bench_json, phases span and pspan; numbers in
- * doc/benchmarks.md).  Strings are checked with jsonpull's UTF-8 rule and
+ * doc/benchmarks.md).  Strings are checked with the library's UTF-8 rule and
  * refused where jansson refuses them (lone surrogates, \u0000), so that a
  * line reads the same on the fast path and on the jansson path. */
 #include <math.h>
@@ -13,6 +13,7 @@
 #include "parse/jsonpull_internal.h"
 #include "parse/jsonspan_internal.h"
 #include "parse/parse_internal.h"
+#include "util/util_internal.h"
 
 #define MAX_DEPTH 64
 
@@ -88,8 +89,8 @@ static const char *skip_string (const char *p, const char *end)
         if (c < 0x20)
             return NULL;
         if (c >= 0x80) {
-            size_t n = jp_utf8_len ((const unsigned char *)p,
-                                    (const unsigned char *)end);
+            size_t n = utf8_decode ((const unsigned char *)p,
+                                    (size_t)(end - p), NULL);
             if (n == 0)
                 return NULL;
             p += n;
