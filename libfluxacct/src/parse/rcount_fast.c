@@ -176,20 +176,23 @@ static struct entry *last_entry (struct scan *sc)
     return &sc->e[sc->nentries - 1];
 }
 
+/* A member whose value must be a plain string, read once into *out. */
+static int string_member (struct scan *sc, int *seen, struct span *out,
+                          int *used)
+{
+    *used = 1;
+    return first_time (seen) && jp_peek (&sc->jp) == JP_STRING
+           && plain_string (sc, out);
+}
+
 static int children_member (struct scan *sc, const struct span *k, int *used)
 {
     struct entry *e = last_entry (sc);
 
-    if (key_is (k, "core")) {
-        *used = 1;
-        return first_time (&e->has_core) && jp_peek (&sc->jp) == JP_STRING
-               && plain_string (sc, &e->core);
-    }
-    if (key_is (k, "gpu")) {
-        *used = 1;
-        return first_time (&e->has_gpu) && jp_peek (&sc->jp) == JP_STRING
-               && plain_string (sc, &e->gpu);
-    }
+    if (key_is (k, "core"))
+        return string_member (sc, &e->has_core, &e->core, used);
+    if (key_is (k, "gpu"))
+        return string_member (sc, &e->has_gpu, &e->gpu, used);
     return 1;
 }
 
@@ -197,11 +200,8 @@ static int entry_member (struct scan *sc, const struct span *k, int *used)
 {
     struct entry *e = last_entry (sc);
 
-    if (key_is (k, "rank")) {
-        *used = 1;
-        return first_time (&e->has_rank) && jp_peek (&sc->jp) == JP_STRING
-               && plain_string (sc, &e->rank);
-    }
+    if (key_is (k, "rank"))
+        return string_member (sc, &e->has_rank, &e->rank, used);
     if (key_is (k, "children")) {
         *used = 1;
         return first_time (&e->has_children)
