@@ -1,4 +1,4 @@
-/* libfluxacct config, factor and rows modules. */
+/* libfluxacct config module (factors: test_factor.c; rows: test_db.c). */
 #include <math.h>
 #include "testutil.h"
 
@@ -86,80 +86,6 @@ START_TEST (config_add_delete_list)
 }
 END_TEST
 
-START_TEST (factors)
-{
-    int64_t w;
-    ck_ok (fluxacct_factor_get (db, "fairshare", &w, &err));
-    ck_assert_int_eq (w, 100000);
-    ck_ok (fluxacct_factor_edit (db, "queue", 5, &err));
-    ck_ok (fluxacct_factor_get (db, "queue", &w, &err));
-    ck_assert_int_eq (w, 5);
-    ck_fail_with (fluxacct_factor_edit (db, "age", 5, &err), ENOENT,
-                  "available factors are fairshare,queue,bank,urgency");
-    ck_fail_with (fluxacct_factor_edit (db, "queue", -5, &err), EINVAL,
-                  "weight");
-    ck_fail_with (fluxacct_factor_get (db, "age", &w, &err), ENOENT, "age");
-    ck_fail_with (fluxacct_factor_get (db, "age", NULL, &err), EINVAL,
-                  "invalid");
-    ck_ok (fluxacct_factor_reset (db, &err));
-    fluxacct_rows_t *r = fluxacct_factor_list (db, NULL, &err);
-    ck_assert_int_eq (fluxacct_rows_count (r), 4);
-    ck_assert_str_eq (fluxacct_rows_text (r, 1, 0), "queue");
-    ck_assert_int_eq (fluxacct_rows_int (r, 1, 1), 10000);
-    fluxacct_rows_destroy (r);
-    r = fluxacct_factor_view (db, "urgency", "weight", &err);
-    ck_assert_int_eq (fluxacct_rows_int (r, 0, 0), 1000);
-    fluxacct_rows_destroy (r);
-    ck_null_with (fluxacct_factor_view (db, "age", NULL, &err), ENOENT, "age");
-    ck_fail_with (fluxacct_factor_reset (NULL, &err), EINVAL, "invalid");
-}
-END_TEST
-
-START_TEST (rows_accessors_and_json)
-{
-    add_bank ("root", NULL, 1);
-    fluxacct_rows_t *r = fluxacct_bank_list (db, 0, NULL, &err);
-    ck_assert_int_eq (fluxacct_rows_columns (r), 8);
-    ck_assert_str_eq (fluxacct_rows_column_name (r, 1), "bank");
-    ck_assert_ptr_null (fluxacct_rows_column_name (r, 99));
-    ck_assert_int_eq (fluxacct_rows_column_index (r, "nope"), -1);
-    ck_assert_int_eq (errno, ENOENT);
-    ck_assert_int_eq (fluxacct_rows_type (r, 0, 1), FLUXACCT_TYPE_TEXT);
-    ck_assert_int_eq (fluxacct_rows_type (r, 0, 0), FLUXACCT_TYPE_INT);
-    ck_assert_int_eq (fluxacct_rows_type (r, 0, 5), FLUXACCT_TYPE_REAL);
-    ck_assert_int_eq (fluxacct_rows_type (r, 5, 0), -1);
-    ck_assert_int_eq (fluxacct_rows_int (r, 5, 0), 0);
-    ck_assert_int_eq (errno, EINVAL);
-    ck_assert_ptr_null (fluxacct_rows_text (r, 0, 0));
-    char *js = fluxacct_rows_to_json (r, 0, &err);
-    ck_assert_ptr_nonnull (strstr (js, "\"bank\":\"root\""));
-    free (js);
-    js = fluxacct_rows_to_json (r, FLUXACCT_JSON_INDENT, &err);
-    ck_assert_ptr_nonnull (strstr (js, "\"bank\": \"root\""));
-    free (js);
-    fluxacct_rows_destroy (r);
-    r = fluxacct_queue_list (db, NULL, &err);
-    ck_assert_int_eq (fluxacct_rows_count (r), 0);
-    js = fluxacct_rows_to_json (r, 0, &err);
-    ck_assert_str_eq (js, "[]");
-    free (js);
-    fluxacct_rows_destroy (r);
-    fluxacct_queue_fields_t q;
-    fluxacct_queue_fields_init (&q);
-    q.queue = "b";
-    ck_ok (fluxacct_queue_add (db, &q, &err));
-    r = fluxacct_queue_list (db, "queue,max_sched_jobs", &err);
-    js = fluxacct_rows_to_json (r, FLUXACCT_JSON_UNLIMITED, &err);
-    ck_assert_ptr_nonnull (strstr (js, "\"unlimited\""));
-    free (js);
-    fluxacct_rows_destroy (r);
-    ck_assert_ptr_null (fluxacct_rows_to_json (NULL, 0, &err));
-    ck_assert_int_eq (fluxacct_rows_count (NULL), 0);
-    ck_assert_int_eq (fluxacct_rows_columns (NULL), 0);
-    fluxacct_rows_destroy (NULL);
-}
-END_TEST
-
 static Suite *config_suite (void)
 {
     Suite *s = suite_create ("config");
@@ -168,8 +94,6 @@ static Suite *config_suite (void)
     tcase_add_test (tc, config_defaults_and_edit);
     tcase_add_test (tc, config_validation);
     tcase_add_test (tc, config_add_delete_list);
-    tcase_add_test (tc, factors);
-    tcase_add_test (tc, rows_accessors_and_json);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -345,6 +345,51 @@ START_TEST (default_path)
 }
 END_TEST
 
+START_TEST (rows_accessors_and_json)
+{
+    add_bank ("root", NULL, 1);
+    fluxacct_rows_t *r = fluxacct_bank_list (db, 0, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_columns (r), 8);
+    ck_assert_str_eq (fluxacct_rows_column_name (r, 1), "bank");
+    ck_assert_ptr_null (fluxacct_rows_column_name (r, 99));
+    ck_assert_int_eq (fluxacct_rows_column_index (r, "nope"), -1);
+    ck_assert_int_eq (errno, ENOENT);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 1), FLUXACCT_TYPE_TEXT);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 0), FLUXACCT_TYPE_INT);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 5), FLUXACCT_TYPE_REAL);
+    ck_assert_int_eq (fluxacct_rows_type (r, 5, 0), -1);
+    ck_assert_int_eq (fluxacct_rows_int (r, 5, 0), 0);
+    ck_assert_int_eq (errno, EINVAL);
+    ck_assert_ptr_null (fluxacct_rows_text (r, 0, 0));
+    char *js = fluxacct_rows_to_json (r, 0, &err);
+    ck_assert_ptr_nonnull (strstr (js, "\"bank\":\"root\""));
+    free (js);
+    js = fluxacct_rows_to_json (r, FLUXACCT_JSON_INDENT, &err);
+    ck_assert_ptr_nonnull (strstr (js, "\"bank\": \"root\""));
+    free (js);
+    fluxacct_rows_destroy (r);
+    r = fluxacct_queue_list (db, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 0);
+    js = fluxacct_rows_to_json (r, 0, &err);
+    ck_assert_str_eq (js, "[]");
+    free (js);
+    fluxacct_rows_destroy (r);
+    fluxacct_queue_fields_t q;
+    fluxacct_queue_fields_init (&q);
+    q.queue = "b";
+    ck_ok (fluxacct_queue_add (db, &q, &err));
+    r = fluxacct_queue_list (db, "queue,max_sched_jobs", &err);
+    js = fluxacct_rows_to_json (r, FLUXACCT_JSON_UNLIMITED, &err);
+    ck_assert_ptr_nonnull (strstr (js, "\"unlimited\""));
+    free (js);
+    fluxacct_rows_destroy (r);
+    ck_assert_ptr_null (fluxacct_rows_to_json (NULL, 0, &err));
+    ck_assert_int_eq (fluxacct_rows_count (NULL), 0);
+    ck_assert_int_eq (fluxacct_rows_columns (NULL), 0);
+    fluxacct_rows_destroy (NULL);
+}
+END_TEST
+
 static Suite *db_suite (void)
 {
     Suite *s = suite_create ("db");
@@ -364,6 +409,11 @@ static Suite *db_suite (void)
     tcase_add_test (tc, concurrent_writers);
     tcase_add_test (tc, default_path);
     suite_add_tcase (s, tc);
+
+    TCase *rows = tcase_create ("rows");
+    tcase_add_checked_fixture (rows, db_setup, db_teardown);
+    tcase_add_test (rows, rows_accessors_and_json);
+    suite_add_tcase (s, rows);
     return s;
 }
 

@@ -266,6 +266,42 @@ START_TEST (import_records)
 }
 END_TEST
 
+/* The fast path (spans over the library's JSON reader) and the jansson
+ * path read a line alike: a key written with escapes is the same key, and
+ * text jansson refuses (invalid UTF-8, \u0000, a lone surrogate) is
+ * malformed either way. */
+START_TEST (import_fast_path_agrees)
+{
+    fluxacct_import_stats_t s;
+    const char *text =
+        "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"R\": {\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\","
+        "\"children\":{\"core\":\"0\"}}]}}, \"jobspec\": {\"attributes\": "
+        "{\"system\": {\"b\\u0061nk\": \"B\"}}}}\n"
+        "{\"id\": 2, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"jobspec\": {\"tasks\": \"\xff\"}}\n"
+        "{\"id\": 3, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"jobspec\": {\"tasks\": \"\\u0000\"}}\n"
+        "{\"id\": 4, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
+        "\"jobspec\": {\"tasks\": \"\\udc00\"}}\n";
+    fluxacct_rows_t *r;
+
+    add_user ("alice", "B");
+    ck_ok (import (text, 0, &s));
+    ck_assert_int_eq (s.lines, 4);
+    ck_assert_int_eq (s.imported, 1);
+    ck_assert_int_eq (s.malformed, 3);
+    ck_assert_ptr_nonnull (strstr (reports, "line 2: invalid JSON"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 3: invalid JSON"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 4: invalid JSON"));
+    ck_assert_ptr_nonnull (r = fluxacct_jobs_list (db, NULL, &err));
+    ck_assert_int_eq (fluxacct_rows_count (r), 1);
+    ck_assert_str_eq (fluxacct_rows_text (r, 0, fluxacct_rows_column_index
+                                                    (r, "bank")), "B");
+    fluxacct_rows_destroy (r);
+}
+END_TEST
+
 START_TEST (list_filters)
 {
     const char *text =
@@ -430,6 +466,7 @@ static Suite *jobs_suite (void)
     tcase_add_test (tc, import_file_and_errors);
     tcase_add_test (tc, import_archive);
     tcase_add_test (tc, import_records);
+    tcase_add_test (tc, import_fast_path_agrees);
     tcase_add_test (tc, list_filters);
     tcase_add_test (tc, scrub);
     tcase_add_test (tc, fetch_mark_and_known);

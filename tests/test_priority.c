@@ -1248,7 +1248,9 @@ START_TEST (export_roundtrip)
     ck_assert_ptr_nonnull (strstr (p, "\n  \"data\""));
     free (p);
     ck_null_with (fluxacct_export_payload (db, "rec_other", 0, &err), EINVAL,
-                  "unknown payload \"rec_other\"");
+                  "unknown payload \"rec_other\" (expected rec_update, "
+                  "rec_q_update, rec_proj_update, rec_bank_update, "
+                  "rec_fac_update, rec_config_update or reprioritize)");
     ck_null_with (fluxacct_export_payload (NULL, "rec_update", 0, &err),
                   EINVAL, "invalid");
     ck_null_with (fluxacct_export_json (NULL, 0, &err), EINVAL, "invalid");

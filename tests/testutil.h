@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <fluxacct/fluxacct.h>
 
 static char test_dir[256];
@@ -135,5 +136,24 @@ static inline const char *cell_text (fluxacct_rows_t *r, const char *col)
         srunner_free (sr);                             \
         return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;  \
     }
+
+/* First cell of a query as a malloc'd string ("" for none). */
+static inline char *sql_text (const char *path, const char *text)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    char *v;
+    ck_assert_int_eq (sqlite3_open (path, &h), SQLITE_OK);
+    ck_assert_msg (sqlite3_prepare_v2 (h, text, -1, &st, NULL) == SQLITE_OK,
+                   "%s: %s", text, sqlite3_errmsg (h));
+    if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0))
+        v = strdup ((const char *)sqlite3_column_text (st, 0));
+    else
+        v = strdup ("");
+    sqlite3_finalize (st);
+    sqlite3_close (h);
+    return v;
+}
+
 
 #endif

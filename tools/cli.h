@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <fluxacct/fluxacct.h>
+#include "util/fmt_internal.h"
 
 #include "format.h"
 
@@ -143,8 +144,12 @@ char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw);
  * the last one unpadded.  Borrows everything; -1 when out of memory. */
 int print_text_table (FILE *f, size_t nc, const char *const *header,
                       size_t nr, char *const *cells);
-/* Shortest round-trip text of a double, with ".0" when integral. */
-void fmt_double (double d, char *buf, size_t len);
+/* Shortest round-trip text of a double, with ".0" when integral (the
+ * library's one formatter, util/fmt.c, FA_FMT_REPR). */
+static inline void fmt_double (double d, char *buf, size_t len)
+{
+    fa_fmt_double (buf, len, d, FA_FMT_REPR);
+}
 
 /* The progress line (flux-account.c): stderr on a terminal, not with -q. */
 void cli_progress (void *arg, const char *what, uint64_t done,

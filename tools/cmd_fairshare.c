@@ -172,7 +172,7 @@ static void num (char *buf, size_t len, double v, int raw)
     else if (raw)
         fmt_double (v, buf, len);
     else
-        snprintf (buf, len, "%.6f", v);
+        fa_fmt_double (buf, len, v, FA_FMT_FIXED6);
 }
 
 /* Print s as a JSON string (names hold no control characters: the library
@@ -298,7 +298,7 @@ static void wtext (double w, char *buf, size_t len)
     if (isinf (w))
         snprintf (buf, len, "inf (no usage yet)");
     else
-        snprintf (buf, len, "%.6g", w);
+        fa_fmt_double (buf, len, w, FA_FMT_SIG6);
 }
 
 /* Print the level of node `idx`: it and its siblings in sorted order. */
@@ -353,6 +353,7 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
     fluxacct_rows_t *r;
     char *def = NULL;
     int n, idx, path[256], depth = 0, nusers;
+    char fsv[32];
 
     if (!bank) {
         if (!(r = fluxacct_assoc_view (ctx->db, user, "default_bank", &error)))
@@ -376,8 +377,9 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
     fluxacct_fsnode_t me;
     fluxacct_fstree_node (t, idx, &me, NULL);
     nusers = fluxacct_fstree_user_count (t, NULL);
-    fprintf (ctx->out, "%s in bank %s: fair-share %.6f = rank %d / %d users%s\n",
-             user, bank, me.fairshare, me.rank, nusers,
+    fa_fmt_double (fsv, sizeof (fsv), me.fairshare, FA_FMT_FIXED6);
+    fprintf (ctx->out, "%s in bank %s: fair-share %s = rank %d / %d users%s\n",
+             user, bank, fsv, me.rank, nusers,
              me.tied > 1 ? " (tied)" : "");
     fprintf (ctx->out, "Users are ranked by a depth-first walk of the tree, "
              "children in order of weight (share of their level / usage of "
@@ -464,7 +466,7 @@ static void binfo_row (struct ctx *ctx, const fluxacct_fsnode_t *d,
                        int verbose, int parsable, const char *star)
 {
     int isuser = d->type == FLUXACCT_FSNODE_USER;
-    char name[300], fs[32];
+    char name[300], fs[32], ns[32], us[32], nu[32];
 
     snprintf (name, sizeof (name), "%*s%s%s", d->depth, "", d->name,
               star ? star : "");
@@ -473,24 +475,25 @@ static void binfo_row (struct ctx *ctx, const fluxacct_fsnode_t *d,
     else if (!isuser)
         snprintf (fs, sizeof (fs), "--");
     else
-        snprintf (fs, sizeof (fs), verbose && parsable ? "%.6f" : "%.3f",
-                  d->fairshare);
+        fa_fmt_double (fs, sizeof (fs), d->fairshare,
+                       verbose && parsable ? FA_FMT_FIXED6 : FA_FMT_FIXED3);
+    fa_fmt_double (ns, sizeof (ns), d->norm_shares, FA_FMT_FIXED6);
+    fa_fmt_double (us, sizeof (us), d->usage, FA_FMT_FIXED1);
+    fa_fmt_double (nu, sizeof (nu), d->norm_usage, FA_FMT_FIXED6);
     if (parsable && verbose)
-        fprintf (ctx->out, "%s|%llu|%.6f|%.1f|%.6f|%s|%s\n", name,
-                 (unsigned long long)d->shares, d->norm_shares, d->usage,
-                 d->norm_usage, fs, isuser ? "user" : "bank");
+        fprintf (ctx->out, "%s|%llu|%s|%s|%s|%s|%s\n", name,
+                 (unsigned long long)d->shares, ns, us, nu, fs,
+                 isuser ? "user" : "bank");
     else if (parsable)
-        fprintf (ctx->out, "%s|%llu|%.6f|%.6f|%s\n", name,
-                 (unsigned long long)d->shares, d->norm_shares,
-                 d->norm_usage, fs);
+        fprintf (ctx->out, "%s|%llu|%s|%s|%s\n", name,
+                 (unsigned long long)d->shares, ns, nu, fs);
     else if (verbose)
-        fprintf (ctx->out, "%-20s %10llu %12.6f %13.1f %12.6f %10s %5s\n",
-                 name, (unsigned long long)d->shares, d->norm_shares,
-                 d->usage, d->norm_usage, fs, isuser ? "user" : "bank");
+        fprintf (ctx->out, "%-20s %10llu %12s %13s %12s %10s %5s\n", name,
+                 (unsigned long long)d->shares, ns, us, nu, fs,
+                 isuser ? "user" : "bank");
     else
-        fprintf (ctx->out, "%-20s %10llu %12.6f %12.6f %10s\n", name,
-                 (unsigned long long)d->shares, d->norm_shares, d->norm_usage,
-                 fs);
+        fprintf (ctx->out, "%-20s %10llu %12s %12s %10s\n", name,
+                 (unsigned long long)d->shares, ns, nu, fs);
 }
 
 /* The user's default bank, malloc'd, or NULL. */

@@ -174,7 +174,7 @@ static int cmd_view_job_records (struct ctx *ctx, struct args *a)
         { "actual-duration", "actual_duration" },
         { "duration-delta", "duration_delta" },
     };
-    char *filters[16] = { NULL };
+    char *filters[16] = { NULL }, num[64];
     fluxacct_error_t error;
     fluxacct_rows_t *r;
     struct outopts o;
@@ -193,14 +193,16 @@ static int cmd_view_job_records (struct ctx *ctx, struct args *a)
             rc = EXIT_USAGE;
             goto done;
         }
-        add_filter (filters, &n, "after_start=%.17g", t);
+        fa_fmt_double (num, sizeof (num), t, FA_FMT_ROUNDTRIP);
+        add_filter (filters, &n, "after_start=%s", num);
     }
     if (arg_str (a, "before-end-time")) {
         if (arg_time (a, "before-end-time", &t) < 0) {
             rc = EXIT_USAGE;
             goto done;
         }
-        add_filter (filters, &n, "before_end=%.17g", t);
+        fa_fmt_double (num, sizeof (num), t, FA_FMT_ROUNDTRIP);
+        add_filter (filters, &n, "before_end=%s", num);
     }
     if (arg_str (a, "project"))
         add_filter (filters, &n, "project=%s", arg_str (a, "project"));
@@ -281,7 +283,9 @@ static int cmd_update_usage (struct ctx *ctx, struct args *a)
         return fail_error (&error);
     if (half_life > 0) {
         char value[64];
-        snprintf (value, sizeof (value), "%.17gs", half_life);
+        size_t n = fa_fmt_double (value, sizeof (value) - 1, half_life,
+                                  FA_FMT_ROUNDTRIP);
+        memcpy (value + n, "s", 2);
         if (fluxacct_config_edit (ctx->db, "priority_decay_half_life", value,
                                   &error) < 0)
             rc = fail_error (&error);

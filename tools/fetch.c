@@ -129,16 +129,17 @@ static int add_entry (struct fetch *ft, struct listing *l, json_t *o)
 static int list_inactive (struct fetch *ft, double since, struct listing *l)
 {
     struct fluxcore *fc = ft->fc;
-    char payload[512];
+    char payload[512], num[64];
     const char *s;
     void *f;
     int rc = 0, first = 1, streaming = 0;
 
+    fa_fmt_double (num, sizeof (num), since, FA_FMT_ROUNDTRIP);
     snprintf (payload, sizeof (payload),
               "{\"max_entries\":0,\"attrs\":[\"userid\",\"t_submit\","
-              "\"t_run\",\"t_inactive\",\"ranks\"],\"since\":%.17g,"
+              "\"t_run\",\"t_inactive\",\"ranks\"],\"since\":%s,"
               "\"constraint\":{\"and\":[{\"states\":[%d]}]}}",
-              since, STATE_INACTIVE);
+              num, STATE_INACTIVE);
     if (!(f = fc->rpc (fc->h, "job-list.list", payload, FLUXCORE_NODEID_ANY,
                        FLUXCORE_RPC_STREAMING)))
         return fail ("job-list.list: %s", strerror (errno));
@@ -381,15 +382,18 @@ int fetch_from_instance (struct ctx *ctx, fluxacct_report_f report,
         rc = fail_error (&error);
         goto out;
     }
-    if (ctx->verbose)
+    if (ctx->verbose) {
+        char num[64];
+        fa_fmt_double (num, sizeof (num), since, FA_FMT_FIXED6);
         fprintf (stderr, "flux-account: fetch-job-records: job-list listed "
-                 "%llu jobs inactive since %.6f (%llu never ran, %zu already "
+                 "%llu jobs inactive since %s (%llu never ran, %zu already "
                  "stored, %llu malformed) in %.3f s; job-info looked up %zu "
                  "in %.3f s; stored in %.3f s\n",
-                 (unsigned long long)l.listed, since,
+                 (unsigned long long)l.listed, num,
                  (unsigned long long)ft.never_ran, nstored,
                  (unsigned long long)l.malformed, t1 - t0, ft.njobs, t2 - t1,
                  now_mono () - t2);
+    }
 out:
     for (size_t i = 0; i < ft.njobs; i++) {
         if (ft.jobs[i].f)

@@ -453,7 +453,7 @@ int config_value (const char *key, const char *value, char *buf,
         return usage_error ("invalid value for %s: '%s' (a bare number is "
                             "weeks: finite, decimal, no spaces)", key, value);
     if (bare) {
-        snprintf (buf, len, "%.17g", v);
+        fa_fmt_double (buf, len, v, FA_FMT_ROUNDTRIP);
         *out = buf;
     }
     return 0;

@@ -7,39 +7,6 @@
 
 #include "cli.h"
 
-void fmt_double (double d, char *buf, size_t len)
-{
-    if (!isfinite (d)) {
-        snprintf (buf, len, "%s", isnan (d) ? "nan" : d > 0 ? "inf" : "-inf");
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf (buf, len, "%.*g", prec, d);
-        if (strtod (buf, NULL) == d)
-            break;
-    }
-    if (!strpbrk (buf, ".en"))
-        strncat (buf, ".0", len - strlen (buf) - 1);
-}
-
-/* Table form of a double: six decimals, trailing zeros trimmed; tiny
- * values in exponent form so they do not print as 0. */
-static void fmt_double_short (double d, char *buf, size_t len)
-{
-    if (isfinite (d) && d != 0 && fabs (d) < 1e-6) {
-        snprintf (buf, len, "%.6g", d);
-        return;
-    }
-    if (!isfinite (d) || fabs (d) >= 1e15) {
-        fmt_double (d, buf, len);
-        return;
-    }
-    snprintf (buf, len, "%.6f", d);
-    char *p = buf + strlen (buf) - 1;
-    while (*p == '0' && p[-1] != '.')
-        *p-- = '\0';
-}
-
 char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw)
 {
     char buf[64];
@@ -56,11 +23,8 @@ char *cell_text (const fluxacct_rows_t *r, size_t row, size_t col, int raw)
             return strdup (buf);
         }
         case FLUXACCT_TYPE_REAL:
-            if (raw)
-                fmt_double (fluxacct_rows_real (r, row, col), buf, sizeof (buf));
-            else
-                fmt_double_short (fluxacct_rows_real (r, row, col), buf,
-                                  sizeof (buf));
+            fa_fmt_double (buf, sizeof (buf), fluxacct_rows_real (r, row, col),
+                           raw ? FA_FMT_REPR : FA_FMT_DISPLAY);
             return strdup (buf);
         case FLUXACCT_TYPE_TEXT:
             return strdup (fluxacct_rows_text (r, row, col));

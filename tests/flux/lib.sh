@@ -239,6 +239,23 @@ setup_queues () {
     flux queue start --all >/dev/null 2>&1 || die "flux queue start"
 }
 
+# seed_commands: flux's command path holds the command names the seed and
+# the guides use (flux account, flux update-fshare, flux
+# account-update-usage, ...), every one the built flux-account, and
+# LD_LIBRARY_PATH is unset, so commands run as an installed site runs them.
+seed_commands () {
+    unset LD_LIBRARY_PATH
+    _cmds=$T_TMP/cmd
+    mkdir -p "$_cmds"
+    for _name in flux-account flux-update-fshare flux-account-update-usage \
+                 flux-account-update-fshare flux-account-fetch-job-records \
+                 flux-account-priority-update; do
+        ln -s "$FLUX_ACCOUNT" "$_cmds/$_name"
+    done
+    FLUX_EXEC_PATH_PREPEND=$_cmds
+    export FLUX_EXEC_PATH_PREPEND
+}
+
 # setup_db: a fresh accounting database in $T_DB with banks root and A.
 setup_db () {
     T_DB=$T_TMP/FluxAccounting.db

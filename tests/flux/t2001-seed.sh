@@ -11,17 +11,7 @@
 skip_without_flux
 in_instance "$@"
 
-unset LD_LIBRARY_PATH
-# Flux's command path: a directory with the seed's command names.
-cmds=$T_TMP/cmd
-mkdir -p "$cmds"
-for name in flux-account flux-update-fshare flux-account-update-usage \
-            flux-account-update-fshare flux-account-fetch-job-records \
-            flux-account-priority-update; do
-    ln -s "$FLUX_ACCOUNT" "$cmds/$name"
-done
-FLUX_EXEC_PATH_PREPEND=$cmds
-export FLUX_EXEC_PATH_PREPEND
+seed_commands
 DB=$T_TMP/path/to/FluxAccounting.db
 mkdir -p "$T_TMP/path/to"
 

@@ -9,16 +9,7 @@
 skip_without_flux
 in_instance "$@"
 
-unset LD_LIBRARY_PATH
-cmds=$T_TMP/cmd
-mkdir -p "$cmds"
-for name in flux-account flux-update-fshare flux-account-update-usage \
-            flux-account-update-fshare flux-account-fetch-job-records \
-            flux-account-priority-update; do
-    ln -s "$FLUX_ACCOUNT" "$cmds/$name"
-done
-FLUX_EXEC_PATH_PREPEND=$cmds
-export FLUX_EXEC_PATH_PREPEND
+seed_commands
 
 # block FILE HEADING: the first ```sh block after the line HEADING.
 block () {

@@ -1,5 +1,7 @@
-/* Fuzz R counting: the text and the json_t entry points must agree, and
- * success must describe at least one node. */
+/* Fuzz R counting: the text and the json_t entry points must agree,
+ * success must describe at least one node, and whenever the bulk fast path
+ * (r_count_fast, over the library's JSON reader) answers, it answers as
+ * fluxacct_r_count(). */
 #include <jansson.h>
 #include "fuzz.h"
 #include "fluxacct/parse.h"
@@ -18,6 +20,10 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         fuzz_check_failure (errno, &err, "R: ", true);
     else
         FUZZ_ASSERT (c.nnodes >= 1);
+    if (r_count_fast (s, &c2) == 1) {
+        FUZZ_ASSERT (rc == 0);
+        FUZZ_ASSERT (memcmp (&c, &c2, sizeof (c)) == 0);
+    }
     /* the importer path: R handed over as a JSON string */
     if ((str = json_string_nocheck (s))) {
         rc2 = r_count_json (str, &c2, &err2);

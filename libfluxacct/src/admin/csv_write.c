@@ -16,6 +16,7 @@
 
 #include "admin/admin_internal.h"
 #include "admin/csv_internal.h"
+#include "util/fmt_internal.h"
 #include "fluxacct/admin.h"
 
 /* ---- export ---------------------------------------------------------- */
@@ -91,146 +92,11 @@ static void put_text (struct wbuf *w, const char *s, size_t len, int force)
     wb_putc (w, '"');
 }
 
-/* Print |r| (an integer below 2^53) with p decimals, signed. */
-static size_t fmt_fixed (int neg, uint64_t r, int p, char *buf)
-{
-    char digits[32];
-    size_t n = 0, k = 0;
-
-    do {
-        digits[n++] = (char)('0' + r % 10);
-        r /= 10;
-    } while (r || n <= (size_t)p);
-    if (neg)
-        buf[k++] = '-';
-    while (n > 0) {
-        buf[k++] = digits[--n];
-        if (n == (size_t)p && p > 0)
-            buf[k++] = '.';
-    }
-    if (p == 0) {
-        buf[k++] = '.';
-        buf[k++] = '0';
-    }
-    buf[k] = '\0';
-    return k;
-}
-
-/* 10^k as a 128-bit integer, k <= 38. */
-static unsigned __int128 pow10_u128 (int k)
-{
-    unsigned __int128 v = 1;
-    while (k-- > 0)
-        v *= 10;
-    return v;
-}
-
-/* d > 0 correctly rounded to 17 significant digits, printed positionally
- * with trailing zeros trimmed: 17 correctly rounded digits always read back
- * as the same double.  Exact integer arithmetic: d = M * 2^e2 with M < 2^53,
- * so d * 10^k = M * 10^k / 2^-e2 fits 128 bits for 1e-6 <= d < 1e17.
- * Returns 0 outside that range. */
-static size_t fmt_17 (double d, char *buf)
-{
-    const unsigned __int128 lo = pow10_u128 (16), hi = pow10_u128 (17);
-    int e, q = (int)floor (log10 (d));
-    double f = frexp (d, &e);
-    uint64_t M = (uint64_t)ldexp (f, 53);
-    int e2 = e - 53;
-    unsigned __int128 N = 0;
-
-    for (int tries = 0; tries < 3; tries++) {
-        int k = 16 - q;
-        if (k < 0 || k > 22 || e2 > 0 || -e2 > 120)
-            return 0;
-        unsigned __int128 P = (unsigned __int128)M * pow10_u128 (k);
-        int sh = -e2;
-        N = P >> sh;
-        unsigned __int128 rem = P - (N << sh);
-        unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
-        if (sh > 0 && (rem > half || (rem == half && (N & 1))))
-            N++;
-        if (N < lo)
-            q--;
-        else if (N >= hi)
-            q++;
-        else
-            break;
-    }
-    if (N < lo || N >= hi)
-        return 0;
-    /* digits of N, q = position of the first one */
-    char dig[17];
-    for (int i = 16; i >= 0; i--) {
-        dig[i] = (char)('0' + (int)(N % 10));
-        N /= 10;
-    }
-    int last = 16;
-    while (last > 0 && dig[last] == '0' && last > q)
-        last--;
-    size_t n = 0;
-    if (q >= 0) {
-        for (int i = 0; i <= q; i++)
-            buf[n++] = dig[i];
-        buf[n++] = '.';
-        if (last <= q)
-            buf[n++] = '0';
-        for (int i = q + 1; i <= last; i++)
-            buf[n++] = dig[i];
-    }
-    else {
-        buf[n++] = '0';
-        buf[n++] = '.';
-        for (int i = -1; i > q; i--)
-            buf[n++] = '0';
-        for (int i = 0; i <= last; i++)
-            buf[n++] = dig[i];
-    }
-    buf[n] = '\0';
-    return n;
-}
-
-/* Text that reads back as the same double, with ".0" when it would
- * otherwise read as an integer.  Short decimals (at most 6 places, below
- * 2^53: 0.5, 3600.0, 0.1) are printed from integers: if r / 10^p computed in
- * doubles is d, strtod of "r with p decimals" is d too (both are the
- * correctly rounded r / 10^p).  Other values get 17 correctly rounded
- * significant digits (trailing zeros trimmed), computed exactly; the rest
- * (huge, tiny, inf, nan) go through printf. */
+/* Text of a real that reads back as the same double (FA_FMT_CSV, in
+ * util/fmt.c, says how). */
 size_t csv_fmt_real (double d, char *buf, size_t len)
 {
-    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
-    size_t n;
-
-    if (len < 48)
-        return (size_t)snprintf (buf, len, "%.17g", d);
-    if (d == 0)
-        return (size_t)snprintf (buf, len, signbit (d) ? "-0.0" : "0.0");
-    if (isnan (d))
-        return (size_t)snprintf (buf, len, "nan");
-    if (isinf (d))
-        return (size_t)snprintf (buf, len, d > 0 ? "inf" : "-inf");
-    if (fabs (d) < 9007199254740992.0) {
-        for (int p = 0; p <= 6; p++) {
-            double m = d * pow10[p], r;
-            if (!(fabs (m) < 9007199254740992.0))
-                break;
-            r = nearbyint (m);
-            if (r / pow10[p] == d)
-                return fmt_fixed (r < 0, (uint64_t)fabs (r), p, buf);
-        }
-    }
-    if (d < 0) {
-        buf[0] = '-';
-        if ((n = fmt_17 (-d, buf + 1)) > 0)
-            return n + 1;
-    }
-    else if ((n = fmt_17 (d, buf)) > 0)
-        return n;
-    snprintf (buf, len, "%.17g", d);
-    if (!strpbrk (buf, ".e"))
-        strncat (buf, ".0", len - strlen (buf) - 1);
-    return strlen (buf);
+    return fa_fmt_double (buf, len, d, FA_FMT_CSV);
 }
 
 static int export_table (fluxacct_db_t *db, const char *dir,

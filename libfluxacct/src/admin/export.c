@@ -20,6 +20,8 @@
 #include <strings.h>
 
 #include "core/db_internal.h"
+#include "util/fmt_internal.h"
+#include "util/util_internal.h"
 #include "fluxacct/export.h"
 #include "fluxacct/priority.h"
 
@@ -108,28 +110,6 @@ static void jw_close (struct jw *w, char c)
     jw_raw (w, &c, 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (0 if invalid). */
-static size_t utf8_len (const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n;
-    unsigned cp;
-
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    cp = c & (0xFF >> (n + 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-        || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* A JSON string of the n bytes at str (NUL-terminated). */
 static void jw_string (struct jw *w, const char *str, size_t n)
 {
@@ -149,7 +129,7 @@ static void jw_string (struct jw *w, const char *str, size_t n)
             continue;
         }
         if (c >= 0x80) { /* a NUL ends an incomplete sequence */
-            size_t k = utf8_len (s + i);
+            size_t k = utf8_decode (s + i, n - i, NULL);
             if (k == 0) {
                 if (!w->err)
                     w->err = EILSEQ;
@@ -234,53 +214,13 @@ static void jw_int (struct jw *w, long long v)
 static void jw_real (struct jw *w, double v)
 {
     char b[40];
-    int n;
 
     if (!isfinite (v)) { /* not JSON (jansson refuses it as well) */
         if (!w->err)
             w->err = ERANGE;
         return;
     }
-    /* Exact shortcut: a multiple of 1/1024 under 1e6 in magnitude has at
-     * most 16 significant decimal digits, which "%.17g" prints as they are
-     * (fixed notation, trailing zeros dropped). */
-    double m = v * 1024.0;
-    if (fabs (v) < 1e6 && m == floor (m)) {
-        long long q = (long long)fabs (m);
-        long long frac = (q % 1024) * 9765625LL; /* 10 decimal places */
-        char *p = b;
-        if (signbit (v))
-            *p++ = '-';
-        p += utoa (p, (unsigned long long)(q / 1024), 0);
-        *p++ = '.';
-        if (frac == 0)
-            *p++ = '0';
-        else {
-            p += utoa (p, (unsigned long long)frac, 10);
-            while (p[-1] == '0')
-                p--;
-        }
-        jw_raw (w, b, (size_t)(p - b));
-        return;
-    }
-    n = snprintf (b, sizeof (b) - 3, "%.17g", v);
-    if (!strchr (b, '.') && !strchr (b, 'e')) {
-        memcpy (b + n, ".0", 3);
-        n += 2;
-    }
-    char *e = strchr (b, 'e');
-    if (e) {
-        char *start = e + 1, *end = start + 1;
-        if (*start == '-')
-            start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove (start, end, (size_t)(b + n - end) + 1);
-            n -= (int)(end - start);
-        }
-    }
-    jw_raw (w, b, (size_t)n);
+    jw_raw (w, b, fa_fmt_double (b, sizeof (b), v, FA_FMT_JSON));
 }
 
 static void jw_bool (struct jw *w, bool v)
@@ -514,6 +454,22 @@ FLUXACCT_EXPORT char *fluxacct_export_json (fluxacct_db_t *db, int flags,
     return jw_finish (&w, error);
 }
 
+/* "a, b, ... or z" of the service names, for messages. */
+static const char *service_list (const char *const *names, char *buf,
+                                 size_t len)
+{
+    size_t n = 0, used = 0;
+
+    while (names[n])
+        n++;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf (buf + used, len - used, "%s%s",
+                                  i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                  names[i]);
+    return buf;
+}
+
 FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
                                                const char *name, int flags,
                                                fluxacct_error_t *error)
@@ -525,6 +481,7 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
         associations, queues, projects, banks, factors, config,
     };
     const char *const *names = fluxacct_plugin_services ();
+    char buf[200];
     struct jw w;
 
     if (!db || !name)
@@ -552,7 +509,6 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
         return jw_finish (&w, error);
     }
     return errprintf_null (error, EINVAL, "unknown payload \"%s\" (expected "
-                           "rec_update, rec_q_update, rec_proj_update, "
-                           "rec_bank_update, rec_fac_update, "
-                           "rec_config_update or reprioritize)", name);
+                           "%s)", name, service_list (names, buf,
+                                                     sizeof (buf)));
 }

@@ -10,6 +10,7 @@
 #include "core/schema_internal.h"
 #include "fluxacct/config.h"
 #include "fluxacct/parse.h"
+#include "util/fmt_internal.h"
 
 enum kind { K_DURATION_POS, K_DURATION, K_FRACTION, K_WEIGHT, K_BOOL,
             K_MODE, K_EPOCH };
@@ -92,21 +93,21 @@ static int normalise (fluxacct_db_t *db, const struct protected_key *pk,
                                             "priority_decay_half_life",
                                             604800), d, error) < 0)
                 return -1;
-            snprintf (buf, len, "%.17g", d);
+            fa_fmt_double (buf, len, d, FA_FMT_ROUNDTRIP);
             return 0;
         case K_FRACTION:
             if (parse_number (value, &d) < 0 || !(d > 0 && d < 1))
                 return errprintf (error, EINVAL, "decay_factor must be a "
                                   "floating-point value between 0 and 1 "
                                   "(exclusive), got '%s'", value);
-            snprintf (buf, len, "%.17g", d);
+            fa_fmt_double (buf, len, d, FA_FMT_ROUNDTRIP);
             return 0;
         case K_WEIGHT:
             if (parse_number (value, &d) < 0 || d < 0 || d > FLUXACCT_WEIGHT_MAX)
                 return errprintf (error, EINVAL, "%s must be a non-negative "
                                   "number, at most %d, got '%s'", pk->key,
                                   FLUXACCT_WEIGHT_MAX, value);
-            snprintf (buf, len, "%.17g", d);
+            fa_fmt_double (buf, len, d, FA_FMT_ROUNDTRIP);
             return 0;
         case K_BOOL:
             if (strcasecmp (value, "true") && strcasecmp (value, "false"))
@@ -127,7 +128,7 @@ static int normalise (fluxacct_db_t *db, const struct protected_key *pk,
                 return errprintf (error, EINVAL, "usage_epoch must be a time "
                                   "from 0 to 9999-12-31 (epoch seconds or "
                                   "ISO-8601), got '%s'", value);
-            snprintf (buf, len, "%.17g", d);
+            fa_fmt_double (buf, len, d, FA_FMT_ROUNDTRIP);
             return 0;
     }
     return errprintf (error, EINVAL, "unknown key kind");

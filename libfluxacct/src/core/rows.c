@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/db_internal.h"
+#include "util/fmt_internal.h"
 
 typedef struct {
     int type;
@@ -199,19 +200,6 @@ FLUXACCT_EXPORT const char *fluxacct_rows_text (const fluxacct_rows_t *r,
     return c && c->type == FLUXACCT_TYPE_TEXT ? c->v.s : NULL;
 }
 
-/* Shortest text that reads back as the same double, with ".0" when it
- * looks integral (as Python's repr and flux-accounting's JSON do). */
-static void real_text (double d, char *buf, size_t len)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf (buf, len, "%.*g", prec, d);
-        if (strtod (buf, NULL) == d)
-            break;
-    }
-    if (!strpbrk (buf, ".en"))
-        strncat (buf, ".0", len - strlen (buf) - 1);
-}
-
 /* A JSON string, always valid UTF-8 whatever the database holds (a row
  * written behind the library's back): a byte that is not UTF-8 is written
  * as U+FFFD, control characters (C0 and C1) as escapes. */
@@ -266,7 +254,7 @@ static void put_cell (FILE *f, const cell_t *c, int flags)
             if (!isfinite (c->v.d))
                 fputs ("null", f);
             else {
-                real_text (c->v.d, buf, sizeof (buf));
+                fa_fmt_double (buf, sizeof (buf), c->v.d, FA_FMT_REPR);
                 fputs (buf, f);
             }
             break;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "util/fmt_internal.h"
 #include "util/util_internal.h"
 #include "fairshare/fairshare_internal.h"
 #include "fluxacct/fairshare.h"
@@ -455,7 +456,7 @@ static void py_float_repr (char *out, size_t size, double v)
  * smaller values need the general repr. */
 static void py_round6_repr (char *out, size_t size, double x)
 {
-    snprintf (out, size, "%.6f", x);
+    fa_fmt_double (out, size, x, FA_FMT_FIXED6);
     double r = strtod (out, NULL);
     if (fabs (r) < 1e-4) {
         py_float_repr (out, size, r);
@@ -466,24 +467,17 @@ static void py_round6_repr (char *out, size_t size, double x)
         *end-- = '\0';
 }
 
-/* Decode one UTF-8 sequence at *s into *cp and advance *s; -1 if invalid. */
+/* Decode one UTF-8 sequence at *s (NUL-terminated) into *cp and advance
+ * *s; -1 if invalid. */
 static int utf8_next (const unsigned char **s, uint32_t *cp)
 {
-    const unsigned char *p = *s;
-    int n = p[0] < 0x80 ? 0 : p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : p[0] >= 0xc2 ? 1 : -1;
-    static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
+    unsigned c;
+    size_t n = utf8_decode (*s, 4, &c);
 
-    if (n < 0 || p[0] > 0xf4)
+    if (n == 0)
         return -1;
-    *cp = n ? p[0] & (0x3f >> n) : p[0];
-    for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return -1;
-        *cp = (*cp << 6) | (p[i] & 0x3f);
-    }
-    if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-        return -1;
-    *s = p + n + 1;
+    *cp = c;
+    *s += n;
     return 0;
 }
 
@@ -537,7 +531,7 @@ static int write_user (struct strbuf *b, const fluxacct_fstree_t *t,
         return -1;
     sb_printf (b, ",\n    \"shares\": %" PRIu64 ",\n    \"usage\": ", u->shares);
     if (fstree_usage_is_int (t, u->index))
-        snprintf (num, sizeof (num), "%.0f", u->usage);
+        fa_fmt_double (num, sizeof (num), u->usage, FA_FMT_INTEGRAL);
     else
         py_float_repr (num, sizeof (num), u->usage);
     sb_append (b, num, strlen (num));

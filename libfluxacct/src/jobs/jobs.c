@@ -473,10 +473,13 @@ static int fast_jobspec (struct jspan spec, struct job_in *j)
     if ((r = jspan_get (spec, "attributes", &attrs)) != 1)
         return r == 0;
     if ((r = jspan_get (attrs, "system", &sys)) != 1)
-        return r == 0 || !jspan_is_object (attrs) ? r == 0 : 1;
+        return r == 0;
     if (!jspan_is_object (sys))
         return 1; /* no attributes.system object: nothing to read */
-    if (jspan_get (sys, "bank", &v) == 1) {
+    /* -1 (a key with escapes): the jansson path reads it */
+    if ((r = jspan_get (sys, "bank", &v)) < 0)
+        return 0;
+    if (r == 1) {
         if (!plain_copy (v, buf, sizeof (buf)))
             return 0;
         if (*buf && !(j->bank = strdup (buf)))

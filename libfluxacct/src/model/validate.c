@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "model/model_internal.h"
+#include "util/fmt_internal.h"
 
 #define USERID_MAX 4294967295.0
 
@@ -151,7 +152,7 @@ static void shown (const struct colval *v, char *buf, size_t len)
     else if (v->type == COLVAL_INTEGER)
         snprintf (buf, len, "%lld", (long long)v->i);
     else if (v->type == COLVAL_REAL)
-        snprintf (buf, len, "%.17g", v->d);
+        fa_fmt_double (buf, len, v->d, FA_FMT_ROUNDTRIP);
     else
         snprintf (buf, len, "NULL");
 }

@@ -22,28 +22,7 @@
  * message should show it as typed. */
 static size_t utf8_len (const unsigned char *s)
 {
-    uint32_t cp;
-    size_t n, i;
-
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    cp = s[0] & (0x7f >> n); /* payload bits of the lead byte */
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    /* C1 controls, overlong forms, surrogates, beyond U+10FFFF */
-    if (cp < 0xa0 || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)
-        || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        return 0;
-    return n;
+    return s[0] >= 0x80 ? utf8_seq_len (s, 4) : 0;
 }
 
 /* One input character rendered into tmp (at least 5 bytes); returns the

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "parse/jsonpull_internal.h"
 #include "parse/parse_internal.h"
+#include "util/util_internal.h"
 
 void jp_init (struct jp *jp, const char *text, size_t len)
 {
@@ -112,28 +113,30 @@ static int expect_value (struct jp *jp, enum jp_type want)
 
 static void set_first (struct jp *jp, bool v)
 {
-    uint64_t bit = 1ULL << (jp->depth % 64);
-    if (v)
-        jp->first[jp->depth / 64] |= bit;
-    else
-        jp->first[jp->depth / 64] &= ~bit;
+    jp->first[jp->depth] = v;
 }
 
 static bool get_first (struct jp *jp)
 {
-    return jp->first[jp->depth / 64] & (1ULL << (jp->depth % 64));
+    return jp->first[jp->depth];
 }
 
-static int open_container (struct jp *jp, enum jp_type t)
+/* Enter the container whose opening byte is at jp->p. */
+static int open_at (struct jp *jp)
 {
-    if (expect_value (jp, t) < 0)
-        return -1;
     if (jp->depth >= JP_MAX_DEPTH)
         return jp_fail (jp, "nested deeper than %d levels", JP_MAX_DEPTH);
     jp->p++;
     jp->depth++;
     set_first (jp, true);
     return 0;
+}
+
+static int open_container (struct jp *jp, enum jp_type t)
+{
+    if (expect_value (jp, t) < 0)
+        return -1;
+    return open_at (jp);
 }
 
 int jp_object_begin (struct jp *jp)
@@ -174,6 +177,8 @@ static int next_member (struct jp *jp, char close)
     return 1;
 }
 
+static int string_at (struct jp *jp, struct jp_str *out);
+
 int jp_object_next (struct jp *jp, struct jp_str *key)
 {
     char b[16];
@@ -184,7 +189,7 @@ int jp_object_next (struct jp *jp, struct jp_str *key)
     if (jp_peek (jp) != JP_STRING)
         return jp_fail (jp, "expected an object key (a string), got %s",
                         show_byte (jp, b, sizeof (b)));
-    if (jp_string (jp, key) < 0)
+    if (string_at (jp, key) < 0)
         return -1;
     skip_ws (jp);
     if (jp->p >= jp->end || *jp->p != ':')
@@ -213,37 +218,6 @@ static int read_hex4 (struct jp *jp, const char *p, unsigned *out)
     }
     *out = v;
     return 0;
-}
-
-/* Length of the valid UTF-8 sequence at p (1-4), 0 if invalid. */
-static size_t utf8_len (const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF. */
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff
-        || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
 }
 
 static int buf_reserve (struct jp *jp, size_t size)
@@ -326,18 +300,34 @@ static size_t unescape_one (struct jp *jp, const char *p, size_t *n,
     return used;
 }
 
-int jp_string (struct jp *jp, struct jp_str *out)
+/* Bytes that may stand for themselves in a string run: printable ASCII
+ * but '"' and '\\' (the rest ends the run and is looked at one by one). */
+static const unsigned char plain_byte[256] = {
+    [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+};
+
+/* The string at jp->p, which is a '"'. */
+static int string_at (struct jp *jp, struct jp_str *out)
 {
-    const char *p, *s;
+    const char *p, *s, *end = jp->end;
     size_t n = 0;
     bool escaped = false;
 
-    if (expect_value (jp, JP_STRING) < 0)
-        return -1;
     s = p = jp->p + 1;
     out->has_nul = false;
-    /* Fast path: scan for the closing quote; copy only if escapes. */
-    while (p < jp->end) {
+    for (;;) {
+        /* Fast path: a run of plain bytes; copied only after an escape. */
+        const char *run = p;
+        while (p < end && plain_byte[(unsigned char)*p])
+            p++;
+        if (escaped && p > run) {
+            if (buf_reserve (jp, n + (size_t)(p - run)) < 0)
+                return -1;
+            memcpy (jp->buf + n, run, (size_t)(p - run));
+            n += (size_t)(p - run);
+        }
+        if (p >= end)
+            break;
         unsigned char c = (unsigned char)*p;
         if (c == '"')
             break;
@@ -364,9 +354,8 @@ int jp_string (struct jp *jp, struct jp_str *out)
             p += 1 + used;
             continue;
         }
-        size_t len = c < 0x80 ? 1
-                              : utf8_len ((const unsigned char *)p,
-                                          (const unsigned char *)jp->end);
+        size_t len = utf8_decode ((const unsigned char *)p,
+                                  (size_t)(end - p), NULL);
         if (len == 0) {
             jp->p = p;
             return jp_fail (jp, "invalid UTF-8 in a string");
@@ -379,7 +368,7 @@ int jp_string (struct jp *jp, struct jp_str *out)
         }
         p += len;
     }
-    if (p >= jp->end) {
+    if (p >= end) {
         jp->p = p;
         return jp_fail (jp, "unterminated string");
     }
@@ -393,6 +382,13 @@ int jp_string (struct jp *jp, struct jp_str *out)
         out->len = (size_t)(p - s);
     }
     return 0;
+}
+
+int jp_string (struct jp *jp, struct jp_str *out)
+{
+    if (expect_value (jp, JP_STRING) < 0)
+        return -1;
+    return string_at (jp, out);
 }
 
 static const char *skip_digits (const char *p, const char *end)
@@ -479,6 +475,38 @@ int jp_number (struct jp *jp, struct jp_num *out)
     return 0;
 }
 
+/* Skip a number: its syntax only, as jp_number() checks it, without
+ * converting it when the conversion cannot fail (no exponent and at most
+ * 308 integer digits: below DBL_MAX).  Anything else goes through
+ * jp_number(), which converts and words any error. */
+static int skip_number (struct jp *jp)
+{
+    const char *p = jp->p, *digits;
+    struct jp_num num;
+
+    if (*p == '-')
+        p++;
+    digits = p;
+    if (p < jp->end && *p == '0')
+        p++;
+    else if (p < jp->end && *p >= '1' && *p <= '9')
+        p = skip_digits (p, jp->end);
+    else
+        return jp_number (jp, &num);
+    if (p - digits > 308)
+        return jp_number (jp, &num);
+    if (p < jp->end && *p == '.') {
+        const char *q = skip_digits (p + 1, jp->end);
+        if (q == p + 1)
+            return jp_number (jp, &num);
+        p = q;
+    }
+    if (p < jp->end && (*p == 'e' || *p == 'E'))
+        return jp_number (jp, &num);
+    jp->p = p;
+    return 0;
+}
+
 static int literal (struct jp *jp, const char *word)
 {
     size_t n = strlen (word);
@@ -505,29 +533,28 @@ int jp_bool (struct jp *jp, bool *out)
 int jp_skip (struct jp *jp)
 {
     struct jp_str s;
-    struct jp_num num;
     char b[16];
     int rc;
 
     switch (jp_peek (jp)) {
         case JP_OBJECT:
-            if (jp_object_begin (jp) < 0)
+            if (open_at (jp) < 0)
                 return -1;
             while ((rc = jp_object_next (jp, &s)) == 1)
                 if (jp_skip (jp) < 0)
                     return -1;
             return rc;
         case JP_ARRAY:
-            if (jp_array_begin (jp) < 0)
+            if (open_at (jp) < 0)
                 return -1;
             while ((rc = jp_array_next (jp)) == 1)
                 if (jp_skip (jp) < 0)
                     return -1;
             return rc;
         case JP_STRING:
-            return jp_string (jp, &s);
+            return string_at (jp, &s);
         case JP_NUMBER:
-            return jp_number (jp, &num);
+            return skip_number (jp);
         case JP_TRUE:
             return literal (jp, "true");
         case JP_FALSE:

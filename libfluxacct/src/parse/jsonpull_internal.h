@@ -40,7 +40,7 @@ struct jp {
     int depth;
     bool failed;
     char error[120];
-    uint64_t first[(JP_MAX_DEPTH + 64) / 64]; /* per level: no member yet */
+    bool first[JP_MAX_DEPTH + 1]; /* per level: no member yet */
     char *buf;          /* unescaped string scratch space */
     size_t bufsize;
 };

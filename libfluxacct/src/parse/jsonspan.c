@@ -1,9 +1,19 @@
-/* libfluxacct - strict JSON scanning over byte spans (see jsonspan.h). */
+/* libfluxacct - strict JSON scanning over byte spans (see jsonspan.h).
+ *
+ * The library's second JSON scanner, kept beside jsonpull.c because it
+ * pays: import-jobs reads a few keys out of every line several times, and
+ * these skips cost about two thirds of the instructions of the same reads
+ * done over jsonpull (bench/bench_json, phases span and pspan; numbers in
+ * doc/benchmarks.md).  Strings are checked with the library's UTF-8 rule and
+ * refused where jansson refuses them (lone surrogates, \u0000), so that a
+ * line reads the same on the fast path and on the jansson path. */
 #include <math.h>
 #include <string.h>
 
+#include "parse/jsonpull_internal.h"
 #include "parse/jsonspan_internal.h"
 #include "parse/parse_internal.h"
+#include "util/util_internal.h"
 
 #define MAX_DEPTH 64
 
@@ -19,16 +29,48 @@ static int hex (char c)
     return fa_hex_digit ((unsigned char)c) >= 0;
 }
 
-/* Bytes that end a run of plain string characters: '"', '\\' and
- * control characters. */
+/* Bytes that end a run of plain string characters: '"', '\\', control
+ * characters and the bytes of multi-byte UTF-8. */
 static unsigned char special[256];
 
 static void init_special (void)
 {
     for (int c = 0; c < 0x20; c++)
         special[c] = 1;
+    for (int c = 0x80; c < 0x100; c++)
+        special[c] = 1;
     special['"'] = 1;
     special['\\'] = 1;
+}
+
+static unsigned hex4 (const char *p)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v * 16 + (unsigned)fa_hex_digit ((unsigned char)p[i]);
+    return v;
+}
+
+/* After "\\u" at p: the escape is 4 hex digits, not U+0000, and a
+ * surrogate only as a high-low pair (as jansson reads it).  Returns the
+ * last byte used, NULL if refused. */
+static const char *check_u (const char *p, const char *end)
+{
+    unsigned cp, lo;
+
+    if (end - p < 5 || !hex (p[1]) || !hex (p[2]) || !hex (p[3])
+        || !hex (p[4]))
+        return NULL;
+    cp = hex4 (p + 1);
+    if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+        return NULL;
+    if (cp < 0xd800 || cp > 0xdbff)
+        return p + 4;
+    if (end - p < 11 || p[5] != '\\' || p[6] != 'u' || !hex (p[7])
+        || !hex (p[8]) || !hex (p[9]) || !hex (p[10]))
+        return NULL;
+    lo = hex4 (p + 7);
+    return lo >= 0xdc00 && lo <= 0xdfff ? p + 10 : NULL;
 }
 
 static const char *skip_string (const char *p, const char *end)
@@ -46,14 +88,21 @@ static const char *skip_string (const char *p, const char *end)
             return p + 1;
         if (c < 0x20)
             return NULL;
+        if (c >= 0x80) {
+            size_t n = utf8_decode ((const unsigned char *)p,
+                                    (size_t)(end - p), NULL);
+            if (n == 0)
+                return NULL;
+            p += n;
+            continue;
+        }
         if (c == '\\') {
             if (++p >= end)
                 return NULL;
             if (*p == 'u') {
-                if (end - p < 5 || !hex (p[1]) || !hex (p[2]) || !hex (p[3])
-                    || !hex (p[4]))
+                if (!(p = check_u (p, end)))
                     return NULL;
-                p += 5;
+                p++;
                 continue;
             }
             if (!strchr ("\"\\/bfnrt", *p) || !*p)
@@ -188,7 +237,8 @@ int jspan_get (struct jspan obj, const char *key, struct jspan *v)
         const char *kend = skip_string (p, end), *vs, *ve;
         int match = kend && (size_t)(kend - p - 2) == klen
                     && !memcmp (p + 1, key, klen);
-        if (!kend)
+        /* a key with escapes: left to the jansson path, which reads it */
+        if (!kend || memchr (p + 1, '\\', (size_t)(kend - p - 2)))
             return -1;
         p = ws (kend, end);
         if (p >= end || *p != ':')
@@ -222,8 +272,8 @@ int jspan_members (struct jspan obj, const char *const *keys, size_t n,
         return 0;
     while (p < end && *p == '"') {
         const char *kend = skip_string (p, end), *vs, *ve;
-        if (!kend)
-            return -1;
+        if (!kend || memchr (p + 1, '\\', (size_t)(kend - p - 2)))
+            return -1; /* a key with escapes: as in jspan_get() */
         size_t klen = (size_t)(kend - p - 2);
         const char *k = p + 1;
         p = ws (kend, end);

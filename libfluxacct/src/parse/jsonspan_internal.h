@@ -24,13 +24,14 @@ const char *jspan_skip (const char *p, const char *end, int depth);
 int jspan_value (const char *p, const char *end, struct jspan *v);
 
 /* In object span obj, find member key (compared byte for byte with the raw
- * key text; keys with escapes never match).  1 found (*v set), 0 absent,
- * -1 obj is not an object. */
+ * key text).  1 found (*v set; the first of repeated keys), 0 absent, -1
+ * obj is not an object or a key before the match has escapes (the caller
+ * then reads the text with jansson). */
 int jspan_get (struct jspan obj, const char *key, struct jspan *v);
 
 /* One pass over object obj: for each of the n keys, values[i] gets the
  * member's span (p NULL when absent).  0, or -1 obj is not a valid
- * object. */
+ * object or has a key with escapes. */
 int jspan_members (struct jspan obj, const char *const *keys, size_t n,
                    struct jspan *values);
 

@@ -2,16 +2,20 @@
  *
  * update-db and pop-db count the resources of every job record; R is JSON
  * and going through jansson allocates a tree per record.  r_count_fast()
- * scans the text once, validating it as JSON and picking out the strings
- * accounting needs (execution.R_lite[].rank, .children.core, .children.gpu).
- * It only answers in the plain case: ASCII text, no escapes, numbers without
- * exponents, no repeated key among those it reads, a well-formed R.  There
- * its counts are those of fluxacct_r_count() (the idsets go through the same
- * decoder).  For anything else it returns 0 and the caller asks
- * fluxacct_r_count(), which also words the error if there is one.
+ * reads the text once with the library's one JSON reader (jsonpull.c),
+ * picking out the strings accounting needs (execution.R_lite[].rank,
+ * .children.core, .children.gpu).  It only answers in the plain case:
+ * ASCII strings without escapes, numbers without exponents and of at most
+ * 18 characters, version the integer 1, no repeated key among those it
+ * reads, at most 64 R_lite entries, nesting at most 32 deep, a well-formed
+ * R.  There its counts are those of fluxacct_r_count() (the idsets go
+ * through the same decoder).  For anything else it returns 0 and the
+ * caller asks fluxacct_r_count(), which also words the error if there is
+ * one.
  */
 #include <string.h>
 
+#include "parse/jsonpull_internal.h"
 #include "parse/parse_internal.h"
 
 #define MAX_ENTRIES 64
@@ -27,249 +31,226 @@ struct entry {
     int has_rank, has_children, has_core, has_gpu;
 };
 
-enum what {
-    V_ANY, V_ROOT, V_VERSION, V_EXECUTION, V_RLITE, V_ENTRY, V_RANK,
-    V_CHILDREN, V_CORE, V_GPU,
-};
-
 struct scan {
-    const char *s, *end;
-    int depth;
+    struct jp jp;
     int has_version, has_execution, has_rlite;
     size_t nentries;
     struct entry e[MAX_ENTRIES];
 };
 
-static void skip_ws (struct scan *sc)
+/* A string (value or key) read in the plain case only: no escapes (it
+ * then points into the input), printable ASCII.  1 or 0. */
+static int plain_string (struct scan *sc, struct span *out)
 {
-    while (sc->s < sc->end && (*sc->s == ' ' || *sc->s == '\t'
-                               || *sc->s == '\n' || *sc->s == '\r'))
-        sc->s++;
-}
+    struct jp_str s;
 
-/* A string without escapes, printable ASCII only.  0 on anything else. */
-static int scan_string (struct scan *sc, struct span *out)
-{
-    const char *p = ++sc->s;
-
-    while (sc->s < sc->end && *sc->s != '"') {
-        unsigned char c = (unsigned char)*sc->s;
-        if (c < 0x20 || c >= 0x7f || c == '\\')
-            return 0;
-        sc->s++;
-    }
-    if (sc->s >= sc->end)
+    if (jp_string (&sc->jp, &s) < 0 || s.s < sc->jp.start
+        || s.s >= sc->jp.end)
         return 0;
+    for (size_t i = 0; i < s.len; i++)
+        if ((unsigned char)s.s[i] >= 0x7f || s.s[i] == '\\')
+            return 0;
     if (out) {
-        out->p = p;
-        out->n = (size_t)(sc->s - p);
+        out->p = s.s;
+        out->n = s.len;
     }
-    sc->s++;
     return 1;
 }
 
-/* A JSON number without exponent and short enough that jansson neither
- * overflows nor rounds it oddly.  Sets *is_one when it is the integer 1. */
-static int scan_number (struct scan *sc, int *is_one)
+/* A number without exponent and short enough that jansson neither
+ * overflows nor rounds it oddly.  Sets *is_one when it is written "1". */
+static int plain_number (struct scan *sc, int *is_one)
 {
-    const char *p = sc->s;
-    int frac = 0;
+    const char *p;
+    size_t n;
 
-    if (sc->s < sc->end && *sc->s == '-')
-        sc->s++;
-    if (sc->s >= sc->end || *sc->s < '0' || *sc->s > '9')
+    if (jp_peek (&sc->jp) != JP_NUMBER)
         return 0;
-    if (*sc->s == '0')
-        sc->s++;
-    else
-        while (sc->s < sc->end && *sc->s >= '0' && *sc->s <= '9')
-            sc->s++;
-    if (sc->s < sc->end && *sc->s == '.') {
-        frac = 1;
-        sc->s++;
-        if (sc->s >= sc->end || *sc->s < '0' || *sc->s > '9')
-            return 0;
-        while (sc->s < sc->end && *sc->s >= '0' && *sc->s <= '9')
-            sc->s++;
+    p = sc->jp.p;
+    if (jp_skip (&sc->jp) < 0) /* checked, not converted */
+        return 0;
+    n = (size_t)(sc->jp.p - p);
+    if (n > 18 || memchr (p, 'e', n) || memchr (p, 'E', n))
+        return 0;
+    *is_one = n == 1 && *p == '1';
+    return 1;
+}
+
+/* The next object key, plain.  1 key read, 0 end of the object (or not
+ * plain: *bad set). */
+static int next_key (struct scan *sc, struct span *k, int *bad)
+{
+    const char *p;
+    struct jp_str key;
+    int rc = jp_object_next (&sc->jp, &key);
+
+    *bad = rc < 0;
+    if (rc != 1)
+        return 0;
+    /* the reader has consumed the key: check its raw text */
+    p = key.s;
+    if (p < sc->jp.start || p >= sc->jp.end) {
+        *bad = 1;
+        return 0;
     }
-    if (sc->s < sc->end && (*sc->s == 'e' || *sc->s == 'E'))
-        return 0;
-    if (sc->s - p > 18)
-        return 0;
-    *is_one = !frac && sc->s - p == 1 && *p == '1';
-    return 1;
+    for (size_t i = 0; i < key.len; i++)
+        if ((unsigned char)p[i] >= 0x7f || p[i] == '\\')
+            *bad = 1;
+    k->p = p;
+    k->n = key.len;
+    return !*bad;
 }
-
-static int scan_literal (struct scan *sc, const char *lit)
-{
-    size_t n = strlen (lit);
-    if ((size_t)(sc->end - sc->s) < n || memcmp (sc->s, lit, n))
-        return 0;
-    sc->s += n;
-    return 1;
-}
-
-static int scan_value (struct scan *sc, enum what w);
 
 static int key_is (const struct span *k, const char *name)
 {
     return k->n == strlen (name) && !memcmp (k->p, name, k->n);
 }
 
-/* What a member of an object of kind w named k is, and whether it was
- * seen before (then the caller gives up: jansson keeps the last). */
-static enum what member (struct scan *sc, enum what w, const struct span *k,
-                         int *dup)
+/* Once per key: a repeated one makes the caller give up (jansson keeps the
+ * last). */
+static int first_time (int *seen)
 {
-    struct entry *e = sc->nentries ? &sc->e[sc->nentries - 1] : NULL;
-    int *seen = NULL;
-    enum what m = V_ANY;
-
-    switch (w) {
-        case V_ROOT:
-            if (key_is (k, "version"))
-                seen = &sc->has_version, m = V_VERSION;
-            else if (key_is (k, "execution"))
-                seen = &sc->has_execution, m = V_EXECUTION;
-            break;
-        case V_EXECUTION:
-            if (key_is (k, "R_lite"))
-                seen = &sc->has_rlite, m = V_RLITE;
-            break;
-        case V_ENTRY:
-            if (key_is (k, "rank"))
-                seen = &e->has_rank, m = V_RANK;
-            else if (key_is (k, "children"))
-                seen = &e->has_children, m = V_CHILDREN;
-            break;
-        case V_CHILDREN:
-            if (key_is (k, "core"))
-                seen = &e->has_core, m = V_CORE;
-            else if (key_is (k, "gpu"))
-                seen = &e->has_gpu, m = V_GPU;
-            break;
-        default:
-            break;
-    }
-    *dup = seen && *seen;
-    if (seen)
-        *seen = 1;
-    return m;
+    if (*seen)
+        return 0;
+    *seen = 1;
+    return 1;
 }
 
-static int scan_object (struct scan *sc, enum what w)
+/* Any value accounting does not read, checked as plain. */
+static int any_value (struct scan *sc)
 {
-    sc->s++;
-    skip_ws (sc);
-    if (sc->s < sc->end && *sc->s == '}') {
-        sc->s++;
-        return 1;
-    }
-    for (;;) {
-        struct span k;
-        int dup;
-        enum what m;
+    struct span k;
+    int rc, bad, one;
 
-        if (sc->s >= sc->end || *sc->s != '"' || !scan_string (sc, &k))
-            return 0;
-        skip_ws (sc);
-        if (sc->s >= sc->end || *sc->s != ':')
-            return 0;
-        sc->s++;
-        m = member (sc, w, &k, &dup);
-        if (dup || !scan_value (sc, m))
-            return 0;
-        skip_ws (sc);
-        if (sc->s < sc->end && *sc->s == ',') {
-            sc->s++;
-            skip_ws (sc);
-            continue;
-        }
-        if (sc->s < sc->end && *sc->s == '}') {
-            sc->s++;
-            return 1;
-        }
-        return 0;
+    switch (jp_peek (&sc->jp)) {
+        case JP_OBJECT:
+            if (sc->jp.depth >= MAX_DEPTH || jp_object_begin (&sc->jp) < 0)
+                return 0;
+            while (next_key (sc, &k, &bad))
+                if (!any_value (sc))
+                    return 0;
+            return !bad;
+        case JP_ARRAY:
+            if (sc->jp.depth >= MAX_DEPTH || jp_array_begin (&sc->jp) < 0)
+                return 0;
+            while ((rc = jp_array_next (&sc->jp)) == 1)
+                if (!any_value (sc))
+                    return 0;
+            return rc == 0;
+        case JP_STRING:
+            return plain_string (sc, NULL);
+        case JP_NUMBER:
+            return plain_number (sc, &one);
+        case JP_TRUE:
+        case JP_FALSE:
+        case JP_NULL:
+            return jp_skip (&sc->jp) == 0;
+        case JP_NONE:
+            break;
     }
+    return 0;
 }
 
-static int scan_array (struct scan *sc, enum what w)
+/* An object whose members are read by member(); other members are
+ * any_value(). */
+typedef int (*member_f) (struct scan *sc, const struct span *k, int *used);
+
+static int object (struct scan *sc, member_f member)
 {
-    sc->s++;
-    skip_ws (sc);
-    if (sc->s < sc->end && *sc->s == ']') {
-        sc->s++;
-        return 1;
-    }
-    for (;;) {
-        if (w == V_RLITE) {
-            if (sc->nentries == MAX_ENTRIES)
-                return 0;
-            memset (&sc->e[sc->nentries++], 0, sizeof (struct entry));
-        }
-        if (!scan_value (sc, w == V_RLITE ? V_ENTRY : V_ANY))
-            return 0;
-        skip_ws (sc);
-        if (sc->s < sc->end && *sc->s == ',') {
-            sc->s++;
-            continue;
-        }
-        if (sc->s < sc->end && *sc->s == ']') {
-            sc->s++;
-            return 1;
-        }
+    struct span k;
+    int bad, used;
+
+    if (jp_peek (&sc->jp) != JP_OBJECT || sc->jp.depth >= MAX_DEPTH
+        || jp_object_begin (&sc->jp) < 0)
         return 0;
+    while (next_key (sc, &k, &bad)) {
+        used = 0;
+        if (!member (sc, &k, &used) || (!used && !any_value (sc)))
+            return 0;
     }
+    return !bad;
 }
 
-static int scan_value (struct scan *sc, enum what w)
+static struct entry *last_entry (struct scan *sc)
 {
-    struct entry *e = sc->nentries ? &sc->e[sc->nentries - 1] : NULL;
-    int rc, one = 0;
+    return &sc->e[sc->nentries - 1];
+}
 
-    skip_ws (sc);
-    if (sc->s >= sc->end || ++sc->depth > MAX_DEPTH)
-        return 0;
-    switch (*sc->s) {
-        case '{':
-            /* objects where R needs them, and only there */
-            if (w != V_ANY && w != V_ROOT && w != V_EXECUTION && w != V_ENTRY
-                && w != V_CHILDREN)
-                return 0;
-            rc = scan_object (sc, w);
-            break;
-        case '[':
-            if (w != V_ANY && w != V_RLITE)
-                return 0;
-            rc = scan_array (sc, w);
-            break;
-        case '"':
-            if (w == V_RANK)
-                rc = scan_string (sc, &e->rank);
-            else if (w == V_CORE)
-                rc = scan_string (sc, &e->core);
-            else if (w == V_GPU)
-                rc = scan_string (sc, &e->gpu);
-            else if (w == V_ANY)
-                rc = scan_string (sc, NULL);
-            else
-                return 0;
-            break;
-        default:
-            if (w != V_ANY && w != V_VERSION)
-                return 0;
-            if (*sc->s == 't')
-                rc = w == V_ANY && scan_literal (sc, "true");
-            else if (*sc->s == 'f')
-                rc = w == V_ANY && scan_literal (sc, "false");
-            else if (*sc->s == 'n')
-                rc = w == V_ANY && scan_literal (sc, "null");
-            else
-                rc = scan_number (sc, &one) && (w == V_ANY || one);
-            break;
+/* A member whose value must be a plain string, read once into *out. */
+static int string_member (struct scan *sc, int *seen, struct span *out,
+                          int *used)
+{
+    *used = 1;
+    return first_time (seen) && jp_peek (&sc->jp) == JP_STRING
+           && plain_string (sc, out);
+}
+
+static int children_member (struct scan *sc, const struct span *k, int *used)
+{
+    struct entry *e = last_entry (sc);
+
+    if (key_is (k, "core"))
+        return string_member (sc, &e->has_core, &e->core, used);
+    if (key_is (k, "gpu"))
+        return string_member (sc, &e->has_gpu, &e->gpu, used);
+    return 1;
+}
+
+static int entry_member (struct scan *sc, const struct span *k, int *used)
+{
+    struct entry *e = last_entry (sc);
+
+    if (key_is (k, "rank"))
+        return string_member (sc, &e->has_rank, &e->rank, used);
+    if (key_is (k, "children")) {
+        *used = 1;
+        return first_time (&e->has_children)
+               && object (sc, children_member);
     }
-    sc->depth--;
-    return rc;
+    return 1;
+}
+
+static int r_lite (struct scan *sc)
+{
+    int rc;
+
+    if (jp_peek (&sc->jp) != JP_ARRAY || sc->jp.depth >= MAX_DEPTH
+        || jp_array_begin (&sc->jp) < 0)
+        return 0;
+    while ((rc = jp_array_next (&sc->jp)) == 1) {
+        if (sc->nentries == MAX_ENTRIES)
+            return 0;
+        memset (&sc->e[sc->nentries++], 0, sizeof (struct entry));
+        if (!object (sc, entry_member))
+            return 0;
+    }
+    return rc == 0;
+}
+
+static int execution_member (struct scan *sc, const struct span *k, int *used)
+{
+    if (key_is (k, "R_lite")) {
+        *used = 1;
+        return first_time (&sc->has_rlite) && r_lite (sc);
+    }
+    return 1;
+}
+
+static int root_member (struct scan *sc, const struct span *k, int *used)
+{
+    int one = 0;
+
+    if (key_is (k, "version")) {
+        *used = 1;
+        return first_time (&sc->has_version)
+               && plain_number (sc, &one) && one;
+    }
+    if (key_is (k, "execution")) {
+        *used = 1;
+        return first_time (&sc->has_execution)
+               && object (sc, execution_member);
+    }
+    return 1;
 }
 
 /* Count one idset span through the library's decoder. */
@@ -285,19 +266,25 @@ static int span_count (const struct span *sp, struct idset_ranges *ranges,
     return idset_decode_ranges (buf, ranges, count, NULL) == 0;
 }
 
+static int scan_r (struct scan *sc)
+{
+    return object (sc, root_member) && jp_finish (&sc->jp) == 0
+           && sc->has_version && sc->has_execution && sc->has_rlite
+           && sc->nentries > 0;
+}
+
 int r_count_fast (const char *R, fluxacct_rcount_t *out)
 {
-    struct scan sc = { .s = R, .end = R + strlen (R) };
+    struct scan sc;
     struct idset_ranges ranks = { 0 };
     fluxacct_rcount_t sum = { 0, 0, 0 };
     int ok = 0;
 
-    if (!scan_value (&sc, V_ROOT))
-        return 0;
-    skip_ws (&sc);
-    if (sc.s != sc.end || !sc.has_version || !sc.has_execution
-        || !sc.has_rlite || sc.nentries == 0)
-        return 0;
+    sc.has_version = sc.has_execution = sc.has_rlite = 0;
+    sc.nentries = 0;
+    jp_init (&sc.jp, R, strlen (R));
+    if (!scan_r (&sc))
+        goto done;
     for (size_t i = 0; i < sc.nentries; i++) {
         struct entry *e = &sc.e[i];
         uint64_t nranks, n, prod;
@@ -318,5 +305,6 @@ int r_count_fast (const char *R, fluxacct_rcount_t *out)
     ok = 1;
 done:
     idset_ranges_clear (&ranks);
+    jp_fini (&sc.jp);
     return ok;
 }

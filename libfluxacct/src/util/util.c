@@ -7,16 +7,17 @@
 #include "util/util_internal.h"
 #include "fluxacct/version.h"
 
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 if invalid
- * (overlong, surrogate, above U+10FFFF, truncated). */
-size_t utf8_seq_len (const unsigned char *p, size_t n)
+size_t utf8_decode (const unsigned char *p, size_t n, unsigned *cpout)
 {
     unsigned c = p[0];
     size_t len, k;
     unsigned cp;
 
-    if (c < 0x80)
+    if (c < 0x80) {
+        if (cpout)
+            *cpout = c;
         return 1;
+    }
     if (c >= 0xc2 && c <= 0xdf)
         len = 2, cp = c & 0x1f;
     else if (c >= 0xe0 && c <= 0xef)
@@ -27,7 +28,7 @@ size_t utf8_seq_len (const unsigned char *p, size_t n)
         return 0;
     if (n < len)
         return 0;
-    for (k = 1; k < len; k++) {
+    for (k = 1; k < len; k++) { /* stops at a NUL too */
         if ((p[k] & 0xc0) != 0x80)
             return 0;
         cp = (cp << 6) | (p[k] & 0x3f);
@@ -35,7 +36,17 @@ size_t utf8_seq_len (const unsigned char *p, size_t n)
     if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
         || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
         return 0;
-    if (cp >= 0x80 && cp < 0xa0)
+    if (cpout)
+        *cpout = cp;
+    return len;
+}
+
+size_t utf8_seq_len (const unsigned char *p, size_t n)
+{
+    unsigned cp;
+    size_t len = utf8_decode (p, n, &cp);
+
+    if (len == 0 || (cp >= 0x80 && cp < 0xa0))
         return 0; /* C1 control characters */
     return len;
 }

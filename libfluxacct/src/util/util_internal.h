@@ -18,9 +18,14 @@ int errprintf (fluxacct_error_t *error, int errnum, const char *fmt, ...)
 void *errprintf_null (fluxacct_error_t *error, int errnum, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
-/* Length of the UTF-8 sequence at p (at most n bytes), 0 if it is not
- * valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated) or is a C1
- * control character. */
+/* The library's one UTF-8 decoder.  Length of the UTF-8 sequence at p (at
+ * most n bytes; a NUL ends it early), 0 if it is not valid UTF-8
+ * (overlong, surrogate, above U+10FFFF, truncated); its code point in *cp
+ * when cp is not NULL.  JSON text takes every valid sequence. */
+size_t utf8_decode (const unsigned char *p, size_t n, unsigned *cp);
+
+/* utf8_decode() for names and messages: C1 control characters (U+0080 to
+ * U+009F) are refused too (0). */
 size_t utf8_seq_len (const unsigned char *p, size_t n);
 
 /* Copy n bytes of s to out (outlen bytes, NUL terminated) with control
