@@ -217,6 +217,104 @@ START_TEST (view_errors)
 }
 END_TEST
 
+static double cell_dbl (fluxacct_rows_t *r, const char *col)
+{
+    int c = fluxacct_rows_column_index (r, col);
+    ck_assert_int_ge (c, 0);
+    return fluxacct_rows_real (r, 0, (size_t)c);
+}
+
+/* The version 2 fields: an allocation; a version 1 caller's struct never
+ * has its (absent) allocation fields read. */
+START_TEST (allocation_fields)
+{
+    add_bank ("root", NULL, 1);
+    fluxacct_bank_fields_t f = bf ("a", "root");
+    f.allocation = 3600;
+    f.allocation_start = 1000;
+    f.allocation_period = 86400;
+    ck_ok (fluxacct_bank_add (db, &f, &err));
+    fluxacct_rows_t *r = fluxacct_bank_view (db, "a", NULL, &err);
+    ck_assert_double_eq (cell_dbl (r, "allocation"), 3600);
+    ck_assert_int_eq (cell_int (r, "allocation_start"), 1000);
+    ck_assert_int_eq (cell_int (r, "allocation_period"), 86400);
+    ck_assert_int_eq (cell_int (r, "allocation_window"), -1);
+    ck_assert_double_eq (cell_dbl (r, "allocation_remaining"), 3600);
+    ck_assert_double_eq (cell_dbl (r, "allocation_percent"), 0);
+    fluxacct_rows_destroy (r);
+
+    /* version 1: only shares is an edit; the garbage is not looked at */
+    f = bf ("a", NULL);
+    f.version = 1;
+    f.shares = 4;
+    f.allocation = -5;
+    f.allocation_period = NAN;
+    ck_ok (fluxacct_bank_edit (db, &f, &err));
+    f = bf ("a", NULL);
+    f.version = 1;
+    f.allocation = 5;
+    ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL, "no fields");
+    f.version = 3;
+    ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL,
+                  "unknown fields version 3");
+
+    /* the one validator's ranges */
+    f = bf ("a", NULL);
+    f.allocation = -1;
+    ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL,
+                  "bank_table.allocation must be");
+    f = bf ("a", NULL);
+    f.allocation_start = 1.5;
+    ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL,
+                  "bank_table.allocation_start");
+    f = bf ("a", NULL);
+    f.allocation_period = INFINITY;
+    ck_fail_with (fluxacct_bank_add (db, &f, &err), EINVAL,
+                  "bank_table.allocation_period");
+    f = bf ("a", NULL);
+    f.allocation = 0;
+    ck_ok (fluxacct_bank_edit (db, &f, &err));
+    r = fluxacct_bank_view (db, "a", "allocation_remaining", &err);
+    ck_assert_int_eq (fluxacct_rows_type (r, 0, 0), FLUXACCT_TYPE_NULL);
+    fluxacct_rows_destroy (r);
+}
+END_TEST
+
+START_TEST (allocation_report_errors)
+{
+    double t[4], u[4];
+    add_bank ("root", NULL, 1);
+    ck_null_with (fluxacct_allocation_report (NULL, NULL, &err), EINVAL,
+                  "invalid");
+    ck_null_with (fluxacct_allocation_report (db, "nope", &err), ENOENT,
+                  "bank nope not found");
+    ck_null_with (fluxacct_allocation_report (db, "root", &err), ENOENT,
+                  "no allocation");
+    ck_null_with (fluxacct_allocation_report (db, "", &err), EINVAL, "empty");
+    fluxacct_rows_t *r = fluxacct_allocation_report (db, NULL, &err);
+    ck_assert_int_eq (fluxacct_rows_count (r), 0);
+    fluxacct_rows_destroy (r);
+    ck_fail_with (fluxacct_allocation_series (db, "root", 1, t, u, &err),
+                  EINVAL, "number of points");
+    ck_fail_with (fluxacct_allocation_series (db, "root", 4, NULL, u, &err),
+                  EINVAL, "invalid");
+    ck_fail_with (fluxacct_allocation_series (db, "nope", 4, t, u, &err),
+                  ENOENT, "not found");
+    ck_fail_with (fluxacct_allocation_series (db, "root", 4, t, u, &err),
+                  ENOENT, "no allocation");
+    fluxacct_bank_fields_t f = bf ("root", NULL);
+    f.allocation = 10;
+    ck_ok (fluxacct_bank_edit (db, &f, &err));
+    ck_fail_with (fluxacct_allocation_series (db, "root", 4, t, u, &err),
+                  ENODATA, "no current allocation window");
+    ck_ok (fluxacct_usage_update (db, 5000, NULL, &err));
+    ck_ok (fluxacct_allocation_series (db, "root", 4, t, u, &err));
+    ck_assert_double_eq (t[0], 0);
+    ck_assert_double_eq (t[3], 5000);
+    ck_assert_double_eq (u[3], 0);
+}
+END_TEST
+
 static Suite *bank_suite (void)
 {
     Suite *s = suite_create ("bank");
@@ -229,6 +327,8 @@ static Suite *bank_suite (void)
     tcase_add_test (tc, delete_soft_and_force);
     tcase_add_test (tc, rollup_after_force_delete);
     tcase_add_test (tc, view_errors);
+    tcase_add_test (tc, allocation_fields);
+    tcase_add_test (tc, allocation_report_errors);
     suite_add_tcase (s, tc);
     return s;
 }

@@ -8,6 +8,7 @@ START_TEST (config_defaults_and_edit)
         "priority_usage_reset_period", "priority_decay_half_life",
         "decay_factor", "node_weight", "core_weight", "gpu_weight",
         "deny_unknown_queues", "decay_mode", "usage_epoch",
+        "allocation_enforcement", "allocation_default_time_limit",
     };
     for (size_t i = 0; i < sizeof (keys) / sizeof (keys[0]); i++) {
         char *v = fluxacct_config_get (db, keys[i], &err);
@@ -25,6 +26,19 @@ START_TEST (config_defaults_and_edit)
     ck_ok (fluxacct_config_edit (db, "decay_mode", "continuous", &err));
     ck_ok (fluxacct_config_edit (db, "core_weight", "0.5", &err));
     ck_ok (fluxacct_config_edit (db, "usage_epoch", "2025-01-01", &err));
+    /* the allocation keys (issue 14) */
+    ck_ok (fluxacct_config_edit (db, "allocation_enforcement", "hold", &err));
+    ck_fail_with (fluxacct_config_edit (db, "allocation_enforcement", "HOLD",
+                                        &err), EINVAL, "'off', 'hold' or");
+    ck_ok (fluxacct_config_edit (db, "allocation_default_time_limit", "90m",
+                                 &err));
+    v = fluxacct_config_get (db, "allocation_default_time_limit", &err);
+    ck_assert_str_eq (v, "5400");
+    free (v);
+    ck_fail_with (fluxacct_config_edit (db, "allocation_default_time_limit",
+                                        "0.5", &err), EINVAL, "31536000");
+    ck_fail_with (fluxacct_config_edit (db, "allocation_default_time_limit",
+                                        "366d", &err), EINVAL, "31536000");
 }
 END_TEST
 
@@ -81,7 +95,7 @@ START_TEST (config_add_delete_list)
     ck_ok (fluxacct_config_edit (db, "site", "anl", &err));
     ck_ok (fluxacct_config_delete (db, "site", &err));
     r = fluxacct_config_list (db, "key", &err);
-    ck_assert_int_eq (fluxacct_rows_count (r), 9);
+    ck_assert_int_eq (fluxacct_rows_count (r), 11);
     fluxacct_rows_destroy (r);
 }
 END_TEST

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -20,6 +21,49 @@ static int parse_shares (const char *s, int64_t *out)
     return 0;
 }
 
+/* --allocation: weighted usage units (node-seconds with the default
+ * weights), or hours with an 'h' suffix ("500000h").  The range is the
+ * library's (validate_column). */
+static int arg_allocation (struct args *a, double *out)
+{
+    const char *s = arg_str (a, "allocation");
+    double v, scale = 1;
+    char *end;
+
+    if (!s)
+        return 0;
+    v = strtod (s, &end);
+    if (end != s && (*end == 'h' || *end == 'H') && end[1] == '\0') {
+        scale = 3600;
+        end++;
+    }
+    if (end == s || *end || !isfinite (v))
+        return usage_error ("invalid value for --allocation: '%s' (expected "
+                            "weighted units such as 1800000, or hours such "
+                            "as 500000h)", s);
+    *out = v * scale;
+    return 0;
+}
+
+/* --allocation-start (a time as other time options take, whole seconds: a
+ * fraction is dropped) and --allocation-period (a Flux Standard Duration,
+ * 0 for a window that never resets; a bare number is seconds). */
+static int arg_allocation_fields (struct args *a, fluxacct_bank_fields_t *f)
+{
+    const char *p = arg_str (a, "allocation-period");
+    fluxacct_error_t error;
+
+    if (arg_allocation (a, &f->allocation)
+        || arg_time (a, "allocation-start", &f->allocation_start) < 0)
+        return EXIT_USAGE;
+    if (!isnan (f->allocation_start))
+        f->allocation_start = floor (f->allocation_start);
+    if (p && fluxacct_fsd_parse (p, &f->allocation_period, &error) < 0)
+        return usage_error ("invalid value for --allocation-period: '%s' "
+                            "(expected a duration such as 90d, or 0)", p);
+    return 0;
+}
+
 static int cmd_add_bank (struct ctx *ctx, struct args *a)
 {
     fluxacct_bank_fields_t f;
@@ -33,7 +77,8 @@ static int cmd_add_bank (struct ctx *ctx, struct args *a)
     f.shares = shares;
     f.parent_bank = arg_str (a, "parent-bank");
     if (arg_double (a, "priority", &f.priority) < 0
-        || arg_time (a, "ignore-older-than", &f.ignore_older_than) < 0)
+        || arg_time (a, "ignore-older-than", &f.ignore_older_than) < 0
+        || arg_allocation_fields (a, &f))
         return EXIT_USAGE;
     if (fluxacct_bank_add (ctx->db, &f, &error) < 0)
         return fail_error (&error);
@@ -52,7 +97,8 @@ static int cmd_edit_bank (struct ctx *ctx, struct args *a)
         return EXIT_USAGE;
     f.parent_bank = arg_str (a, "parent-bank");
     if (arg_double (a, "priority", &f.priority) < 0
-        || arg_time (a, "ignore-older-than", &f.ignore_older_than) < 0)
+        || arg_time (a, "ignore-older-than", &f.ignore_older_than) < 0
+        || arg_allocation_fields (a, &f))
         return EXIT_USAGE;
     if (fluxacct_bank_edit (ctx->db, &f, &error) < 0)
         return fail_error (&error);
@@ -440,6 +486,115 @@ static int cmd_view_bank (struct ctx *ctx, struct args *a)
     return rc;
 }
 
+/* ---- allocation-report ---------------------------------------------- */
+
+static char *alloc_amount (double v, double unit)
+{
+    char buf[64];
+    fmt_double (round (v / unit * 100) / 100, buf, sizeof (buf));
+    return strdup (buf);
+}
+
+static char *alloc_date (const fluxacct_rows_t *r, size_t row, int col)
+{
+    char buf[64];
+    struct tm tm;
+    time_t t;
+
+    if (col < 0 || fluxacct_rows_type (r, row, (size_t)col)
+                       == FLUXACCT_TYPE_NULL)
+        return strdup ("-");
+    t = (time_t)fluxacct_rows_real (r, row, (size_t)col);
+    if (!gmtime_r (&t, &tm) || !strftime (buf, sizeof (buf),
+                                          "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return strdup ("-");
+    return strdup (buf);
+}
+
+/* The table: amounts in weighted units (or hours with --hours), the burn
+ * rate per day, times in UTC. */
+static int print_alloc_table (struct ctx *ctx, const fluxacct_rows_t *r,
+                              int hours)
+{
+    static const char *const names[] = {
+        "bank", "allocation", "used", "remaining", "percent", "window_start",
+        "window_end", "burn_rate", "projected_exhaustion", "state",
+    };
+    const char *header[10];
+    char hbuf[4][40];
+    size_t nr = fluxacct_rows_count (r), nc = 10;
+    char **cells = calloc (nr * nc + 1, sizeof (char *));
+    double unit = hours ? 3600 : 1;
+    int col[10], rc;
+
+    if (!cells)
+        return fail ("out of memory");
+    for (size_t c = 0; c < nc; c++) {
+        col[c] = fluxacct_rows_column_index (r, names[c]);
+        header[c] = names[c];
+    }
+    for (int c = 1; c <= 3; c++) {
+        snprintf (hbuf[c - 1], sizeof (hbuf[0]), "%s(%s)", names[c],
+                  hours ? "hours" : "units");
+        header[c] = hbuf[c - 1];
+    }
+    snprintf (hbuf[3], sizeof (hbuf[3]), "burn_rate(%s/day)",
+              hours ? "hours" : "units");
+    header[7] = hbuf[3];
+    for (size_t i = 0; i < nr; i++) {
+        char **row = cells + i * nc, buf[64];
+        row[0] = strdup (fluxacct_rows_text (r, i, (size_t)col[0]));
+        for (int c = 1; c <= 3; c++)
+            row[c] = alloc_amount (fluxacct_rows_real (r, i, (size_t)col[c]),
+                                   unit);
+        fmt_double (round (fluxacct_rows_real (r, i, (size_t)col[4]) * 100)
+                        / 100, buf, sizeof (buf));
+        row[4] = strdup (buf);
+        row[5] = alloc_date (r, i, col[5]);
+        row[6] = fluxacct_rows_type (r, i, (size_t)col[6]) == FLUXACCT_TYPE_NULL
+                     && fluxacct_rows_type (r, i, (size_t)col[5])
+                            != FLUXACCT_TYPE_NULL
+                     ? strdup ("never") : alloc_date (r, i, col[6]);
+        row[7] = fluxacct_rows_type (r, i, (size_t)col[7]) == FLUXACCT_TYPE_NULL
+                     ? strdup ("-")
+                     : alloc_amount (fluxacct_rows_real (r, i, (size_t)col[7])
+                                         * 86400, unit);
+        row[8] = alloc_date (r, i, col[8]);
+        row[9] = strdup (fluxacct_rows_text (r, i, (size_t)col[9]));
+    }
+    rc = print_text_table (ctx->out, nc, header, nr, cells);
+    for (size_t i = 0; i < nr * nc; i++)
+        free (cells[i]);
+    free (cells);
+    return rc < 0 ? fail ("out of memory") : 0;
+}
+
+static int cmd_allocation_report (struct ctx *ctx, struct args *a)
+{
+    struct outopts o;
+    fluxacct_error_t error;
+    fluxacct_rows_t *r;
+    int rc;
+
+    if (outopts_get (a, &o))
+        return EXIT_USAGE;
+    if (arg_flag (a, "hours") && o.mode != OUT_TABLE)
+        return usage_error ("--hours applies to the table; --json, "
+                            "--parsable and --format print weighted units");
+    if (!(r = fluxacct_allocation_report (ctx->db, a->npos ? a->pos[0] : NULL,
+                                          &error)))
+        return fail_error (&error);
+    if (o.mode == OUT_TABLE && fluxacct_rows_count (r) == 0) {
+        fluxacct_rows_destroy (r);
+        fprintf (ctx->out, "no bank has an allocation\n");
+        return 0;
+    }
+    rc = o.mode == OUT_TABLE ? print_alloc_table (ctx, r, arg_flag (a, "hours"))
+                             : print_rows (ctx, r, &o);
+    fluxacct_rows_destroy (r);
+    return rc;
+}
+
 static int cmd_print_hierarchy (struct ctx *ctx, struct args *a)
 {
     return print_tree (ctx, NULL, arg_flag (a, "parsable"), 0, 0);
@@ -449,6 +604,9 @@ static const struct optdef add_bank_opts[] = {
     { "parent-bank", 0, 1, "BANK", "parent bank (omit for the root bank)" },
     { "priority", 0, 1, "N", "bank priority factor (float, default 0.0)" },
     { "ignore-older-than", 0, 1, "TIME", "jobs that ended before TIME are not charged (epoch or ISO-8601)" },
+    { "allocation", 0, 1, "A", "allocation in weighted units (node-seconds by default) or hours, e.g. 500000h" },
+    { "allocation-start", 0, 1, "TIME", "start of the first allocation window (epoch or ISO-8601)" },
+    { "allocation-period", 0, 1, "DURATION", "length of an allocation window, e.g. 90d (0: never resets)" },
     { NULL },
 };
 static const struct optdef edit_bank_opts[] = {
@@ -456,6 +614,9 @@ static const struct optdef edit_bank_opts[] = {
     { "parent-bank", 0, 1, "BANK", "move the bank under BANK" },
     { "priority", 0, 1, "N", "bank priority factor (float)" },
     { "ignore-older-than", 0, 1, "TIME", "jobs that ended before TIME are not charged" },
+    { "allocation", 0, 1, "A", "allocation in weighted units or hours, e.g. 500000h (0: none)" },
+    { "allocation-start", 0, 1, "TIME", "start of the first allocation window (epoch or ISO-8601)" },
+    { "allocation-period", 0, 1, "DURATION", "length of an allocation window, e.g. 90d (0: never resets)" },
     { NULL },
 };
 static const struct optdef delete_bank_opts[] = {
@@ -475,6 +636,13 @@ static const struct optdef list_banks_opts[] = {
     OUTPUT_OPTS,
     { NULL },
 };
+static const struct optdef allocation_report_opts[] = {
+    { "hours", 0, 0, NULL, "table amounts in hours of weighted usage (units / 3600)" },
+    { "json", 'j', 0, NULL, "print rows as a JSON array of objects" },
+    { "parsable", 'P', 0, NULL, "print rows separated by '|', with a header" },
+    { "format", 'o', 1, "FMT", "print each row with FMT, e.g. '{bank} {percent}'" },
+    { NULL },
+};
 static const struct optdef hierarchy_opts[] = {
     { "parsable", 'P', 0, NULL, "print '|'-separated rows" },
     { NULL },
@@ -486,13 +654,17 @@ const struct cmd bank_cmds[] = {
     { "view-bank", cmd_view_bank, CMD_READ, "BANK", 1, 1,
       "Show a bank, its subtree (-t) or its users (-u).", view_bank_opts },
     { "edit-bank", cmd_edit_bank, CMD_WRITE, "BANK", 1, 1,
-      "Change a bank's shares, parent, priority or ignore-older-than.",
+      "Change a bank's shares, parent, priority, ignore-older-than or "
+      "allocation.",
       edit_bank_opts },
     { "delete-bank", cmd_delete_bank, CMD_WRITE, "BANK", 1, 1,
       "Disable a bank, its sub-banks and their associations.",
       delete_bank_opts },
     { "list-banks", cmd_list_banks, CMD_READ, NULL, 0, 0,
       "List banks.", list_banks_opts },
+    { "allocation-report", cmd_allocation_report, CMD_READ, "[BANK]", 0, 1,
+      "Show each bank's allocation: used, remaining, burn rate, projected "
+      "exhaustion.", allocation_report_opts },
     { "print-hierarchy", cmd_print_hierarchy, CMD_READ, NULL, 0, 0,
       "Show the whole bank tree with shares, usage and fair-share.",
       hierarchy_opts },

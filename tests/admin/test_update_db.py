@@ -16,7 +16,7 @@ from conftest import (GEN_NOW, corpus_files, dump_sha, ok, query, run, sha,
                       tables, FLUX_ACCOUNT)
 
 UNLIMITED = 2147483647
-SCHEMA = 1002  # FLUXACCT_SCHEMA_VERSION
+SCHEMA = 1003  # FLUXACCT_SCHEMA_VERSION
 
 
 def old_associations(path):
@@ -117,10 +117,28 @@ def test_current_database_is_left_alone(tmp_path):
     assert not os.path.exists(f"{db}.backup")
 
 
+ALLOCATION_COLUMNS = ("allocation", "allocation_start", "allocation_period",
+                      "allocation_used", "allocation_window")
+
+
+def as_schema_1002(db):
+    """Turn a current database back into libfluxacct schema 1002: no bank
+    allocation columns, no allocation config keys."""
+    con = sqlite3.connect(str(db))
+    con.executescript("".join(f"ALTER TABLE bank_table DROP COLUMN {c};"
+                              for c in ALLOCATION_COLUMNS)
+                      + "DELETE FROM config_table WHERE key IN "
+                        "('allocation_enforcement', "
+                        "'allocation_default_time_limit');"
+                        "PRAGMA user_version=1002;")
+    con.close()
+
+
 def as_schema_1001(db):
     """Turn a current database back into libfluxacct schema 1001: the index
     on seq alone instead of the covering index for update-usage, and no
     association_table.max_wall_pj."""
+    as_schema_1002(db)
     con = sqlite3.connect(str(db))
     con.executescript("DROP INDEX jobs_usage_idx;"
                       "ALTER TABLE association_table DROP COLUMN max_wall_pj;"
@@ -162,15 +180,15 @@ def test_own_schema_1001_is_upgraded(tmp_path):
 
     # other commands refuse it and say what to run
     p = run("list-banks", db=db, check=1)
-    assert "older than 1002: run flux-account update-db" in p.stderr
+    assert "older than 1003: run flux-account update-db" in p.stderr
 
     h = sha(db)
     p = ok("update-db", "--dry-run", db=db)
-    assert "would be upgraded from libfluxacct schema 1001 to 1002" in p.stderr
+    assert "would be upgraded from libfluxacct schema 1001 to 1003" in p.stderr
     assert sha(db) == h
 
     p = ok("update-db", db=db)
-    assert "upgraded from libfluxacct schema 1001 to 1002" in p.stderr
+    assert "upgraded from libfluxacct schema 1001 to 1003" in p.stderr
     assert "3 job records" in p.stderr
     assert os.path.exists(f"{db}.backup")
     assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
@@ -469,6 +487,7 @@ def test_libfluxacct_1001_upgrades(tmp_path):
     ok("add-bank", "root", "1", db=db)
     ok("add-bank", "--parent-bank", "root", "A", "1", db=db)
     ok("add-user", "-u", "alice", "-B", "A", "-i", "5001", db=db)
+    as_schema_1002(db)
     conn = sqlite3.connect(db)
     conn.executescript("ALTER TABLE association_table DROP COLUMN max_wall_pj;"
                        "PRAGMA user_version=1001;")
@@ -476,8 +495,71 @@ def test_libfluxacct_1001_upgrades(tmp_path):
     p = run("list-users", db=db)
     assert p.returncode == 1 and f"update-db -p {db}" in p.stderr
     p = ok("update-db", db=db)
-    assert "upgraded from libfluxacct schema 1001 to 1002" in p.stderr
+    assert "upgraded from libfluxacct schema 1001 to 1003" in p.stderr
     assert os.path.exists(f"{db}.backup")
     assert query(db, "SELECT username, max_wall_pj FROM association_table") \
         == [("alice", UNLIMITED)]
     assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
+
+
+def test_libfluxacct_1002_upgrades(tmp_path):
+    """A database of libfluxacct schema 1002 (before allocations) gains the
+    bank allocation columns (no allocation; U not computed) and the two
+    config keys, with a backup; its rows are unchanged."""
+    db = tmp_path / "FluxAccounting.db"
+    ok("create-db", db)
+    ok("add-bank", "root", "1", db=db)
+    ok("add-bank", "--parent-bank", "root", "A", "1", db=db)
+    ok("add-user", "-u", "alice", "-B", "A", "-i", "5001", db=db)
+    as_schema_1002(db)
+    before = query(db, "SELECT * FROM bank_table ORDER BY bank_id")
+    p = run("list-banks", db=db)
+    assert p.returncode == 1 and "older than 1003" in p.stderr
+    p = ok("update-db", db=db)
+    assert "upgraded from libfluxacct schema 1002 to 1003" in p.stderr
+    assert os.path.exists(f"{db}.backup")
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
+    rows = query(db, "SELECT * FROM bank_table ORDER BY bank_id")
+    assert [r[:len(before[0])] for r in rows] == before
+    assert [r[len(before[0]):] for r in rows] == [(0.0, 0, 0, 0.0, -1)] * 2
+    assert dict(query(db, "SELECT key, value FROM config_table WHERE key "
+                          "LIKE 'allocation%'")) == {
+        "allocation_enforcement": "off",
+        "allocation_default_time_limit": "3600"}
+    ok("edit-bank", "A", "--allocation", "500000h", db=db)
+    assert query(db, "SELECT allocation FROM bank_table WHERE bank = 'A'") \
+        == [(1.8e9,)]
+    p = ok("update-db", db=db)
+    assert "up to date" in p.stderr
+
+
+def test_flux_accounting_database_ends_at_1003(tmp_path):
+    """update-db of a flux-accounting database lands on schema 1003 with
+    the allocation columns and keys."""
+    db = tmp_path / "fa.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        "CREATE TABLE bank_table (bank_id integer PRIMARY KEY AUTOINCREMENT,"
+        " bank text NOT NULL, active int(11) DEFAULT 1 NOT NULL, parent_bank"
+        " text DEFAULT '', shares int NOT NULL, job_usage real DEFAULT 0.0"
+        " NOT NULL);"
+        "CREATE TABLE association_table (creation_time bigint(20) NOT NULL,"
+        " mod_time bigint(20) DEFAULT 0 NOT NULL, active int(11) DEFAULT 1"
+        " NOT NULL, username tinytext NOT NULL, userid int(11) DEFAULT 65534"
+        " NOT NULL, bank tinytext NOT NULL, default_bank tinytext NOT NULL,"
+        " shares int(11) DEFAULT 1 NOT NULL, job_usage real DEFAULT 0.0 NOT"
+        " NULL, fairshare real DEFAULT 0.5 NOT NULL, PRIMARY KEY (username,"
+        " bank));"
+        "INSERT INTO bank_table (bank, parent_bank, shares) VALUES"
+        " ('root', '', 1), ('A', 'root', 1);"
+        "INSERT INTO association_table (creation_time, username, userid,"
+        " bank, default_bank) VALUES (0, 'alice', 5001, 'A', 'A');"
+        "PRAGMA user_version=21;")
+    conn.close()
+    ok("update-db", db=db)
+    assert query(db, "PRAGMA user_version")[0][0] == SCHEMA
+    assert query(db, "SELECT bank, allocation, allocation_window FROM "
+                     "bank_table ORDER BY bank_id") == [("root", 0.0, -1),
+                                                        ("A", 0.0, -1)]
+    assert query(db, "SELECT value FROM config_table WHERE key = "
+                     "'allocation_enforcement'") == [("off",)]

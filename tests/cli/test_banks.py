@@ -6,7 +6,14 @@ import pytest
 from conftest import FAIL, USAGE, parsable, query, table
 
 BANK_COLUMNS = ["bank_id", "bank", "active", "parent_bank", "shares",
-                "job_usage", "priority", "ignore_older_than"]
+                "job_usage", "priority", "ignore_older_than", "allocation",
+                "allocation_used", "allocation_remaining",
+                "allocation_percent", "allocation_start", "allocation_period",
+                "allocation_window"]
+NO_ALLOCATION = {"allocation": 0.0, "allocation_used": 0.0,
+                 "allocation_remaining": None, "allocation_percent": None,
+                 "allocation_start": 0, "allocation_period": 0,
+                 "allocation_window": -1}
 ODD = "dépt \"x\" 'y'"
 
 
@@ -192,17 +199,23 @@ def test_view_bank_table(tree):
     assert list(rows[0]) == BANK_COLUMNS
     assert rows == [{"bank_id": "4", "bank": "B1", "active": "true",
                      "parent_bank": "B", "shares": "3", "job_usage": "0.0",
-                     "priority": "0.0", "ignore_older_than": "0"}]
-    assert out.splitlines()[0] == ("bank_id | bank | active | parent_bank | "
-                                   "shares | job_usage | priority | "
-                                   "ignore_older_than")
+                     "priority": "0.0", "ignore_older_than": "0",
+                     "allocation": "0.0", "allocation_used": "0.0",
+                     "allocation_remaining": "", "allocation_percent": "",
+                     "allocation_start": "0", "allocation_period": "0",
+                     "allocation_window": "-1"}]
+    assert out.splitlines()[0].startswith(
+        "bank_id | bank | active | parent_bank | shares | job_usage | "
+        "priority | ignore_older_than | allocation | allocation_used | "
+        "allocation_remaining | allocation_percent")
 
 
 def test_view_bank_json(tree):
     data = json.loads(tree("view-bank", "A", "--json")[1])
     assert data == [{"bank_id": 2, "bank": "A", "active": 1,
                      "parent_bank": "root", "shares": 1, "job_usage": 0.0,
-                     "priority": 0.0, "ignore_older_than": 0}]
+                     "priority": 0.0, "ignore_older_than": 0,
+                     **NO_ALLOCATION}]
 
 
 def test_view_bank_json_short_option(tree):
@@ -212,7 +225,10 @@ def test_view_bank_json_short_option(tree):
 def test_view_bank_parsable(tree):
     out = tree("view-bank", "root", "--parsable")[1]
     assert out == ("bank_id|bank|active|parent_bank|shares|job_usage|"
-                   "priority|ignore_older_than\n1|root|1||1|0.0|0.0|0\n")
+                   "priority|ignore_older_than|allocation|allocation_used|"
+                   "allocation_remaining|allocation_percent|allocation_start|"
+                   "allocation_period|allocation_window\n"
+                   "1|root|1||1|0.0|0.0|0|0.0|0.0|||0|0|-1\n")
 
 
 def test_view_bank_fields(tree):
@@ -585,3 +601,37 @@ def test_print_hierarchy_no_root(run, fails):
 def test_print_hierarchy_usage_errors(tree, fails):
     fails("print-hierarchy", "extra", rc=USAGE, match="print-hierarchy")
     fails("print-hierarchy", "--json", rc=USAGE, match="--json")
+
+
+# ---- allocations (issue 14) --------------------------------------------------
+
+
+def test_bank_allocation_options(run, db):
+    run("add-bank", "root", "1")
+    run("add-bank", "--parent-bank", "root", "A", "--allocation", "500000h",
+        "--allocation-start", "2026-01-01",   # TZ=UTC here
+        "--allocation-period", "90d")
+    assert query(db, "SELECT allocation, allocation_start, allocation_period"
+                     " FROM bank_table WHERE bank = 'A'") == [
+        (1.8e9, 1767225600, 7776000)]
+    run("edit-bank", "A", "--allocation", "1000")
+    assert query(db, "SELECT allocation FROM bank_table WHERE bank = 'A'") \
+        == [(1000.0,)]
+    b = banks(run)["A"]
+    assert (b["allocation"], b["allocation_used"], b["allocation_remaining"],
+            b["allocation_percent"]) == (1000.0, 0.0, 1000.0, 0.0)
+    run("edit-bank", "A", "--allocation", "0")
+    assert banks(run)["A"]["allocation_remaining"] is None
+
+
+@pytest.mark.parametrize("opt,value,match", [
+    ("--allocation", "lots", "expected weighted units"),
+    ("--allocation", "-5", "bank_table.allocation"),
+    ("--allocation", "inf", "--allocation"),
+    ("--allocation-start", "yesterday-ish", "--allocation-start"),
+    ("--allocation-period", "-1d", "--allocation-period"),
+    ("--allocation-period", "40000d", "bank_table.allocation_period"),
+])
+def test_bank_allocation_bad_values(run, fails, opt, value, match):
+    run("add-bank", "root", "1")
+    fails("edit-bank", "root", opt, value, rc=USAGE, match=match)

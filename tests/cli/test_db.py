@@ -12,7 +12,7 @@ SUBCOMMANDS = [
     "create-db", "view-factor", "edit-factor", "list-factors", "reset-factors",
     "add-config", "edit-config", "delete-config", "view-config", "list-configs",
     "add-bank", "view-bank", "edit-bank", "delete-bank", "list-banks",
-    "print-hierarchy", "add-user", "delete-user", "edit-user", "edit-all-users",
+    "print-hierarchy", "allocation-report", "add-user", "delete-user", "edit-user", "edit-all-users",
     "view-user", "list-users", "sync-userids", "add-queue", "edit-queue",
     "delete-queue",
     "view-queue", "list-queues", "add-project", "delete-project",

@@ -9,7 +9,8 @@ DEFAULT_FACTORS = {"fairshare": 100000, "queue": 10000, "bank": 0,
                    "urgency": 1000}
 PROTECTED = ["priority_usage_reset_period", "priority_decay_half_life",
              "decay_factor", "node_weight", "core_weight", "gpu_weight",
-             "deny_unknown_queues", "decay_mode", "usage_epoch"]
+             "deny_unknown_queues", "decay_mode", "usage_epoch",
+             "allocation_enforcement", "allocation_default_time_limit"]
 
 
 def config(db):

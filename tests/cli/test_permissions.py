@@ -25,7 +25,7 @@ READ = [["list-banks"], ["view-bank", "root"], ["view-bank", "root", "-t"],
         ["list-configs"], ["view-config", "decay_factor"],
         ["view-job-records"], ["view-usage-report"], ["show-usage", "banks"],
         ["shares"], ["explain-fairshare", "alice"], ["export-json"],
-        ["bank-info", "-u", "alice"]]
+        ["bank-info", "-u", "alice"], ["allocation-report"]]
 WRITE = [["add-bank", "--parent-bank", "root", "x", "1"],
          ["edit-bank", "A", "--shares", "2"], ["delete-bank", "A"],
          ["add-user", "-u", "bob", "-B", "A"], ["delete-user", "alice", "A"],

@@ -40,7 +40,11 @@ assert a[5003]["active"] == 0, a[5003]
 assert o["queues"][0]["queue"] == "batch" and o["queues"][0]["priority"] == 3
 assert [p["project"] for p in o["projects"]] == ["*", "physics"]
 assert {b["bank"]: b["priority"] for b in o["banks"]}["B"] == 2.5
-assert o["config"] == {"deny_unknown_queues": False}
+assert o["config"] == {"deny_unknown_queues": False,
+    # libfluxacct's allocation keys (issue 14), ignored by flux-accounting
+    "allocation_enforcement": "off", "allocation_default_time_limit": 3600,
+    "node_weight": 1.0, "core_weight": 0.0, "gpu_weight": 0.0}, o["config"]
+assert {b["bank"]: b["parent_bank"] for b in o["banks"]}["B"] == "root"
 assert {f["factor"]: f["weight"] for f in o["priority_factors"]}["bank"] == 1000
 json.dump({"owner_userid": 100, "config": o}, open(sys.argv[2], "w"))
 PY

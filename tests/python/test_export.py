@@ -10,6 +10,13 @@ SERVICES = ('rec_update', 'rec_q_update', 'rec_proj_update',
             'rec_bank_update', 'rec_fac_update', 'rec_config_update',
             'reprioritize')
 
+# libfluxacct's extra payload keys (issue 14 allocations)
+ALLOC_CONFIG = {'allocation_enforcement': 'off',
+                'allocation_default_time_limit': 3600, 'node_weight': 1.0,
+                'core_weight': 0.0, 'gpu_weight': 0.0}
+NO_ALLOC_ROOT_CHILD = {'parent_bank': 'root', 'allocation': 0.0,
+                       'allocation_used': 0.0, 'allocation_window_end': 0}
+
 
 @pytest.fixture
 def feed_db(tree_db):
@@ -37,9 +44,10 @@ def test_export_json_dict(feed_db):
     assert o['queues'][0]['queue'] == 'batch'
     assert o['queues'][0]['priority'] == 5
     assert o['projects'] == [{'project': '*'}, {'project': 'p1'}]
-    assert {'bank': 'B', 'priority': 2.5} in o['banks']
+    assert {'bank': 'B', 'priority': 2.5, **NO_ALLOC_ROOT_CHILD} \
+        in o['banks']
     assert {'factor': 'bank', 'weight': 10} in o['priority_factors']
-    assert o['config'] == {'deny_unknown_queues': True}
+    assert o['config'] == {'deny_unknown_queues': True, **ALLOC_CONFIG}
     assert feed_db.plugin_payloads() == o
     assert fluxacct.plugin_feed.payloads(feed_db) == o
 
@@ -103,13 +111,14 @@ def test_export_empty_and_readonly(db, db_path):
     o = db.export_json()
     assert o['associations'] == [] and o['banks'] == []
     assert o['projects'] == [{'project': '*'}]
-    assert o['config'] == {'deny_unknown_queues': False}
+    assert o['config'] == {'deny_unknown_queues': False, **ALLOC_CONFIG}
     assert {f['factor']: f['weight'] for f in o['priority_factors']} == {
         'fairshare': 100000, 'queue': 10000, 'bank': 0, 'urgency': 1000}
     db.add_bank('root')
     with fluxacct.Database(db_path, readonly=True) as ro:
-        assert ro.export_json()['banks'] == [{'bank': 'root',
-                                              'priority': 0.0}]
+        assert ro.export_json()['banks'] == [{
+            'bank': 'root', 'priority': 0.0, **NO_ALLOC_ROOT_CHILD,
+            'parent_bank': ''}]
         assert ro.export_payload('rec_update') == {'data': []}
 
 

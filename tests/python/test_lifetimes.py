@@ -24,6 +24,7 @@ ARGS = {
     'scrub_jobs': (0,), 'clear_usage': ('A',), 'usage_periods': ('u',),
     'fetch_mark': (0,), 'jobs_known': ([1],),
     'usage_report': (0, 1), 'set_progress': (None,),
+    'allocation_series': ('A',),
     'export_csv': ('.',), 'import_csv': ('x.csv',), 'import_csv_dir': ('.',),
     'export_payload': ('rec_update',), 'import_records': ([],),
 }

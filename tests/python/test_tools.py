@@ -26,6 +26,13 @@ class Flux:
         return _Future()
 '''
 
+# libfluxacct's extra payload keys (issue 14 allocations)
+ALLOC_CONFIG = {'allocation_enforcement': 'off',
+                'allocation_default_time_limit': 3600, 'node_weight': 1.0,
+                'core_weight': 0.0, 'gpu_weight': 0.0}
+NO_ALLOC_ROOT_CHILD = {'parent_bank': 'root', 'allocation': 0.0,
+                       'allocation_used': 0.0, 'allocation_window_end': 0}
+
 
 def fake_module(tmp_path, name, source):
     d = tmp_path / f'fake-{name}'
@@ -69,9 +76,10 @@ def test_payloads(feed_db):
         'max_sched_nodes_per_assoc': 2147483647,
         'max_sched_cores_per_assoc': 2147483647}]
     assert p['projects'] == [{'project': '*'}, {'project': 'p1'}]
-    assert {'bank': 'B', 'priority': 2.0} in p['banks']
+    assert {'bank': 'B', 'priority': 2.0, **NO_ALLOC_ROOT_CHILD} \
+        in p['banks']
     assert {'factor': 'bank', 'weight': 10} in p['priority_factors']
-    assert p['config'] == {'deny_unknown_queues': True}
+    assert p['config'] == {'deny_unknown_queues': True, **ALLOC_CONFIG}
     assert feed_db.plugin_payloads() == p
 
 
@@ -97,7 +105,7 @@ def test_bulk_update_sends_rpcs(feed_db, tmp_path):
     # As `flux-account priority-update` sends them: rec_update is the
     # complete set ("replace": true), reprioritize carries {}.
     assert rpcs[0][1] == {'data': payloads['associations'], 'replace': True}
-    assert rpcs[5][1] == {'data': {'deny_unknown_queues': True}}
+    assert rpcs[5][1] == {'data': {'deny_unknown_queues': True, **ALLOC_CONFIG}}
     assert rpcs[6][1] == {}
 
 

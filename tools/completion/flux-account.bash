@@ -77,6 +77,8 @@ _flux_account ()
                 COMPREPLY=($(compgen -W "$(_flux_account_names projects "$db")" -- "$cur")); return; } ;;
         -i|--input|-c|--copy|-d|--dir)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --allocation|--allocation-start|--allocation-period)
+            return ;;
     esac
 
     if [[ $cur == -* ]]; then
@@ -92,7 +94,7 @@ _flux_account ()
         [[ ${COMP_WORDS[i]} != -* && ${COMP_WORDS[i-1]} != -* ]] && ((npos++))
     done
     case $sub in
-        view-bank|edit-bank|delete-bank|clear-usage)
+        view-bank|edit-bank|delete-bank|clear-usage|allocation-report)
             COMPREPLY=($(compgen -W "$(_flux_account_names banks "$db")" -- "$cur")) ;;
         view-user|edit-user|explain-fairshare|jobs)
             COMPREPLY=($(compgen -W "$(_flux_account_names users "$db")" -- "$cur")) ;;

@@ -16,6 +16,25 @@ from .parse import fsd_parse, time_parse
 __all__ = ['create_db', 'default_db_path', 'Database', 'ImportStats',
            'UsageStats', 'UNLIMITED', 'RESET']
 
+def allocation_units(value):
+    """An allocation: a number of weighted usage units (node-seconds with
+    the default weights), or a string: plain units ('1800000') or hours
+    with an 'h' suffix ('500000h' = 1.8e9 units)."""
+    if isinstance(value, str):
+        text = value.strip()
+        scale = 1.0
+        if text[-1:] in ('h', 'H'):
+            text, scale = text[:-1], 3600.0
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"allocation must be a number of units or of "
+                             f"hours such as '500000h', got {value!r}") \
+                from None
+        return number * scale
+    return _fields.float_value(value, 'allocation')
+
+
 #: "No limit" as stored in limit columns (2147483647).
 UNLIMITED = lib.FLUXACCT_UNLIMITED
 #: Field value that resets a field to its default in edit calls (-1).
@@ -365,25 +384,48 @@ class Database:
         _fields.BANK.fill(f, fields, keep, 'bank')
         return f, keep
 
+    def _alloc_fields(self, allocation, allocation_start, allocation_period):
+        return dict(
+            allocation=None if allocation is None
+            else allocation_units(allocation),
+            allocation_start=None if allocation_start is None
+            else _fields.time_or_nan(allocation_start, 'allocation_start',
+                                     time_parse),
+            allocation_period=None if allocation_period is None
+            else _fields.seconds(allocation_period, 'allocation_period',
+                                 fsd_parse))
+
     def add_bank(self, bank, shares=1, parent=None, priority=None,
-                 ignore_older_than=None):
+                 ignore_older_than=None, allocation=None,
+                 allocation_start=None, allocation_period=None):
         """Add a bank (or re-enable a disabled one).  `parent` None makes the
-        root.  :raises AlreadyExists, NotFound (parent), HierarchyError (the
+        root.  `allocation` (weighted usage units, or a string such as
+        '500000h' for hours), `allocation_start` (epoch seconds, datetime or
+        a timestamp string) and `allocation_period` (seconds, timedelta or a
+        duration such as '90d'; 0 = a window that never resets) give the
+        bank an allocation (fluxacct-semantics(7) "Allocations").
+        :raises AlreadyExists, NotFound (parent), HierarchyError (the
         parent holds associations or is disabled), InvalidArgument."""
         f, keep = self._bank_fields(bank, dict(
             shares=shares, parent=parent, priority=priority,
-            ignore_older_than=ignore_older_than))
+            ignore_older_than=ignore_older_than,
+            **self._alloc_fields(allocation, allocation_start,
+                                 allocation_period)))
         self._call(lib.fluxacct_bank_add, f)
 
     def edit_bank(self, bank, shares=None, parent=None, priority=None,
-                  ignore_older_than=None):
-        """Change a bank's shares, parent (move), priority or
-        ignore_older_than.  :raises NotFound, HierarchyError (cycle, moving
-        the root, a bank beside associations), InvalidArgument (nothing to
-        change)."""
+                  ignore_older_than=None, allocation=None,
+                  allocation_start=None, allocation_period=None):
+        """Change a bank's shares, parent (move), priority,
+        ignore_older_than or allocation (as add_bank(); allocation=0 clears
+        it; the used amount is recomputed at the next update_usage()).
+        :raises NotFound, HierarchyError (cycle, moving the root, a bank
+        beside associations), InvalidArgument (nothing to change)."""
         f, keep = self._bank_fields(bank, dict(
             shares=shares, parent=parent, priority=priority,
-            ignore_older_than=ignore_older_than))
+            ignore_older_than=ignore_older_than,
+            **self._alloc_fields(allocation, allocation_start,
+                                 allocation_period)))
         self._call(lib.fluxacct_bank_edit, f)
 
     def delete_bank(self, bank, force=False):
@@ -799,6 +841,34 @@ class Database:
                           else ffi.NULL,
                           cstr(bank, 'bank') if bank is not None else ffi.NULL,
                           cbins, len(bins), self._REPORT_UNITS[unit])
+
+    def allocation_report(self, bank=None):
+        """Every bank's allocation (or one bank's) as of the last
+        update_usage(): dicts with bank, allocation, used, remaining,
+        percent, allocation_start, allocation_period, window_start,
+        window_end, as_of, burn_rate (units per second), projected_exhaustion
+        (epoch seconds or None) and state ('ok', 'exhausted', 'not-started',
+        'pending').  :raises NotFound (unknown bank, or it has no
+        allocation)."""
+        return self._rows(lib.fluxacct_allocation_report,
+                          cstr(bank, 'bank') if bank is not None
+                          else ffi.NULL)
+
+    def allocation_series(self, bank, points=200):
+        """A bank's burn-down over its current window: a list of `points`
+        (time, cumulative used) pairs from the window start to the last
+        update_usage() time.  :raises NotFound (unknown bank or no
+        allocation), Error with errno ENODATA (no current
+        window), InvalidArgument."""
+        if not isinstance(points, int) or isinstance(points, bool):
+            raise TypeError('points must be an int')
+        if points < 2 or points > 100000:
+            raise ValueError('points must be from 2 to 100000')
+        t = ffi.new('double[]', points)
+        used = ffi.new('double[]', points)
+        self._call(lib.fluxacct_allocation_series, cstr(bank, 'bank'),
+                   points, t, used)
+        return [(t[i], used[i]) for i in range(points)]
 
     # -- fair-share -------------------------------------------------------
 

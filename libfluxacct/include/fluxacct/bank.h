@@ -24,9 +24,18 @@ typedef struct {
     int64_t shares;           /**< 0..2147483647; add: default 1 */
     double priority;          /**< bank priority factor; add: default 0.0 */
     double ignore_older_than; /**< epoch seconds; add: default 0 */
+    /* version 2: the bank's allocation (fluxacct-semantics(7)
+     * "Allocations").  Read only when version >= 2. */
+    double allocation;        /**< A, weighted usage units (node-seconds with
+                                   the default weights), 0 .. 1e300; 0 = no
+                                   allocation; add: default 0 */
+    double allocation_start;  /**< S, whole epoch seconds; add: default 0 */
+    double allocation_period; /**< P, whole seconds 0 .. 100 years; 0 = one
+                                   window [S, inf) that never resets;
+                                   add: default 0 */
 } fluxacct_bank_fields_t;
 
-#define FLUXACCT_BANK_FIELDS_VERSION 1
+#define FLUXACCT_BANK_FIELDS_VERSION 2
 
 /** Set every field of *f to "not given". */
 void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f);
@@ -43,7 +52,12 @@ int fluxacct_bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
 
 /**
  * Change the given fields of bank f->bank (shares, parent_bank, priority,
- * ignore_older_than); fields left "not given" keep their values.
+ * ignore_older_than, and with version 2 allocation, allocation_start,
+ * allocation_period); fields left "not given" keep their values.  Setting
+ * allocation to 0 clears the allocation.  Changing any allocation field
+ * marks the bank's used amount for recomputation: the next
+ * fluxacct_usage_update() recomputes it from the job records of the
+ * current window (until then the stored used amount is kept).
  * @return 0, or -1 with errno: EINVAL nothing to change or a bad value;
  *   ENOENT unknown bank or parent; EPERM the move would make a cycle, move
  *   the root, or put the bank beside associations.
@@ -60,8 +74,14 @@ int fluxacct_bank_delete (fluxacct_db_t *db, const char *bank, int flags,
                           fluxacct_error_t *error);
 
 /**
- * One bank's row.  @param fields  comma-separated column names, or NULL for
- * all.  @return a result the caller must destroy, or NULL with errno:
+ * One bank's row: bank_table's columns (bank_id, bank, active,
+ * parent_bank, shares, job_usage, priority, ignore_older_than, allocation,
+ * allocation_used, allocation_start, allocation_period, allocation_window)
+ * and the computed allocation_remaining (allocation - allocation_used) and
+ * allocation_percent (100 * allocation_used / allocation), both NULL for a
+ * bank without an allocation; the allocation columns follow
+ * ignore_older_than.  @param fields  comma-separated column names, or NULL
+ * for all.  @return a result the caller must destroy, or NULL with errno:
  * ENOENT unknown bank; EINVAL invalid fields (named in the message).
  */
 fluxacct_rows_t *fluxacct_bank_view (fluxacct_db_t *db, const char *bank,
@@ -70,7 +90,7 @@ fluxacct_rows_t *fluxacct_bank_view (fluxacct_db_t *db, const char *bank,
 
 /**
  * All active banks (FLUXACCT_INCLUDE_INACTIVE: all banks), ordered by
- * bank_id.  @return a result the caller must destroy, or NULL with errno
+ * bank_id, with the columns of fluxacct_bank_view().  @return a result the caller must destroy, or NULL with errno
  * EINVAL (invalid fields).
  */
 fluxacct_rows_t *fluxacct_bank_list (fluxacct_db_t *db, int flags,

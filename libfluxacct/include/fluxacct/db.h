@@ -27,7 +27,7 @@ typedef struct fluxacct_db fluxacct_db_t;
 #define FLUXACCT_APPLICATION_ID 0x46584143
 /** The schema version this library reads and writes (PRAGMA user_version).
  *  Values below 1000 are flux-accounting's own schema versions. */
-#define FLUXACCT_SCHEMA_VERSION 1002
+#define FLUXACCT_SCHEMA_VERSION 1003
 
 /** "No limit" as stored in limit columns (flux-accounting's INT_MAX). */
 #define FLUXACCT_UNLIMITED 2147483647

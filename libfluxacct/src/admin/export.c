@@ -379,11 +379,20 @@ static int projects (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 
 static int banks (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
 {
+    /* libfluxacct's extra keys after flux-accounting's two (its plugin
+     * ignores them): the tree and the allocations (issue 14) */
     static const struct column cols[] = {
         { "bank", C_TEXT }, { "priority", C_REAL },
+        { "parent_bank", C_TEXT }, { "allocation", C_REAL },
+        { "allocation_used", C_REAL }, { "allocation_window_end", C_INT },
     };
-    return select_array (db, w, "SELECT bank, priority FROM bank_table"
-                         " ORDER BY bank_id", cols, 2, error);
+    return select_array (db, w, "SELECT bank, priority, coalesce(parent_bank,"
+                         " ''), allocation, CASE WHEN allocation > 0 THEN"
+                         " allocation_used ELSE 0 END, CASE WHEN allocation"
+                         " > 0 AND allocation_window >= 0 AND"
+                         " allocation_period > 0 THEN allocation_window +"
+                         " allocation_period ELSE 0 END FROM bank_table"
+                         " ORDER BY bank_id", cols, 6, error);
 }
 
 static int factors (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
@@ -402,11 +411,34 @@ static int config (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
     char *v = db_config_text (db, "deny_unknown_queues");
     bool deny = v && (strcasecmp (v, "true") == 0 || strcmp (v, "1") == 0);
 
+    static const char *const weights[] = {
+        "node_weight", "core_weight", "gpu_weight",
+    };
+    static const double weight_def[] = { 1.0, 0.0, 0.0 };
+    char *mode = db_config_text (db, "allocation_enforcement");
+    double limit = db_config_double (db, "allocation_default_time_limit",
+                                     3600);
+
     (void)error;
     free (v);
     jw_open (w, '{');
     jw_key (w, "deny_unknown_queues");
     jw_bool (w, deny);
+    /* libfluxacct's extra keys (issue 14): what mf_priority needs to
+     * enforce allocations; flux-accounting's plugin ignores them */
+    jw_key (w, "allocation_enforcement");
+    if (mode && (!strcmp (mode, "hold") || !strcmp (mode, "reject")))
+        jw_string (w, mode, strlen (mode));
+    else
+        jw_string (w, "off", 3);
+    free (mode);
+    jw_key (w, "allocation_default_time_limit");
+    jw_int (w, limit >= 1 && limit <= 31536000 ? (long long)limit : 3600);
+    for (int i = 0; i < 3; i++) {
+        double d = db_config_double (db, weights[i], weight_def[i]);
+        jw_key (w, weights[i]);
+        jw_real (w, isfinite (d) ? d : weight_def[i]);
+    }
     jw_close (w, '}');
     return 0;
 }

@@ -558,7 +558,8 @@ static int copy_config (struct mig *m)
                   "('decay_factor', '0.5'), ('node_weight', '1.0'),"
                   "('core_weight', '0.0'), ('gpu_weight', '0.0'),"
                   "('deny_unknown_queues', 'false'), ('decay_mode', 'binned'),"
-                  "('usage_epoch', '%.17g')", m->T0);
+                  "('usage_epoch', '%.17g'), ('allocation_enforcement', 'off'),"
+                  "('allocation_default_time_limit', '3600')", m->T0);
 }
 
 static int copy_weights (struct mig *m)

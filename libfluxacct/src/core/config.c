@@ -13,7 +13,7 @@
 #include "util/fmt_internal.h"
 
 enum kind { K_DURATION_POS, K_DURATION, K_FRACTION, K_WEIGHT, K_BOOL,
-            K_MODE, K_EPOCH };
+            K_MODE, K_EPOCH, K_ENFORCE, K_TIMELIMIT };
 
 static const struct protected_key {
     const char *key;
@@ -28,6 +28,8 @@ static const struct protected_key {
     { "deny_unknown_queues", K_BOOL },
     { "decay_mode", K_MODE },
     { "usage_epoch", K_EPOCH },
+    { "allocation_enforcement", K_ENFORCE },
+    { "allocation_default_time_limit", K_TIMELIMIT },
 };
 
 static const struct protected_key *find_protected (const char *key)
@@ -130,6 +132,23 @@ static int normalise (fluxacct_db_t *db, const struct protected_key *pk,
                                   "ISO-8601), got '%s'", value);
             fa_fmt_double (buf, len, d, FA_FMT_ROUNDTRIP);
             return 0;
+        case K_ENFORCE:
+            if (strcmp (value, "off") && strcmp (value, "hold")
+                && strcmp (value, "reject"))
+                return errprintf (error, EINVAL, "allocation_enforcement "
+                                  "must be 'off', 'hold' or 'reject', got "
+                                  "'%s'", value);
+            snprintf (buf, len, "%s", value);
+            return 0;
+        case K_TIMELIMIT:
+            if (fluxacct_fsd_parse (value, &d, NULL) < 0 || !(d >= 1)
+                || d > 31536000 || d != floor (d))
+                return errprintf (error, EINVAL, "allocation_default_time_"
+                                  "limit must be a whole number of seconds "
+                                  "from 1 to 31536000 (365 days; e.g. 3600, "
+                                  "1h), got '%s'", value);
+            fa_fmt_double (buf, len, d, FA_FMT_ROUNDTRIP);
+            return 0;
     }
     return errprintf (error, EINVAL, "unknown key kind");
 }
@@ -207,7 +226,8 @@ static int config_edit (fluxacct_db_t *db, const char *key, const char *value,
                           key);
     /* Usage depends on the decay and weight keys: recompute it from the
      * stored jobs (semantics section 2). */
-    if (pk && pk->kind != K_BOOL && config_hook)
+    if (pk && pk->kind != K_BOOL && pk->kind != K_ENFORCE
+        && pk->kind != K_TIMELIMIT && config_hook)
         return config_hook (db, key, error);
     return 0;
 }

@@ -658,7 +658,9 @@ static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
               "('decay_factor', '%.17g'),"
               "('node_weight', '1.0'), ('core_weight', '0.0'),"
               "('gpu_weight', '0.0'), ('deny_unknown_queues', 'false'),"
-              "('decay_mode', 'binned'), ('usage_epoch', '%.17g');"
+              "('decay_mode', 'binned'), ('usage_epoch', '%.17g'),"
+              "('allocation_enforcement', 'off'),"
+              "('allocation_default_time_limit', '3600');"
               "INSERT INTO t_half_life_period_table VALUES "
               "('cluster', %.17g);",
               r, h, d, t0, t0 + h);

@@ -41,7 +41,12 @@ const char *schema_sql =
 "    shares            int                    NOT NULL,\n"
 "    job_usage         real       DEFAULT 0.0 NOT NULL,\n"
 "    priority          real       DEFAULT 0.0 NOT NULL ON CONFLICT REPLACE DEFAULT 0.0,\n"
-"    ignore_older_than bigint(20) DEFAULT 0\n"
+"    ignore_older_than bigint(20) DEFAULT 0,\n"
+"    allocation        REAL       NOT NULL DEFAULT 0,\n"
+"    allocation_start  INTEGER    NOT NULL DEFAULT 0,\n"
+"    allocation_period INTEGER    NOT NULL DEFAULT 0,\n"
+"    allocation_used   REAL       NOT NULL DEFAULT 0,\n"
+"    allocation_window INTEGER    NOT NULL DEFAULT -1\n"
 ");\n"
 "CREATE INDEX bank_parent_idx ON bank_table (parent_bank);\n"
 "CREATE TABLE job_usage_factor_table (\n"
@@ -160,6 +165,23 @@ const struct schema_upgrade schema_upgrades[] = {
             "ALTER TABLE association_table ADD COLUMN max_wall_pj int(11)\n"
             "    DEFAULT 2147483647 NOT NULL ON CONFLICT REPLACE\n"
             "    DEFAULT 2147483647;\n" },
+    /* 1002 -> 1003: bank allocations (issue 14): the allocation A, its
+     * start S and period P, the used amount U and the start of the window
+     * U belongs to (-1: not computed yet; update-usage fills it); the two
+     * configuration keys of mf_priority's enforcement. */
+    { 1002, "ALTER TABLE bank_table ADD COLUMN allocation REAL NOT NULL\n"
+            "    DEFAULT 0;\n"
+            "ALTER TABLE bank_table ADD COLUMN allocation_start INTEGER\n"
+            "    NOT NULL DEFAULT 0;\n"
+            "ALTER TABLE bank_table ADD COLUMN allocation_period INTEGER\n"
+            "    NOT NULL DEFAULT 0;\n"
+            "ALTER TABLE bank_table ADD COLUMN allocation_used REAL NOT NULL\n"
+            "    DEFAULT 0;\n"
+            "ALTER TABLE bank_table ADD COLUMN allocation_window INTEGER\n"
+            "    NOT NULL DEFAULT -1;\n"
+            "INSERT OR IGNORE INTO config_table VALUES\n"
+            "    ('allocation_enforcement', 'off'),\n"
+            "    ('allocation_default_time_limit', '3600');\n" },
     { 0, NULL },
 };
 
@@ -172,7 +194,8 @@ const char *const schema_assoc_columns[] = {
 
 const char *const schema_bank_columns[] = {
     "bank_id", "bank", "active", "parent_bank", "shares", "job_usage",
-    "priority", "ignore_older_than", NULL,
+    "priority", "ignore_older_than", "allocation", "allocation_start",
+    "allocation_period", "allocation_used", "allocation_window", NULL,
 };
 
 const char *const schema_queue_columns[] = {

@@ -22,6 +22,9 @@ FLUXACCT_EXPORT void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f)
         f->shares = FLUXACCT_UNSET;
         f->priority = NAN;
         f->ignore_older_than = NAN;
+        f->allocation = NAN;
+        f->allocation_start = NAN;
+        f->allocation_period = NAN;
     }
 }
 
@@ -55,6 +58,20 @@ static int bank_lookup (fluxacct_db_t *db, const char *bank, int *active,
     return 0;
 }
 
+/* The allocation fields, NAN when not given or when the caller's struct
+ * predates them (version 1). */
+static double alloc_field (const fluxacct_bank_fields_t *f, int which)
+{
+    if (f->version < 2)
+        return NAN;
+    return which == 0 ? f->allocation
+         : which == 1 ? f->allocation_start : f->allocation_period;
+}
+
+static const char *const alloc_columns[] = {
+    "allocation", "allocation_start", "allocation_period",
+};
+
 /* The bank_table row rules (validate.c) for the fields an add or an edit
  * sets: the parent's name, shares, priority, ignore_older_than.  The
  * bank's own name is checked by the caller (a new row's name on add, a
@@ -62,6 +79,15 @@ static int bank_lookup (fluxacct_db_t *db, const char *bank, int *active,
 static int check_bank_values (const fluxacct_bank_fields_t *f,
                               fluxacct_error_t *error)
 {
+    if (f->version < 1 || f->version > FLUXACCT_BANK_FIELDS_VERSION)
+        return errprintf (error, EINVAL, "unknown fields version %d",
+                          f->version);
+    for (int i = 0; i < 3; i++) {
+        double d = alloc_field (f, i);
+        if (!isnan (d)
+            && validate_number ("bank_table", alloc_columns[i], d, error) < 0)
+            return -1;
+    }
     if (f->parent_bank && *f->parent_bank
         && validate_text ("bank_table", "parent_bank", f->parent_bank,
                           error) < 0)
@@ -121,7 +147,8 @@ static int bank_insert (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
 {
     static const char *sql =
         "INSERT INTO bank_table (bank, active, parent_bank, shares, priority,"
-        " ignore_older_than) VALUES (?, 1, ?, ?, ?, ?)";
+        " ignore_older_than, allocation, allocation_start, allocation_period)"
+        " VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = db_prep (db, sql, error);
 
     if (!st)
@@ -132,6 +159,13 @@ static int bank_insert (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
     sqlite3_bind_double (st, 4, isnan (f->priority) ? 0. : f->priority);
     sqlite3_bind_int64 (st, 5, isnan (f->ignore_older_than)
                                    ? 0 : (sqlite3_int64)f->ignore_older_than);
+    for (int i = 0; i < 3; i++) {
+        double d = alloc_field (f, i);
+        if (i == 0)
+            sqlite3_bind_double (st, 6, isnan (d) ? 0. : d);
+        else
+            sqlite3_bind_int64 (st, 6 + i, isnan (d) ? 0 : (sqlite3_int64)d);
+    }
     return db_step_done (db, st, error);
 }
 
@@ -255,7 +289,12 @@ static int bank_update (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
         "UPDATE bank_table SET shares=coalesce(?, shares), "
         "parent_bank=coalesce(?, parent_bank), "
         "priority=coalesce(?, priority), "
-        "ignore_older_than=coalesce(?, ignore_older_than) WHERE bank=?";
+        "ignore_older_than=coalesce(?, ignore_older_than), "
+        "allocation=coalesce(?6, allocation), "
+        "allocation_start=coalesce(?7, allocation_start), "
+        "allocation_period=coalesce(?8, allocation_period), "
+        "allocation_window=CASE WHEN ?6 IS NULL AND ?7 IS NULL AND ?8 IS NULL "
+        "THEN allocation_window ELSE -1 END WHERE bank=?5";
     sqlite3_stmt *st = db_prep (db, sql, error);
 
     if (!st)
@@ -269,6 +308,15 @@ static int bank_update (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
     if (!isnan (f->ignore_older_than))
         sqlite3_bind_int64 (st, 4, (sqlite3_int64)f->ignore_older_than);
     sqlite3_bind_text (st, 5, f->bank, -1, SQLITE_STATIC);
+    for (int i = 0; i < 3; i++) {
+        double d = alloc_field (f, i);
+        if (isnan (d))
+            continue;
+        if (i == 0)
+            sqlite3_bind_double (st, 6, d);
+        else
+            sqlite3_bind_int64 (st, 6 + i, (sqlite3_int64)d);
+    }
     return db_step_done (db, st, error);
 }
 
@@ -290,6 +338,11 @@ static int bank_edit (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
         rc = bank_update (db, f, error);
     if (rc == 0 && f->parent_bank)
         rc = bank_rollup_usage (db, error);
+    /* a move changes which jobs count toward the allocations above the
+     * bank: the next update-usage recomputes them */
+    if (rc == 0 && f->parent_bank)
+        rc = db_exec (db, "UPDATE bank_table SET allocation_window=-1 "
+                      "WHERE allocation > 0", error);
     return rc;
 }
 
@@ -303,7 +356,8 @@ FLUXACCT_EXPORT int fluxacct_bank_edit (fluxacct_db_t *db,
         || check_bank_values (f, error) < 0)
         return -1;
     if (f->shares == FLUXACCT_UNSET && !f->parent_bank && isnan (f->priority)
-        && isnan (f->ignore_older_than))
+        && isnan (f->ignore_older_than) && isnan (alloc_field (f, 0))
+        && isnan (alloc_field (f, 1)) && isnan (alloc_field (f, 2)))
         return errprintf (error, EINVAL, "no fields provided for update");
     if (db_txn_begin (db, error) < 0)
         return -1;
@@ -352,7 +406,14 @@ static int bank_delete (fluxacct_db_t *db, const char *bank, int force,
     sqlite3_bind_text (st, 1, bank, -1, SQLITE_STATIC);
     if (db_step_done (db, st, error) < 0)
         return -1;
-    return force ? bank_rollup_usage (db, error) : 0;
+    if (!force)
+        return 0;
+    if (bank_rollup_usage (db, error) < 0)
+        return -1;
+    /* the deleted subtree's jobs no longer count toward the allocations
+     * above it: the next update-usage recomputes them */
+    return db_exec (db, "UPDATE bank_table SET allocation_window=-1 WHERE "
+                    "allocation > 0", error);
 }
 
 FLUXACCT_EXPORT int fluxacct_bank_delete (fluxacct_db_t *db, const char *bank,
@@ -368,6 +429,21 @@ FLUXACCT_EXPORT int fluxacct_bank_delete (fluxacct_db_t *db, const char *bank,
                                         error), error);
 }
 
+/* What view and list show: bank_table's columns, with the allocation's
+ * remaining amount and percentage used (NULL for a bank without an
+ * allocation) after allocation_used. */
+static const char *const bank_view_columns[] = {
+    "bank_id", "bank", "active", "parent_bank", "shares", "job_usage",
+    "priority", "ignore_older_than", "allocation", "allocation_used",
+    "allocation_remaining", "allocation_percent", "allocation_start",
+    "allocation_period", "allocation_window", NULL,
+};
+
+#define BANK_VIEW \
+    "(SELECT *, CASE WHEN allocation > 0 THEN allocation - allocation_used " \
+    "END AS allocation_remaining, CASE WHEN allocation > 0 THEN 100.0 * " \
+    "allocation_used / allocation END AS allocation_percent FROM bank_table)"
+
 FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_bank_view (fluxacct_db_t *db,
                                                      const char *bank,
                                                      const char *fields,
@@ -381,8 +457,8 @@ FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_bank_view (fluxacct_db_t *db,
         return NULL;
     snprintf (notfound, sizeof (notfound), "bank %s not found in bank_table",
               bank);
-    return db_select (db, schema_bank_columns, fields,
-                      "bank_table WHERE bank=?", bank, NULL, notfound, error);
+    return db_select (db, bank_view_columns, fields,
+                      BANK_VIEW " WHERE bank=?", bank, NULL, notfound, error);
 }
 
 FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_bank_list (fluxacct_db_t *db,
@@ -392,9 +468,9 @@ FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_bank_list (fluxacct_db_t *db,
 {
     if (!db || (flags & ~FLUXACCT_INCLUDE_INACTIVE))
         return errprintf_null (error, EINVAL, "invalid argument");
-    return db_select (db, schema_bank_columns, fields,
+    return db_select (db, bank_view_columns, fields,
                       (flags & FLUXACCT_INCLUDE_INACTIVE)
-                          ? "bank_table ORDER BY bank_id"
-                          : "bank_table WHERE active=1 ORDER BY bank_id",
+                          ? BANK_VIEW " ORDER BY bank_id"
+                          : BANK_VIEW " WHERE active=1 ORDER BY bank_id",
                       NULL, NULL, NULL, error);
 }

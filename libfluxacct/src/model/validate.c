@@ -32,6 +32,9 @@ enum rule {
     R_PRIORITY,     /* finite real, |p| <= FLUXACCT_PRIORITY_ABS_MAX */
     R_PERIOD,       /* integer period number, |p| <= 2^53 */
     R_WEIGHT,       /* integer 0 .. 4294967295 */
+    R_DURATION,     /* integer seconds 0 .. FLUXACCT_DURATION_MAX */
+    R_EPOCH,        /* integer epoch seconds 0 .. FLUXACCT_TIME_MAX */
+    R_WINDOW,       /* integer epoch seconds, or -1 (not computed) */
 };
 
 static const struct colrule {
@@ -45,6 +48,11 @@ static const struct colrule {
     { "bank_table", "job_usage", R_USAGE },
     { "bank_table", "priority", R_PRIORITY },
     { "bank_table", "ignore_older_than", R_TIME },
+    { "bank_table", "allocation", R_USAGE },
+    { "bank_table", "allocation_start", R_EPOCH },
+    { "bank_table", "allocation_period", R_DURATION },
+    { "bank_table", "allocation_used", R_USAGE },
+    { "bank_table", "allocation_window", R_WINDOW },
     { "association_table", "creation_time", R_TIME },
     { "association_table", "mod_time", R_TIME },
     { "association_table", "active", R_BOOL },
@@ -240,6 +248,23 @@ int validate_column (const char *table, const char *column,
             if (!as_number (v, &d) || !range (d, 0, (double)FLUXACCT_TIME_MAX, 0))
                 problem = "must be a time from 0 to 253402300799 (epoch "
                           "seconds, 9999-12-31)";
+            break;
+        case R_DURATION:
+            if (!as_number (v, &d)
+                || !range (d, 0, (double)FLUXACCT_DURATION_MAX, 1))
+                problem = "must be a whole number of seconds from 0 to "
+                          "3155760000 (100 years)";
+            break;
+        case R_EPOCH:
+        case R_WINDOW:
+            if (!as_number (v, &d)
+                || !range (d, r->rule == R_WINDOW ? -1 : 0,
+                           (double)FLUXACCT_TIME_MAX, 1))
+                problem = r->rule == R_WINDOW
+                              ? "must be -1 or whole epoch seconds up to "
+                                "253402300799 (9999-12-31)"
+                              : "must be whole epoch seconds from 0 to "
+                                "253402300799 (9999-12-31)";
             break;
         case R_PRIORITY:
             if (!as_number (v, &d)

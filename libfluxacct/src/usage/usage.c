@@ -279,6 +279,7 @@ static double period_start (const struct ucfg *c, int64_t p)
 struct bankinfo {
     struct strtab names;  /* bank name -> index */
     double *ignore;       /* effective ignore_older_than per index */
+    int *parent;          /* parent index, -1 for the root */
     size_t n;
 };
 
@@ -342,7 +343,7 @@ static int load_bankinfo (fluxacct_db_t *db, struct bankinfo *b,
         b->ignore[i] = m;
     }
     free (own);
-    free (parent);
+    b->parent = parent;
     return 0;
 }
 
@@ -350,9 +351,22 @@ static void free_bankinfo (struct bankinfo *b)
 {
     strtab_free (&b->names);
     free (b->ignore);
+    free (b->parent);
 }
 
 /* ---- charging jobs into sums ---------------------------------------- */
+
+/* Bank allocations at the evaluation time, by bank index (< n). */
+struct alloc {
+    size_t n;
+    int any;            /* some bank has a window now */
+    double *A, *U;      /* allocation, used in the window at `now` */
+    int64_t *S, *P;
+    int64_t *stored;    /* allocation_window as stored (-1: none) */
+    int64_t *ws;        /* window start at now, -1: no window */
+    double *we;         /* window end (exclusive), INFINITY when P = 0 */
+    char *scan;         /* U needs the old jobs of the window re-read */
+};
 
 struct engine {
     fluxacct_db_t *db;
@@ -360,7 +374,10 @@ struct engine {
     struct bankinfo banks;
     struct sums delta;   /* contributions to add to usage_period_table */
     uint64_t charged, uncharged;
+    struct alloc alloc;
 };
+
+static void alloc_add (struct engine *e, int bank, double t, double u);
 
 /* The usage of one job row (columns as in charge_sql), or -1 when the job
  * contributes nothing. */
@@ -408,6 +425,8 @@ static int charge_rows (struct engine *e, sqlite3_stmt *st, uint64_t total,
             e->uncharged++;
             continue;
         }
+        if (e->alloc.any)
+            alloc_add (e, bank, t, u);
         p = period_of (&e->cfg, t);
         if (e->cfg.continuous)
             u *= exp2 ((t - period_start (&e->cfg, p)) / e->cfg.H);
@@ -798,6 +817,198 @@ static int evaluate (struct engine *e, double now, int only_touched,
     return rc;
 }
 
+/* ---- allocations (fluxacct-semantics(7) "Allocations") ---------------
+ *
+ * U(bank) = the undecayed usage (job_usage) of every job charged to the
+ * bank or its sub-banks with t_inactive in the bank's current window
+ * [S + kP, S + (k+1)P) (P = 0: [S, inf)).  Kept per bank in bank_table
+ * (allocation_used, with allocation_window the start of the window it
+ * belongs to).  A run adds the jobs charged for the first time (the same
+ * stream that feeds the period sums); a bank whose window moved since the
+ * last run (or whose allocation was edited: window -1) re-reads the old
+ * jobs of its new window through jobs_inactive_idx, never the whole
+ * table.  A full recompute (a changed weight, clear-usage) streams every
+ * job, so U is rebuilt from scratch with everything else. */
+
+static void alloc_free (struct alloc *a)
+{
+    free (a->A);
+    free (a->U);
+    free (a->S);
+    free (a->P);
+    free (a->stored);
+    free (a->ws);
+    free (a->we);
+    free (a->scan);
+    memset (a, 0, sizeof (*a));
+}
+
+/* The window containing `now` of an allocation (start S, period P):
+ * its start, or -1 when there is none (no allocation, or now < S). */
+static int64_t alloc_window (double A, int64_t S, int64_t P, double now,
+                             double *end)
+{
+    int64_t t = (int64_t)floor (now), ws;
+
+    *end = 0;
+    if (!(A > 0) || t < S)
+        return -1;
+    if (P <= 0) {
+        *end = INFINITY;
+        return S;
+    }
+    ws = S + (t - S) / P * P;
+    *end = (double)ws + (double)P;
+    return ws;
+}
+
+/* Load every bank's allocation and decide, for evaluation time `now`,
+ * which start from the stored U, which from zero (full: every job is
+ * streamed) and which re-read their window's old jobs. */
+static int alloc_load (struct engine *e, double now, int full,
+                       fluxacct_error_t *error)
+{
+    static const char *sql =
+        "SELECT bank, allocation, allocation_start, allocation_period, "
+        "allocation_used, allocation_window FROM bank_table";
+    struct alloc *a = &e->alloc;
+    size_t n = e->banks.n;
+    sqlite3_stmt *st;
+    int rc;
+
+    memset (a, 0, sizeof (*a));
+    a->n = n;
+    if (!(a->A = calloc (n + 1, sizeof (double)))
+        || !(a->U = calloc (n + 1, sizeof (double)))
+        || !(a->S = calloc (n + 1, sizeof (int64_t)))
+        || !(a->P = calloc (n + 1, sizeof (int64_t)))
+        || !(a->stored = calloc (n + 1, sizeof (int64_t)))
+        || !(a->ws = calloc (n + 1, sizeof (int64_t)))
+        || !(a->we = calloc (n + 1, sizeof (double)))
+        || !(a->scan = calloc (n + 1, 1)))
+        return errprintf (error, ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        a->stored[i] = a->ws[i] = -1;
+    if (!(st = db_prep (e->db, sql, error)))
+        return -1;
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        int i = strtab_get (&e->banks.names,
+                            (const char *)sqlite3_column_text (st, 0), 0);
+        if (i < 0 || (size_t)i >= n)
+            continue;
+        a->A[i] = sqlite3_column_double (st, 1);
+        a->S[i] = sqlite3_column_int64 (st, 2);
+        a->P[i] = sqlite3_column_int64 (st, 3);
+        a->stored[i] = sqlite3_column_int64 (st, 5);
+        a->ws[i] = alloc_window (a->A[i], a->S[i], a->P[i], now, &a->we[i]);
+        if (a->ws[i] < 0)
+            continue;
+        a->any = 1;
+        if (full)
+            continue; /* every job is streamed: U from zero */
+        if (a->stored[i] == a->ws[i])
+            a->U[i] = sqlite3_column_double (st, 4);
+        else
+            a->scan[i] = 1;
+    }
+    sqlite3_reset (st);
+    return rc == SQLITE_DONE ? 0 : db_error (e->db, error, "allocations");
+}
+
+/* Add a job's usage u (ended at t, charged to bank index `bank`) to every
+ * bank on its path to the root whose current window holds t; with `only`
+ * >= 0, only to the banks re-reading the window starting at ws[only]. */
+static void alloc_add_to (struct engine *e, int bank, double t, double u,
+                          int only)
+{
+    struct alloc *a = &e->alloc;
+    size_t steps = 0;
+
+    for (int k = bank; k >= 0 && (size_t)k < a->n && steps <= a->n;
+         k = e->banks.parent[k], steps++) {
+        if (a->ws[k] < 0 || !(t >= (double)a->ws[k] && t < a->we[k]))
+            continue;
+        if (only >= 0 && (!a->scan[k] || a->ws[k] != a->ws[only]
+                          || a->we[k] != a->we[only]))
+            continue;
+        a->U[k] += u;
+    }
+}
+
+static void alloc_add (struct engine *e, int bank, double t, double u)
+{
+    alloc_add_to (e, bank, t, u, -1);
+}
+
+/* The jobs already charged (seq <= charged) of the windows that moved.
+ * Banks sharing a window share one index range scan. */
+static int alloc_scan (struct engine *e, sqlite3_int64 charged,
+                       fluxacct_error_t *error)
+{
+    /* "+seq": the seq term must not steer SQLite to the seq index; the
+     * t_inactive range is the selective one. */
+    static const char *sql = "SELECT " JOB_COLS " FROM jobs WHERE "
+                             "t_inactive >= ?1 AND t_inactive < ?2 AND "
+                             "+seq <= ?3";
+    struct alloc *a = &e->alloc;
+
+    for (size_t i = 0; i < a->n; i++) {
+        sqlite3_stmt *st;
+        int rc;
+
+        if (!a->scan[i])
+            continue;
+        if (!(st = db_prep (e->db, sql, error)))
+            return -1;
+        sqlite3_bind_double (st, 1, (double)a->ws[i]);
+        sqlite3_bind_double (st, 2, isinf (a->we[i]) ? 1e300 : a->we[i]);
+        sqlite3_bind_int64 (st, 3, charged);
+        while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+            int bank;
+            double t, u = job_usage (e, st, &bank, &t);
+            if (u >= 0)
+                alloc_add_to (e, bank, t, u, (int)i);
+        }
+        sqlite3_reset (st);
+        if (rc != SQLITE_DONE)
+            return db_error (e->db, error, "allocations");
+        /* every bank of this window is done */
+        for (size_t k = i + 1; k < a->n; k++)
+            if (a->scan[k] && a->ws[k] == a->ws[i] && a->we[k] == a->we[i])
+                a->scan[k] = 0;
+        a->scan[i] = 0;
+    }
+    return 0;
+}
+
+static int alloc_store (struct engine *e, fluxacct_error_t *error)
+{
+    static const char *sql =
+        "UPDATE bank_table SET allocation_used=?1, allocation_window=?2 "
+        "WHERE bank=?3 AND (allocation_used IS NOT ?1 OR allocation_window "
+        "IS NOT ?2)";
+    struct alloc *a = &e->alloc;
+
+    for (size_t i = 0; i < a->n; i++) {
+        sqlite3_stmt *st;
+        double U = a->ws[i] >= 0 ? a->U[i] : 0;
+
+        if (!(U >= 0 && U <= USAGE_MAX))
+            return errprintf (error, ERANGE, "the allocation used by bank %s "
+                              "would be %g, beyond the limit of 1e300; check "
+                              "the resource weights and the job records",
+                              e->banks.names.v[i], U);
+        if (!(st = db_prep (e->db, sql, error)))
+            return -1;
+        sqlite3_bind_double (st, 1, U);
+        sqlite3_bind_int64 (st, 2, a->ws[i]);
+        sqlite3_bind_text (st, 3, e->banks.names.v[i], -1, SQLITE_STATIC);
+        if (db_step_done (e->db, st, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- the update ------------------------------------------------------ */
 
 static int engine_init (struct engine *e, fluxacct_db_t *db,
@@ -814,6 +1025,7 @@ static void engine_free (struct engine *e)
 {
     free_bankinfo (&e->banks);
     sums_free (&e->delta);
+    alloc_free (&e->alloc);
 }
 
 static int charge_since (struct engine *e, sqlite3_int64 after,
@@ -880,6 +1092,9 @@ static int usage_update (fluxacct_db_t *db, double now, int force_full,
             goto done;
         charged = 0;
     }
+    if (alloc_load (&e, now, full, error) < 0
+        || alloc_scan (&e, charged, error) < 0)
+        goto done;
     if (charge_since (&e, charged, &max_seq, error) < 0
         || store_delta (&e, error) < 0)
         goto done;
@@ -893,6 +1108,7 @@ static int usage_update (fluxacct_db_t *db, double now, int force_full,
                                && last_p == period_of (&e.cfg, now),
                   &stats->associations, error) < 0
         || bank_rollup_usage (db, error) < 0
+        || alloc_store (&e, error) < 0
         || write_compat (&e, now, error) < 0
         || db_state_set_int (db, "charged_seq", max_seq, error) < 0
         || db_state_set_text (db, "fingerprint", e.cfg.fingerprint, error) < 0
@@ -1122,4 +1338,175 @@ FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db,
     r = rows_from_stmt (db, st, error);
     sqlite3_finalize (st);
     return r;
+}
+
+/* ---- the allocation report and burn-down --------------------------- */
+
+FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_allocation_report (fluxacct_db_t *db,
+                                                             const char *bank,
+                                                             fluxacct_error_t *error)
+{
+    /* ?1 = as_of, the last update-usage time: U belongs to its window */
+    static const char *sql =
+        "SELECT bank, allocation, allocation_used AS used, "
+        "allocation - allocation_used AS remaining, "
+        "100.0 * allocation_used / allocation AS percent, "
+        "allocation_start, allocation_period, "
+        "CASE WHEN allocation_window >= 0 THEN allocation_window END "
+        "AS window_start, "
+        "CASE WHEN allocation_window >= 0 AND allocation_period > 0 THEN "
+        "allocation_window + allocation_period END AS window_end, "
+        "?1 AS as_of, "
+        "CASE WHEN allocation_window >= 0 AND ?1 > allocation_window THEN "
+        "allocation_used / (?1 - allocation_window) END AS burn_rate, "
+        "CASE WHEN allocation_window < 0 OR allocation_used >= allocation "
+        "OR NOT (?1 > allocation_window) OR allocation_used <= 0 THEN NULL "
+        "WHEN allocation_period > 0 AND ?1 + (allocation - allocation_used) "
+        "* (?1 - allocation_window) / allocation_used >= allocation_window "
+        "+ allocation_period THEN NULL "
+        "ELSE ?1 + (allocation - allocation_used) * (?1 - allocation_window) "
+        "/ allocation_used END AS projected_exhaustion, "
+        "CASE WHEN allocation_window < 0 AND ?1 > 0 AND allocation_start > ?1 "
+        "THEN 'not-started' WHEN allocation_window < 0 THEN 'pending' "
+        "WHEN allocation_used >= allocation THEN 'exhausted' ELSE 'ok' END "
+        "AS state "
+        "FROM bank_table WHERE allocation > 0 AND (?2 IS NULL OR bank = ?2) "
+        "ORDER BY bank_id";
+    sqlite3_stmt *st;
+    fluxacct_rows_t *r;
+    double as_of = 0;
+    int n;
+
+    if (!db)
+        return errprintf_null (error, EINVAL, "invalid argument");
+    if (bank) {
+        if (check_name (bank, "bank", error) < 0)
+            return NULL;
+        if ((n = db_query_int (db, "SELECT count(*) FROM bank_table WHERE "
+                               "bank=?", bank, error)) < 0)
+            return NULL;
+        if (n == 0)
+            return errprintf_null (error, ENOENT, "bank %s not found in "
+                                   "bank_table", bank);
+    }
+    if (db_state_get (db, "last_now", NULL, &as_of, NULL, error) < 0
+        || !(st = db_prep (db, sql, error)))
+        return NULL;
+    sqlite3_bind_double (st, 1, as_of);
+    if (bank)
+        sqlite3_bind_text (st, 2, bank, -1, SQLITE_STATIC);
+    r = rows_from_stmt (db, st, error);
+    if (r && bank && fluxacct_rows_count (r) == 0) {
+        fluxacct_rows_destroy (r);
+        return errprintf_null (error, ENOENT, "bank %s has no allocation",
+                               bank);
+    }
+    return r;
+}
+
+static int series (fluxacct_db_t *db, const char *bank, size_t npoints,
+                   double *t, double *used, fluxacct_error_t *error)
+{
+    static const char *sql =
+        "SELECT allocation, allocation_window, allocation_period FROM "
+        "bank_table WHERE bank=?";
+    static const char *jobsql = "SELECT " JOB_COLS " FROM jobs WHERE "
+                                "t_inactive >= ?1 AND t_inactive < ?2";
+    struct engine e;
+    sqlite3_stmt *st;
+    double A = 0, as_of = 0, ws, end, span;
+    int64_t win = -1, P = 0;
+    int top, rc = -1, found = 0;
+
+    if (engine_init (&e, db, error) < 0)
+        goto done;
+    if (!(st = db_prep (db, sql, error)))
+        goto done;
+    sqlite3_bind_text (st, 1, bank, -1, SQLITE_STATIC);
+    if (sqlite3_step (st) == SQLITE_ROW) {
+        found = 1;
+        A = sqlite3_column_double (st, 0);
+        win = sqlite3_column_int64 (st, 1);
+        P = sqlite3_column_int64 (st, 2);
+    }
+    sqlite3_reset (st);
+    if (!found) {
+        errprintf (error, ENOENT, "bank %s not found in bank_table", bank);
+        goto done;
+    }
+    if (!(A > 0)) {
+        errprintf (error, ENOENT, "bank %s has no allocation", bank);
+        goto done;
+    }
+    if (db_state_get (db, "last_now", NULL, &as_of, NULL, error) < 0)
+        goto done;
+    if (win < 0) {
+        errprintf (error, ENODATA, "bank %s has no current allocation window "
+                   "(it starts later, or update-usage has not run since the "
+                   "allocation was set)", bank);
+        goto done;
+    }
+    ws = (double)win;
+    end = P > 0 && as_of > ws + (double)P ? ws + (double)P : as_of;
+    if (end < ws)
+        end = ws;
+    span = end - ws;
+    for (size_t i = 0; i < npoints; i++) {
+        t[i] = ws + span * (double)i / (double)(npoints - 1);
+        used[i] = 0;
+    }
+    top = strtab_get (&e.banks.names, bank, 0);
+    if (!(st = db_prep (db, jobsql, error)))
+        goto done;
+    sqlite3_bind_double (st, 1, ws);
+    sqlite3_bind_double (st, 2, P > 0 ? ws + (double)P : 1e300);
+    while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+        int b, in = 0;
+        size_t steps = 0, k;
+        double tj, u = job_usage (&e, st, &b, &tj);
+        if (u < 0)
+            continue;
+        for (int j = b; j >= 0 && (size_t)j < e.banks.n && steps <= e.banks.n;
+             j = e.banks.parent[j], steps++)
+            if (j == top) {
+                in = 1;
+                break;
+            }
+        if (!in)
+            continue;
+        /* the job counts from the first point at or after its end; a job
+         * ending after the last point (after as_of) counts at the last */
+        k = span > 0 ? (size_t)ceil ((tj - ws) / span * (double)(npoints - 1))
+                     : 0;
+        if (k >= npoints)
+            k = npoints - 1;
+        used[k] += u;
+    }
+    sqlite3_reset (st);
+    if (rc != SQLITE_DONE) {
+        rc = db_error (db, error, "allocation series");
+        goto done;
+    }
+    for (size_t i = 1; i < npoints; i++)
+        used[i] += used[i - 1];
+    rc = 0;
+done:
+    engine_free (&e);
+    return rc;
+}
+
+FLUXACCT_EXPORT int fluxacct_allocation_series (fluxacct_db_t *db,
+                                                const char *bank,
+                                                size_t npoints, double *t,
+                                                double *used,
+                                                fluxacct_error_t *error)
+{
+    if (!db || !t || !used)
+        return errprintf (error, EINVAL, "invalid argument");
+    if (check_name (bank, "bank", error) < 0)
+        return -1;
+    if (npoints < 2 || npoints > 100000)
+        return errprintf (error, EINVAL, "the number of points must be from 2 "
+                          "to 100000, got %zu", npoints);
+    return series (db, bank, npoints, t, used, error);
 }
