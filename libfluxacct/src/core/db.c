@@ -412,6 +412,15 @@ static fluxacct_db_t *db_alloc (const char *path, fluxacct_error_t *error)
     return db;
 }
 
+/* Check every b-tree cell's offset and size as its page is read, so a
+ * damaged page fails as corrupt (SQLITE_CORRUPT, worded by db_error)
+ * instead of being read as rows of garbage: without it SQLite masks an
+ * out-of-range cell offset into the page and may return what is there. */
+static void cell_size_check (fluxacct_db_t *db)
+{
+    sqlite3_exec (db->h, "PRAGMA cell_size_check=ON", NULL, NULL, NULL);
+}
+
 static fluxacct_db_t *db_connect (const char *path, int flags,
                                   fluxacct_error_t *error)
 {
@@ -431,6 +440,7 @@ static fluxacct_db_t *db_connect (const char *path, int flags,
         return NULL;
     }
     sqlite3_extended_result_codes (db->h, 1);
+    cell_size_check (db);
     fluxacct_db_set_busy_timeout (db, default_busy_ms (), NULL);
     if (!db->readonly) {
         /* Keep the -wal and -shm files (created with the database's mode)
@@ -508,6 +518,7 @@ static fluxacct_db_t *db_connect_immutable (const char *path,
     }
     free (uri);
     sqlite3_extended_result_codes (db->h, 1);
+    cell_size_check (db);
     return db;
 }
 
