@@ -79,7 +79,7 @@ static json_t *held_jobs (const struct fluxacct_engine *e,
             *ok = false;
             break;
         }
-        for (unsigned bit = 1; bit <= 0x80; bit <<= 1)
+        for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1)
             if (j->holds & bit)
                 jappend (deps, json_string (fluxacct_hold_name (bit)), ok);
         snprintf (id, sizeof (id), "%" PRIu64, j->id);
