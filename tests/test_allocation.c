@@ -388,7 +388,8 @@ START_TEST (old_payloads)
 }
 END_TEST
 
-/* Depth: 32 levels below the root are accepted, 33 are not. */
+/* Depth: 100 levels (the root is level 1, as in the database) are
+ * accepted, 101 are not. */
 static int chain (int n)
 {
     size_t size = 64 + (size_t)n * 96;
@@ -492,8 +493,8 @@ START_TEST (malformed_keys_change_nothing)
     ck_assert_str_eq (before, after);
     free (after);
     /* depth */
-    ck_ok (chain (33));
-    ck_fail_with (chain (34), EINVAL, "bank tree deeper than 32 levels");
+    ck_ok (chain (100));
+    ck_fail_with (chain (101), EINVAL, "bank tree of more than 100 levels");
     free (before);
 }
 END_TEST

@@ -38,7 +38,7 @@
  * Cost: every job operation is O(1) (hash tables), except that a limit
  * freeing up walks the association's held jobs to release them in
  * submission order, and that a bank walk (allocations) is O(depth of the
- * bank tree, at most 32).  While jobs are held for an allocation, a
+ * bank tree, at most 100).  While jobs are held for an allocation, a
  * release pass sorts every held job by submission order (O(h log h)), so
  * that jobs of different users sharing a bank are released in the order
  * they were submitted.  Computing a priority allocates nothing.
@@ -205,8 +205,8 @@ int fluxacct_engine_load (fluxacct_engine_t *e, const char *json,
  *    queues, the project list, the bank priorities (and, with the
  *    optional keys "parent_bank", "allocation", "allocation_used",
  *    "allocation_window_end", the bank tree and allocations: a parent must
- *    be a bank of the same list or "", without cycles, at most 32 levels
- *    deep; numbers finite and >= 0); new bank data also drops the cost
+ *    be a bank of the same list or "", without cycles, at most 100 levels
+ *    (the root is level 1, as in the database); numbers finite and >= 0); new bank data also drops the cost
  *    of ended jobs kept in R, which its U now counts
  *  - "rec_fac_update": set the listed factor weights
  *  - "rec_config_update": set deny_unknown_queues,

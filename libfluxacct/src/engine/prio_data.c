@@ -824,8 +824,8 @@ static int check_tree (struct stage *st)
             if (np > PRIO_BANK_DEPTH) {
                 st->index = i;
                 path_key (st, "parent_bank", 11);
-                st_fail (st, "bank tree deeper than %d levels",
-                         PRIO_BANK_DEPTH);
+                st_fail (st, "bank tree of more than %d levels",
+                         PRIO_BANK_DEPTH + 1);
                 goto out;
             }
             path[np++] = b;
@@ -836,8 +836,8 @@ static int check_tree (struct stage *st)
             if (++d > PRIO_BANK_DEPTH) {
                 st->index = i;
                 path_key (st, "parent_bank", 11);
-                st_fail (st, "bank tree deeper than %d levels",
-                         PRIO_BANK_DEPTH);
+                st_fail (st, "bank tree of more than %d levels",
+                         PRIO_BANK_DEPTH + 1);
                 goto out;
             }
             depth[path[--np]] = (int16_t)d;

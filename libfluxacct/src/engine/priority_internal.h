@@ -45,8 +45,9 @@ struct qtable {
     size_t count;
 };
 
-/* Deepest bank tree the allocation walks accept (levels below the root). */
-#define PRIO_BANK_DEPTH 32
+/* Deepest bank tree the allocation walks accept: levels below the root
+ * (the database allows 100 levels, the root being level 1). */
+#define PRIO_BANK_DEPTH 99
 
 struct btable {
     double *prio;           /* bank priority by id */
