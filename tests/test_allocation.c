@@ -107,6 +107,17 @@ static double q_num (const char *bank, const char *key)
     return d;
 }
 
+/* A string value, copied to static storage (valid until the next call). */
+static const char *q_str (const char *bank, const char *key)
+{
+    static char buf[256];
+    json_t *v = q_get (bank, key);
+    ck_assert (json_is_string (v));
+    snprintf (buf, sizeof (buf), "%s", json_string_value (v));
+    json_decref (v);
+    return buf;
+}
+
 static int q_bool (const char *bank, const char *key)
 {
     json_t *v = q_get (bank, key);
@@ -170,7 +181,7 @@ START_TEST (hold_name_and_defaults)
     ck_assert_ptr_nonnull (strstr (s,
                                    "\"allocation_default_time_limit\":3600"));
     free (s);
-    ck_assert_str_eq (json_string_value (q_get ("A1", "parent_bank")), "A");
+    ck_assert_str_eq (q_str ("A1", "parent_bank"), "A");
     ck_assert_double_eq (q_num ("A1", "allocation"), 0);
 }
 END_TEST
@@ -382,7 +393,7 @@ START_TEST (old_payloads)
         e, "rec_config_update", "{\"data\": {\"deny_unknown_queues\": false}}",
         &err));
     ck_assert_uint_eq (submit (1, job (1001, 10)), 0);
-    ck_assert_str_eq (json_string_value (q_get ("A1", "parent_bank")), "");
+    ck_assert_str_eq (q_str ("A1", "parent_bank"), "");
     ck_assert_double_eq (q_num ("A1", "allocation"), 0);
     ck_assert_double_eq (q_num ("A1", "allocation_reserved"), 10);
 }
