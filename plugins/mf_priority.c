@@ -99,7 +99,7 @@ static int get_system_strings (json_t *jobspec, fluxacct_jobdesc_t *desc)
 static struct {
     bool valid;
     flux_jobid_t id;
-    int64_t nnodes, ncores;
+    int64_t nnodes, ncores, ngpus;
 } last_size;
 
 /* The job as the engine sees it: ids, and bank/queue/project and size from
@@ -126,6 +126,7 @@ static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
         && *state == FLUX_JOB_STATE_NEW) {
         desc->nnodes = last_size.nnodes;
         desc->ncores = last_size.ncores;
+        desc->ngpus = last_size.ngpus;
         last_size.valid = false;
         return 0;
     }
@@ -136,10 +137,12 @@ static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
     }
     desc->nnodes = (int64_t)info->nnodes;
     desc->ncores = (int64_t)info->ncores;
+    desc->ngpus = (int64_t)info->ngpus;
     last_size.valid = true;
     last_size.id = *id;
     last_size.nnodes = desc->nnodes;
     last_size.ncores = desc->ncores;
+    last_size.ngpus = desc->ngpus;
     return 0;
 }
 

@@ -196,7 +196,9 @@ START_TEST (hold_names)
                       "max-resources-user-limit");
     ck_assert_ptr_null (fluxacct_hold_name (0));
     ck_assert_ptr_null (fluxacct_hold_name (3));
-    ck_assert_ptr_null (fluxacct_hold_name (0x100));
+    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_ALLOCATION),
+                      "allocation-exhausted");
+    ck_assert_ptr_null (fluxacct_hold_name (0x200));
 }
 END_TEST
 

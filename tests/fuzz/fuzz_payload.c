@@ -5,7 +5,9 @@
  *     leaves the engine exactly as it was (same query output);
  *   - an accepted payload is valid JSON (jansson agrees);
  *   - after it, jobs still flow: every limit counter returns to zero once
- *     all jobs are inactive, and priorities stay in [0, 4294967295]. */
+ *     all jobs are inactive, and priorities stay in [0, 4294967295];
+ *   - every bank's reservation of admitted jobs (allocations) returns to
+ *     zero too. */
 #include <jansson.h>
 #include "fuzz.h"
 #include "fluxacct/priority.h"
@@ -109,6 +111,13 @@ static void exercise (fluxacct_engine_t *e)
     }
     FUZZ_ASSERT (json_integer_value (json_object_get (
                      o, "jobs_waiting_for_data")) == 0);
+    /* Allocations: no job left, so R is only the ended jobs' cost. */
+    const char *bank;
+    json_object_foreach (json_object_get (o, "allocations"), bank, b) {
+        double r = json_number_value (json_object_get (b, "allocation_reserved"));
+        double x = json_number_value (json_object_get (b, "allocation_ended"));
+        FUZZ_ASSERT (r >= 0 && x >= 0 && r - x == 0);
+    }
     json_decref (o);
     free (q);
 }

@@ -539,21 +539,54 @@ def test_update_releases_held_jobs():
         assert e.job_priority(2).priority == 50000
 
 
+def test_allocation_hold_and_reject():
+    """Allocations (issue 14): hold, then release when the allocation is
+    raised; reject names the bank; the query shows A, U, R per bank."""
+    with PriorityEngine() as e:
+        e.load({'associations': [assoc(5001, 'A1')],
+                'banks': [{'bank': 'root', 'priority': 0},
+                          {'bank': 'A1', 'priority': 0, 'parent_bank': 'root',
+                           'allocation': 100.0, 'allocation_used': 100.0,
+                           'allocation_window_end': 0}],
+                'config': {'allocation_enforcement': 'hold'}})
+        e.job_new(1, 5001)
+        assert e.job_depend(1).add == Hold.ALLOCATION
+        a = e.query()['allocations']['A1']
+        assert (a['allocation'], a['allocation_used'],
+                a['allocation_reserved'], a['exhausted']) == (100, 100, 0,
+                                                              True)
+        e.update('rec_bank_update', {'data': [
+            {'bank': 'A1', 'priority': 0, 'allocation': 1e6,
+             'allocation_used': 100.0}]})
+        assert list(e.releases()) == [(1, Hold.ALLOCATION, False)]
+        assert e.query()['allocations']['A1']['allocation_reserved'] == 3600
+        e.update('rec_config_update',
+                 {'data': {'allocation_enforcement': 'reject'}})
+        e.update('rec_bank_update', {'data': [
+            {'bank': 'A1', 'priority': 0, 'allocation': 10.0}]})
+        with pytest.raises(fluxacct.PermissionDenied) as x:
+            e.validate(5001)
+        assert str(x.value) == ('bank A1: allocation exhausted: '
+                                'used+reserved 3600 >= allocation 10')
+
+
 def test_hold_names():
     assert PriorityEngine.hold_name(Hold.RUN_JOBS) == RUN_HOLD
-    names = [fluxacct.hold_name(1 << i) for i in range(8)]
+    names = [fluxacct.hold_name(1 << i) for i in range(9)]
     assert names == [
         'max-run-jobs-queue', 'max-sched-jobs-queue-limit',
         'max-sched-nodes-queue-limit', 'max-sched-cores-queue-limit',
         'max-resources-queue', 'max-running-jobs-user-limit',
-        'max-sched-jobs-user-limit', 'max-resources-user-limit']
-    for bad in (0, 3, 0x100, Hold.ALL, -1, 2 ** 40):
+        'max-sched-jobs-user-limit', 'max-resources-user-limit',
+        'allocation-exhausted']
+    assert Hold.ALLOCATION == 0x100
+    for bad in (0, 3, 0x200, Hold.ALL, -1, 2 ** 40):
         assert fluxacct.hold_name(bad) is None
     assert fluxacct.hold_names(0) == []
     assert fluxacct.hold_names(Hold.ALL) == names
     assert fluxacct.hold_names(Hold.RUN_JOBS | Hold.QUEUE_RUN_JOBS) == [
         'max-run-jobs-queue', RUN_HOLD]
-    for bad in (0x100, -1):
+    for bad in (0x200, -1):
         with pytest.raises(fluxacct.InvalidArgument):
             fluxacct.hold_names(bad)
     assert [int(s) for s in JobState] == [1, 2, 4, 8, 16, 32]

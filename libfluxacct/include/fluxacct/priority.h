@@ -20,9 +20,28 @@
  * README's "The mf_priority jobtap plugin" section lists the decisions
  * taken where flux-accounting is silent or differs.
  *
+ * Allocations (issue 14, fluxacct-semantics(7) "Allocations"): the bank
+ * payload may carry each bank's parent, allocation A, used U and window
+ * end; the engine keeps the bank tree and R, the reserved cost of every
+ * admitted job (nodes x node_weight + cores x core_weight + gpus x
+ * gpu_weight, times the job's duration or allocation_default_time_limit),
+ * added to each bank on the job's path to the root when the job is
+ * admitted (passes DEPEND) and released when it ends: a job that ran
+ * leaves its actual cost (run time, at most its time limit) in R until the
+ * next bank data, whose U includes it.  A bank is exhausted when A > 0 and
+ * U + R >= A (U counts as 0 once the window has ended); config
+ * allocation_enforcement decides what an exhausted bank on a job's path
+ * does: "off" nothing, "reject" fluxacct_engine_validate() refuses the
+ * submission, "hold" fluxacct_engine_job_depend() holds the job
+ * (FLUXACCT_HOLD_ALLOCATION).  Running jobs are never touched.
+ *
  * Cost: every job operation is O(1) (hash tables), except that a limit
  * freeing up walks the association's held jobs to release them in
- * submission order.  Computing a priority allocates nothing.
+ * submission order, and that a bank walk (allocations) is O(depth of the
+ * bank tree, at most 100).  While jobs are held for an allocation, a
+ * release pass sorts every held job by submission order (O(h log h)), so
+ * that jobs of different users sharing a bank are released in the order
+ * they were submitted.  Computing a priority allocates nothing.
  *
  * An engine must not be used from two threads at once.  Strings returned
  * with ownership are malloc'd; release them with free(). */
@@ -61,7 +80,11 @@ enum {
     FLUXACCT_HOLD_RUN_JOBS = 0x20,          /**< max-running-jobs-user-limit */
     FLUXACCT_HOLD_SCHED_JOBS = 0x40,        /**< max-sched-jobs-user-limit */
     FLUXACCT_HOLD_RESOURCES = 0x80,         /**< max-resources-user-limit */
-    FLUXACCT_HOLD_ALL = 0xff,
+    /** allocation-exhausted: a bank on the job's path to the root has
+     *  used its allocation (U + R >= A) and allocation_enforcement is
+     *  "hold" */
+    FLUXACCT_HOLD_ALLOCATION = 0x100,
+    FLUXACCT_HOLD_ALL = 0x1ff,
 };
 
 /** Flags for fluxacct_engine_validate(). */
@@ -86,11 +109,14 @@ typedef struct {
     /** version 2: attributes.system.duration, the requested wall time in
      *  seconds; 0 (or absent) when the job asks for none */
     double duration;
+    /** version 3: the job's GPU count (for the allocation reservation,
+     *  gpu_weight); 0 when none or unknown */
+    int64_t ngpus;
 } fluxacct_jobdesc_t;
 
-#define FLUXACCT_JOBDESC_VERSION 2
+#define FLUXACCT_JOBDESC_VERSION 3
 #define FLUXACCT_JOBDESC_INIT \
-    { FLUXACCT_JOBDESC_VERSION, 0, NULL, NULL, NULL, -1, -1, NULL, 0.0 }
+    { FLUXACCT_JOBDESC_VERSION, 0, NULL, NULL, NULL, -1, -1, NULL, 0.0, 0 }
 
 /** Jobspec attributes the caller should write into the job (Flux:
  *  flux_jobtap_jobspec_update_pack).  Borrowed; valid until the next call
@@ -176,9 +202,17 @@ int fluxacct_engine_load (fluxacct_engine_t *e, const char *json,
  *    default bank; with "replace": true beside "data" the list is the
  *    complete set and other associations are removed
  *  - "rec_q_update", "rec_proj_update", "rec_bank_update": replace the
- *    queues, the project list, the bank priorities
+ *    queues, the project list, the bank priorities (and, with the
+ *    optional keys "parent_bank", "allocation", "allocation_used",
+ *    "allocation_window_end", the bank tree and allocations: a parent must
+ *    be a bank of the same list or "", without cycles, at most 100 levels
+ *    (the root is level 1, as in the database); numbers finite and >= 0); new bank data also drops the cost
+ *    of ended jobs kept in R, which its U now counts
  *  - "rec_fac_update": set the listed factor weights
- *  - "rec_config_update": set deny_unknown_queues when given
+ *  - "rec_config_update": set deny_unknown_queues,
+ *    allocation_enforcement ("off", "hold", "reject"),
+ *    allocation_default_time_limit (1..31536000 s), node_weight,
+ *    core_weight, gpu_weight (0..1e9) when given
  *  - "reprioritize": nothing to load (payload ignored)
  *  Afterwards (success only) every association with held jobs is checked
  *  for jobs to release (fluxacct_engine_next_release()).
@@ -208,7 +242,10 @@ int fluxacct_engine_has_data (const fluxacct_engine_t *e);
  *  deny_unknown_queues, queue not permitted, project not permitted,
  *  max_active_jobs (FLUXACCT_VALIDATE_SUBMIT), job size (unknown, larger
  *  than the queue's max_nodes_per_assoc or its sched limits, larger than
- *  the association's max_nodes or max_cores).  Jobs of the instance owner,
+ *  the association's max_nodes or max_cores), and last, with
+ *  allocation_enforcement "reject" and FLUXACCT_VALIDATE_SUBMIT, an
+ *  exhausted bank on the path to the root ("bank B: allocation exhausted:
+ *  used+reserved U+R >= allocation A").  Jobs of the instance owner,
  *  and any job while no data is loaded, pass.  The engine is not changed.
  *  @param flags  FLUXACCT_VALIDATE_* bits
  *  @return 0 accept, or -1 reject with the reason in error (flux-accounting's
@@ -321,8 +358,14 @@ int fluxacct_engine_next_release (fluxacct_engine_t *e,
  *  `flux jobtap query mf_priority.so` reply: "mf_priority_map" (users,
  *  their associations with limits, counters, queue usage and held jobs),
  *  "queues", "projects", plus "banks", "priority_factors",
- *  "deny_unknown_queues", "instance_owner", "have_data" and
- *  "jobs_waiting_for_data".
+ *  "deny_unknown_queues", "instance_owner", "have_data",
+ *  "jobs_waiting_for_data", "allocation_enforcement",
+ *  "allocation_default_time_limit" and "allocations": per bank of the
+ *  bank data, {"parent_bank", "allocation" (A), "allocation_used" (U, 0
+ *  once its window ended), "allocation_reserved" (R, the subtree's
+ *  admitted jobs plus "allocation_ended"), "allocation_ended" (the cost
+ *  of ended jobs awaiting the next bank data), "allocation_window_end",
+ *  "exhausted"}.
  *  @return a string the caller must free(), or NULL with errno ENOMEM. */
 char *fluxacct_engine_query (fluxacct_engine_t *e, fluxacct_error_t *error);
 

@@ -61,6 +61,10 @@ struct st_named {
     int32_t id;
     int64_t v[QF_COUNT];
     double d;
+    /* banks: the allocation keys */
+    int32_t parent;             /* -1: root ("" or absent) */
+    double alloc, used;
+    int64_t wend;
 };
 
 struct st_factor {
@@ -87,6 +91,7 @@ struct stage {
     size_t nassocs, aalloc;
 
     bool has_queues, has_projects, has_banks;
+    char bank_path[64];         /* path of the banks piece, for messages */
     struct st_named *queues, *projects, *banks;
     size_t nqueues, nprojects, nbanks;
     size_t qalloc, palloc, balloc;
@@ -101,6 +106,10 @@ struct stage {
 
     bool deny_set;
     bool deny;
+    bool policy_set, dtl_set, wn_set, wc_set, wg_set;
+    int policy;
+    int64_t dtl;
+    double wn, wc, wg;
 
     struct assoc **pool;        /* new associations for commit */
     size_t npool, pool_used;
@@ -499,7 +508,10 @@ static void *add_project (struct stage *st)
 
 static void *add_bank (struct stage *st)
 {
-    return add_named (st, &st->banks, &st->nbanks, &st->balloc);
+    struct st_named *b = add_named (st, &st->banks, &st->nbanks, &st->balloc);
+    if (b)
+        b->parent = -1;
+    return b;
 }
 
 static const char *const queue_required[QF_COUNT + 1] = {
@@ -552,6 +564,20 @@ static int bank_field (struct stage *st, void *elem, const struct jp_str *key,
         *seen |= 2;
         return read_double (st, -1e15, 1e15, &b->d);
     }
+    /* The allocation keys (libfluxacct's; optional). */
+    if (jp_streq (key, "parent_bank")) {
+        struct jp_str p;
+        if (read_string (st, &p) < 0)
+            return -1;
+        b->parent = -1;
+        return p.len ? intern (st, p.s, p.len, &b->parent) : 0;
+    }
+    if (jp_streq (key, "allocation"))
+        return read_double (st, 0., 1e18, &b->alloc);
+    if (jp_streq (key, "allocation_used"))
+        return read_double (st, 0., 1e18, &b->used);
+    if (jp_streq (key, "allocation_window_end"))
+        return read_int (st, 0, 253402300799LL, &b->wend);
     return jp_skip (&st->jp) < 0 ? syntax_error (st) : 0;
 }
 
@@ -613,15 +639,47 @@ static int read_config (struct stage *st)
     if (jp_object_begin (&st->jp) < 0)
         return syntax_error (st);
     while ((rc = jp_object_next (&st->jp, &key)) == 1) {
+        path_key (st, key.s, key.len);
         if (jp_streq (&key, "deny_unknown_queues")) {
-            path_key (st, key.s, key.len);
             if (read_bool (st, &st->deny) < 0)
                 return -1;
             st->deny_set = true;
-            st->keylen = 0;
+        }
+        else if (jp_streq (&key, "allocation_enforcement")) {
+            static const char *const policies[] = { "off", "hold", "reject" };
+            struct jp_str v;
+            char buf[48];
+            if (read_string (st, &v) < 0)
+                return -1;
+            if ((st->policy = field_index (&v, policies, 3)) < 0)
+                return st_fail (st, "expected \"off\", \"hold\" or "
+                                "\"reject\", got \"%s\"",
+                                key_text (v.s, v.len, buf, sizeof (buf)));
+            st->policy_set = true;
+        }
+        else if (jp_streq (&key, "allocation_default_time_limit")) {
+            if (read_int (st, 1, 31536000, &st->dtl) < 0)
+                return -1;
+            st->dtl_set = true;
+        }
+        else if (jp_streq (&key, "node_weight")) {
+            if (read_double (st, 0., 1e9, &st->wn) < 0)
+                return -1;
+            st->wn_set = true;
+        }
+        else if (jp_streq (&key, "core_weight")) {
+            if (read_double (st, 0., 1e9, &st->wc) < 0)
+                return -1;
+            st->wc_set = true;
+        }
+        else if (jp_streq (&key, "gpu_weight")) {
+            if (read_double (st, 0., 1e9, &st->wg) < 0)
+                return -1;
+            st->wg_set = true;
         }
         else if (jp_skip (&st->jp) < 0)
             return syntax_error (st);
+        st->keylen = 0;
     }
     return rc < 0 ? syntax_error (st) : 0;
 }
@@ -658,6 +716,7 @@ static int read_piece (struct stage *st, enum piece piece)
         case P_BANKS:
             st->has_banks = true;
             st->nbanks = 0;
+            snprintf (st->bank_path, sizeof (st->bank_path), "%s", st->path);
             return read_objects (st, add_bank, bank_field, bank_required, 2);
         case P_FACTORS:
             st->has_factors = true;
@@ -714,18 +773,114 @@ out:
     return rc;
 }
 
+/* Fail naming element i's key. */
+static int bank_fail (struct stage *st, size_t i, const char *key,
+                      const char *msg, const char *name)
+{
+    st->index = i;
+    path_key (st, key, strlen (key));
+    return st_fail (st, "%s \"%s\"", msg, name);
+}
+
+/* Every parent names a bank of the list; no cycle; depth bounded.  One
+ * iterative walk per bank, memoising depths, with its path kept in a
+ * fixed array (the depth bound makes it enough). */
+static int check_tree (struct stage *st)
+{
+    struct btable *t = &st->bt;
+    int16_t *depth = malloc (t->n * sizeof (*depth));
+    int32_t path[PRIO_BANK_DEPTH + 2];
+    int rc = -1;
+
+    if (!depth)
+        return errprintf (st->error, ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->n; i++)
+        depth[i] = -1;
+    /* The last element for a bank wins (as for the priority): check the
+     * parent that will be used. */
+    for (size_t i = 0; i < st->nbanks; i++) {
+        int32_t p = t->parent[st->banks[i].id];
+        if (p >= 0 && !t->defined[p])
+            return free (depth), bank_fail (st, i, "parent_bank",
+                                            "unknown bank",
+                                            prio_name (st->e, p));
+        if (p == st->banks[i].id)
+            return free (depth), bank_fail (st, i, "parent_bank",
+                                            "a bank cannot be its own parent",
+                                            prio_name (st->e, p));
+    }
+    for (size_t i = 0; i < st->nbanks; i++) {
+        int32_t b = st->banks[i].id;
+        int np = 0, d;
+
+        /* Walk up to the root or a bank of known depth. */
+        while (b >= 0 && depth[b] < 0) {
+            for (int k = 0; k < np; k++)
+                if (path[k] == b) {
+                    bank_fail (st, i, "parent_bank", "cycle through bank",
+                               prio_name (st->e, b));
+                    goto out;
+                }
+            if (np > PRIO_BANK_DEPTH) {
+                st->index = i;
+                path_key (st, "parent_bank", 11);
+                st_fail (st, "bank tree of more than %d levels",
+                         PRIO_BANK_DEPTH + 1);
+                goto out;
+            }
+            path[np++] = b;
+            b = t->parent[b];
+        }
+        d = b < 0 ? -1 : depth[b];
+        while (np > 0) {
+            if (++d > PRIO_BANK_DEPTH) {
+                st->index = i;
+                path_key (st, "parent_bank", 11);
+                st_fail (st, "bank tree of more than %d levels",
+                         PRIO_BANK_DEPTH + 1);
+                goto out;
+            }
+            depth[path[--np]] = (int16_t)d;
+        }
+    }
+    rc = 0;
+out:
+    free (depth);
+    return rc;
+}
+
 static int prepare_banks (struct stage *st, size_t n)
 {
-    if (!(st->bt.defined = calloc (n, 1))
-        || !(st->bt.prio = calloc (n, sizeof (double))))
+    struct btable *t = &st->bt;
+
+    if (!(t->defined = calloc (n, 1))
+        || !(t->prio = calloc (n, sizeof (double)))
+        || !(t->parent = malloc (n * sizeof (int32_t)))
+        || !(t->alloc = calloc (n, sizeof (double)))
+        || !(t->used = calloc (n, sizeof (double)))
+        || !(t->wend = calloc (n, sizeof (int64_t)))
+        || !(t->rsv = calloc (n, sizeof (double)))
+        || !(t->ended = calloc (n, sizeof (double)))
+        || !(t->nrsv = calloc (n, sizeof (int64_t))))
         return errprintf (st->error, ENOMEM, "out of memory");
-    st->bt.n = n;
-    if (build_order (st, st->banks, st->nbanks, st->bt.defined, &st->bt.order,
-                     &st->bt.count) < 0)
+    t->n = n;
+    for (size_t i = 0; i < n; i++)
+        t->parent[i] = -1;
+    if (build_order (st, st->banks, st->nbanks, t->defined, &t->order,
+                     &t->count) < 0)
         return -1;
-    for (size_t i = 0; i < st->nbanks; i++)
-        st->bt.prio[st->banks[i].id] = st->banks[i].d;
-    return 0;
+    for (size_t i = 0; i < st->nbanks; i++) {
+        const struct st_named *b = &st->banks[i];
+        t->prio[b->id] = b->d;
+        t->parent[b->id] = b->parent;
+        t->alloc[b->id] = b->alloc;
+        t->used[b->id] = b->used;
+        t->wend[b->id] = b->wend;
+    }
+    snprintf (st->path, sizeof (st->path), "%s", st->bank_path);
+    st->index = NO_INDEX;
+    st->keylen = 0;
+    return check_tree (st);
 }
 
 static int prepare_projects (struct stage *st, size_t n)
@@ -900,6 +1055,18 @@ static void commit (struct stage *st)
             *w[i] = st->w[i];
     if (st->deny_set)
         e->deny_unknown_queues = st->deny;
+    if (st->policy_set)
+        e->alloc_policy = st->policy;
+    if (st->dtl_set)
+        e->alloc_default_tl = st->dtl;
+    if (st->wn_set)
+        e->w_node = st->wn;
+    if (st->wc_set)
+        e->w_core = st->wc;
+    if (st->wg_set)
+        e->w_gpu = st->wg;
+    if (st->has_banks)
+        prio_alloc_rebuild (e);
     prio_data_changed (e);
 }
 

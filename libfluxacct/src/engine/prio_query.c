@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include "util/util_internal.h"
 #include "engine/priority_internal.h"
@@ -78,7 +79,7 @@ static json_t *held_jobs (const struct fluxacct_engine *e,
             *ok = false;
             break;
         }
-        for (unsigned bit = 1; bit <= 0x80; bit <<= 1)
+        for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1)
             if (j->holds & bit)
                 jappend (deps, json_string (fluxacct_hold_name (bit)), ok);
         snprintf (id, sizeof (id), "%" PRIu64, j->id);
@@ -222,6 +223,36 @@ static json_t *banks_json (const struct fluxacct_engine *e, bool *ok)
     return o;
 }
 
+static json_t *allocations_json (const struct fluxacct_engine *e, bool *ok)
+{
+    const struct btable *t = &e->banks;
+    int64_t now = (int64_t)time (NULL);
+    json_t *o = json_object ();
+
+    if (!o) {
+        *ok = false;
+        return NULL;
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        int32_t id = t->order[i];
+        jset (o, prio_name (e, id),
+              json_pack ("{s:s s:f s:f s:f s:f s:I s:b}",
+                         "parent_bank",
+                         t->parent[id] >= 0 ? prio_name (e, t->parent[id])
+                                            : "",
+                         "allocation", t->alloc[id],
+                         "allocation_used", prio_alloc_used (e, id, now),
+                         "allocation_reserved", t->rsv[id] + t->ended[id],
+                         "allocation_ended", t->ended[id],
+                         "allocation_window_end", (json_int_t)t->wend[id],
+                         "exhausted", prio_alloc_exhausted (e, id, now)),
+              ok);
+    }
+    return o;
+}
+
+static const char *const policy_names[] = { "off", "hold", "reject" };
+
 static json_t *owner_json (const struct fluxacct_engine *e, bool *ok)
 {
     if (!e->have_owner)
@@ -253,6 +284,14 @@ FLUXACCT_EXPORT char *fluxacct_engine_query (fluxacct_engine_t *e,
                    "instance_owner", owner_json (e, &ok),
                    "have_data", fluxacct_engine_has_data (e),
                    "jobs_waiting_for_data", (json_int_t)e->nunbound);
+    if (o && ok)
+        ok = json_object_set_new (o, "allocation_enforcement",
+                                  json_string (policy_names[e->alloc_policy]))
+                 == 0
+             && json_object_set_new (o, "allocation_default_time_limit",
+                                     json_integer (e->alloc_default_tl)) == 0
+             && json_object_set_new (o, "allocations",
+                                     allocations_json (e, &ok)) == 0;
     if (o && ok)
         s = json_dumps (o, JSON_COMPACT);
     json_decref (o);

@@ -23,19 +23,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "util/util_internal.h"
 #include "engine/priority_internal.h"
 
-static const char *const hold_names[8] = {
+static const char *const hold_names[9] = {
     "max-run-jobs-queue",          "max-sched-jobs-queue-limit",
     "max-sched-nodes-queue-limit", "max-sched-cores-queue-limit",
     "max-resources-queue",         "max-running-jobs-user-limit",
     "max-sched-jobs-user-limit",   "max-resources-user-limit",
+    "allocation-exhausted",
 };
 
 FLUXACCT_EXPORT const char *fluxacct_hold_name (unsigned int hold)
 {
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         if (hold == (1u << i))
             return hold_names[i];
     return NULL;
@@ -56,6 +58,8 @@ FLUXACCT_EXPORT fluxacct_engine_t *fluxacct_engine_create (
     e->w_queue = 10000;
     e->w_bank = 0;
     e->w_urgency = 1000;
+    e->alloc_default_tl = 3600;
+    e->w_node = 1.0;
     e->next_seq = 1;
     return e;
 }
@@ -82,6 +86,13 @@ void prio_btable_clear (struct btable *t)
     free (t->prio);
     free (t->defined);
     free (t->order);
+    free (t->parent);
+    free (t->alloc);
+    free (t->used);
+    free (t->wend);
+    free (t->rsv);
+    free (t->ended);
+    free (t->nrsv);
     memset (t, 0, sizeof (*t));
 }
 
@@ -408,6 +419,14 @@ static int check_desc (const fluxacct_jobdesc_t *d, fluxacct_error_t *error)
 }
 
 /* The job's duration: version 1 descriptions have none. */
+static int32_t exhausted_on_path (const struct fluxacct_engine *e,
+                                  int32_t b);
+
+static int64_t wall_now (void)
+{
+    return (int64_t)time (NULL);
+}
+
 static double desc_duration (const fluxacct_jobdesc_t *d)
 {
     return d->version >= 2 ? d->duration : 0;
@@ -469,7 +488,20 @@ FLUXACCT_EXPORT int fluxacct_engine_validate (fluxacct_engine_t *e,
         .size_unknown = job->nnodes < 0 || job->ncores < 0,
         .size_error = job->size_error,
     };
-    return check_rules (e, a, &j, flags & FLUXACCT_VALIDATE_SUBMIT, error);
+    if (check_rules (e, a, &j, flags & FLUXACCT_VALIDATE_SUBMIT, error) < 0)
+        return -1;
+    if (e->alloc_policy == ALLOC_REJECT && (flags & FLUXACCT_VALIDATE_SUBMIT)
+        && !a->synthetic) {
+        int32_t b = exhausted_on_path (e, a->bank);
+        if (b >= 0)
+            return errprintf (error, EPERM, "bank %s: allocation exhausted: "
+                              "used+reserved %.10g >= allocation %.10g",
+                              prio_name (e, b),
+                              prio_alloc_used (e, b, wall_now ())
+                                  + e->banks.rsv[b] + e->banks.ended[b],
+                              e->banks.alloc[b]);
+    }
+    return 0;
 }
 
 /* ----------------------------------------------------------------------
@@ -506,6 +538,9 @@ static unsigned violations (const struct fluxacct_engine *e,
     if (a->adm_nodes + j->nnodes > a->max_nodes
         || a->adm_cores + j->ncores > a->max_cores)
         mask |= FLUXACCT_HOLD_RESOURCES;
+    if (e->alloc_policy == ALLOC_HOLD && !a->synthetic
+        && exhausted_on_path (e, a->bank) >= 0)
+        mask |= FLUXACCT_HOLD_ALLOCATION;
     return mask;
 }
 
@@ -541,11 +576,123 @@ static void count_admitted (struct assoc *a, struct job *j, int sign)
     }
 }
 
-static void admit (struct job *j)
+/* ----------------------------------------------------------------------
+ * Allocations: the bank tree, R, exhaustion
+ */
+
+static double mono_now (void)
+{
+    struct timespec ts;
+
+    /* Coarse (a few ms): enough to charge run time, and cheap per job. */
+    if (clock_gettime (CLOCK_MONOTONIC_COARSE, &ts) < 0)
+        return NAN;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool bank_known (const struct fluxacct_engine *e, int32_t b)
+{
+    return b >= 0 && (size_t)b < e->banks.n && e->banks.defined[b];
+}
+
+/* Add to the sums of every bank on b's path to the root (the tree was
+ * checked: no cycle, bounded depth; the bound is kept anyway). */
+static void path_add (struct fluxacct_engine *e, int32_t b, double rsv,
+                      double ended, int64_t n)
+{
+    for (int d = 0; bank_known (e, b) && d <= PRIO_BANK_DEPTH; d++) {
+        e->banks.nrsv[b] += n;
+        e->banks.rsv[b] += rsv;
+        if (e->banks.nrsv[b] == 0)
+            e->banks.rsv[b] = 0.; /* no drift once nothing is reserved */
+        e->banks.ended[b] += ended;
+        b = e->banks.parent[b];
+    }
+}
+
+static void reserve (struct fluxacct_engine *e, struct job *j)
+{
+    if (j->reserved || !j->assoc || j->assoc->synthetic)
+        return;
+    j->rsv_rate = (double)j->nnodes * e->w_node + (double)j->ncores * e->w_core
+                  + (double)j->ngpus * e->w_gpu;
+    j->rsv_time = j->duration > 0 ? j->duration : (double)e->alloc_default_tl;
+    j->rsv_bank = j->assoc->bank;
+    j->reserved = true;
+    path_add (e, j->rsv_bank, j->rsv_rate * j->rsv_time, 0., 1);
+}
+
+/* The job ends (ran: charge its run time, at most its time limit, until
+ * the next bank data) or leaves its bank before running (no charge). */
+static void unreserve (struct fluxacct_engine *e, struct job *j, bool ended)
+{
+    double charge = 0.;
+
+    if (!j->reserved)
+        return;
+    if (ended && j->running) {
+        double t = j->rsv_time;
+        if (!isnan (j->run_t0)) {
+            double el = mono_now () - j->run_t0;
+            if (el >= 0 && el < t)
+                t = el;
+        }
+        charge = j->rsv_rate * t;
+    }
+    path_add (e, j->rsv_bank, -j->rsv_rate * j->rsv_time, charge, -1);
+    j->reserved = false;
+}
+
+void prio_alloc_rebuild (struct fluxacct_engine *e)
+{
+    size_t pos = 0;
+    struct job *j;
+
+    while ((j = u64map_next (&e->jobs, &pos, NULL)))
+        if (j->reserved)
+            path_add (e, j->rsv_bank, j->rsv_rate * j->rsv_time, 0., 1);
+}
+
+double prio_alloc_used (const struct fluxacct_engine *e, int32_t b,
+                        int64_t now)
+{
+    if (!bank_known (e, b))
+        return 0.;
+    if (e->banks.wend[b] > 0 && now >= e->banks.wend[b])
+        return 0.; /* a new window began: nothing used in it yet */
+    return e->banks.used[b];
+}
+
+bool prio_alloc_exhausted (const struct fluxacct_engine *e, int32_t b,
+                           int64_t now)
+{
+    double a;
+
+    if (!bank_known (e, b) || !((a = e->banks.alloc[b]) > 0.))
+        return false;
+    return prio_alloc_used (e, b, now) + e->banks.rsv[b] + e->banks.ended[b]
+           >= a;
+}
+
+/* The first exhausted bank on b's path to the root, or -1. */
+static int32_t exhausted_on_path (const struct fluxacct_engine *e, int32_t b)
+{
+    int64_t now = wall_now ();
+
+    for (int d = 0; bank_known (e, b) && d <= PRIO_BANK_DEPTH; d++) {
+        if (prio_alloc_exhausted (e, b, now))
+            return b;
+        b = e->banks.parent[b];
+    }
+    return -1;
+}
+
+static void admit (struct fluxacct_engine *e, struct job *j)
 {
     if (!j->admitted && j->assoc) {
         j->admitted = true;
         count_admitted (j->assoc, j, +1);
+        reserve (e, j);
     }
 }
 
@@ -635,6 +782,8 @@ static void fifo_insert (struct fluxacct_engine *e, struct assoc *a,
         a->held_head = j;
     a->nheld++;
     e->nheld++;
+    if (j->holds & FLUXACCT_HOLD_ALLOCATION)
+        e->nheld_alloc++;
     j->held = true;
     held_assoc_link (e, a);
 }
@@ -655,6 +804,8 @@ static void fifo_remove (struct fluxacct_engine *e, struct assoc *a,
     j->hprev = j->hnext = NULL;
     j->held = false;
     e->nheld--;
+    if (j->holds & FLUXACCT_HOLD_ALLOCATION)
+        e->nheld_alloc--;
     if (--a->nheld == 0)
         held_assoc_unlink (e, a);
 }
@@ -679,7 +830,7 @@ static void release_one (struct fluxacct_engine *e, struct job *j)
     fluxacct_release_t *r;
 
     fifo_remove (e, j->assoc, j);
-    admit (j);
+    admit (e, j);
     r = &e->rel[(e->rel_head + e->rel_n++) % e->rel_alloc];
     r->id = j->id;
     /* Held in PRIORITY: no dependency to remove, a priority to give. */
@@ -704,10 +855,44 @@ static void release_assoc (struct fluxacct_engine *e, struct assoc *a)
     }
 }
 
+static int by_seq (const void *x, const void *y)
+{
+    const struct job *a = *(struct job *const *)x;
+    const struct job *b = *(struct job *const *)y;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Jobs held for an allocation share banks across associations: release
+ * every held job in submission order, so the oldest gets the room. */
+static bool release_in_order (struct fluxacct_engine *e)
+{
+    struct job **v = malloc (e->nheld * sizeof (*v));
+    size_t n = 0;
+
+    if (!v)
+        return false;
+    for (struct assoc *a = e->held_assocs; a; a = a->hnext)
+        for (struct job *j = a->held_head; j; j = j->hnext)
+            v[n++] = j;
+    qsort (v, n, sizeof (*v), by_seq);
+    for (size_t i = 0; i < n; i++) {
+        struct job *j = v[i];
+        struct assoc *a = j->assoc;
+        if (a->adm_jobs >= a->max_run_jobs || a->adm_pend >= a->max_sched_jobs)
+            continue;
+        if (violations (e, a, j) == 0)
+            release_one (e, j);
+    }
+    free (v);
+    return true;
+}
+
 void prio_release_all (struct fluxacct_engine *e)
 {
     struct assoc *a, *next;
 
+    if (e->nheld_alloc > 0 && release_in_order (e))
+        return;
     for (a = e->held_assocs; a; a = next) {
         next = a->hnext;
         release_assoc (e, a);
@@ -829,12 +1014,12 @@ static int intern_opt (struct fluxacct_engine *e, const char *s, int32_t *id)
 }
 
 /* A job known from a (re)load, already past DEPEND: count it as it is. */
-static void count_replayed (struct job *j)
+static void count_replayed (struct fluxacct_engine *e, struct job *j)
 {
     if (j->state == J_PRIORITY || j->state == J_SCHED)
-        admit (j);
+        admit (e, j);
     else if (j->state == J_RUN) {
-        admit (j);
+        admit (e, j);
         start_running (j);
     }
 }
@@ -870,6 +1055,10 @@ FLUXACCT_EXPORT int fluxacct_engine_job_new (fluxacct_engine_t *e,
     j->size_unknown = job->nnodes < 0 || job->ncores < 0;
     j->nnodes = j->size_unknown ? 0 : job->nnodes;
     j->ncores = j->size_unknown ? 0 : job->ncores;
+    j->ngpus = job->version >= 3 && job->ngpus > 0 ? job->ngpus : 0;
+    j->duration = desc_duration (job);
+    j->rsv_bank = -1;
+    j->run_t0 = NAN;
     if (intern_opt (e, job->bank, &j->bank) < 0
         || intern_opt (e, job->queue, &j->queue) < 0
         || intern_opt (e, job->project, &j->project) < 0
@@ -890,7 +1079,7 @@ FLUXACCT_EXPORT int fluxacct_engine_job_new (fluxacct_engine_t *e,
     if (js == J_NEW)
         jobspec_defaults (e, j, update);
     else
-        count_replayed (j);
+        count_replayed (e, j);
     return 0;
 }
 
@@ -921,7 +1110,7 @@ FLUXACCT_EXPORT int fluxacct_engine_job_depend (fluxacct_engine_t *e,
     if (j->admitted || j->held)
         return 0;
     if ((mask = violations (e, j->assoc, j)) == 0)
-        admit (j);
+        admit (e, j);
     else if (hold (e, j, mask, false) < 0)
         return errprintf (error, ENOMEM, "out of memory");
     if (add)
@@ -963,13 +1152,13 @@ static int bind_late (struct fluxacct_engine *e, struct job *j,
     unbound_unlink (e, j);
     jobspec_defaults (e, j, update);
     if (j->state >= J_SCHED) {
-        count_replayed (j);
+        count_replayed (e, j);
         return 0;
     }
     if ((mask = violations (e, a, j)) == 0)
-        admit (j);
+        admit (e, j);
     else if (hold (e, j, mask, true) < 0) {
-        admit (j); /* cannot hold it: let it through */
+        admit (e, j); /* cannot hold it: let it through */
     }
     return 0;
 }
@@ -1044,7 +1233,7 @@ FLUXACCT_EXPORT int fluxacct_engine_job_sched (fluxacct_engine_t *e,
     j->state = J_SCHED;
     /* Reaching SCHED means the job passed DEPEND: if it was never
      * admitted (not matched then), count it now. */
-    admit (j);
+    admit (e, j);
     return 0;
 }
 
@@ -1059,7 +1248,9 @@ FLUXACCT_EXPORT int fluxacct_engine_job_run (fluxacct_engine_t *e,
     j->state = J_RUN;
     if (j->held)
         fifo_remove (e, j->assoc, j);
-    admit (j);
+    admit (e, j);
+    if (!j->running)
+        j->run_t0 = mono_now ();
     start_running (j);
     if (j->assoc)
         release_assoc (e, j->assoc);
@@ -1085,8 +1276,15 @@ FLUXACCT_EXPORT int fluxacct_engine_job_inactive (fluxacct_engine_t *e,
     if (j->admitted)
         count_admitted (a, j, -1);
     a->cur_active--;
+    bool had_rsv = j->reserved;
+    unreserve (e, j, true);
     free (j);
-    release_assoc (e, a);
+    /* Its bank tree has room again: with jobs held for an allocation
+     * (any association may share the bank), release in submission order. */
+    if (had_rsv && e->nheld_alloc > 0)
+        prio_release_all (e);
+    else
+        release_assoc (e, a);
     prio_assoc_reap (e, a);
     return 0;
 }
@@ -1108,7 +1306,7 @@ static const char *update_key (const char *key)
 
 static const char *first_hold_name (unsigned mask)
 {
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         if (mask & (1u << i))
             return hold_names[i];
     return "";
@@ -1226,11 +1424,19 @@ static int move_assoc (struct fluxacct_engine *e, struct job *j,
     b->cur_active++;
     if (j->admitted)
         count_admitted (b, j, +1);
+    if (j->reserved) {
+        unreserve (e, j, false);
+        reserve (e, j);
+    }
     if (held)
         fifo_insert (e, b, j);
     j->bank = b->bank;
-    release_assoc (e, a);
-    release_assoc (e, b);
+    if (e->nheld_alloc > 0)
+        prio_release_all (e);
+    else {
+        release_assoc (e, a);
+        release_assoc (e, b);
+    }
     prio_assoc_reap (e, a);
     return 0;
 }
@@ -1309,7 +1515,7 @@ static void bind_waiting (struct fluxacct_engine *e)
             continue;
         unbound_unlink (e, j);
         if (j->state != J_CLEANUP)
-            count_replayed (j);
+            count_replayed (e, j);
     }
 }
 

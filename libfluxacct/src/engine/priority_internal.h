@@ -45,13 +45,32 @@ struct qtable {
     size_t count;
 };
 
+/* Deepest bank tree the allocation walks accept: levels below the root
+ * (the database allows 100 levels, the root being level 1). */
+#define PRIO_BANK_DEPTH 99
+
 struct btable {
     double *prio;           /* bank priority by id */
     uint8_t *defined;
     size_t n;
     int32_t *order;
     size_t count;
+    /* Allocations (optional payload keys); by id, n entries each. */
+    int32_t *parent;        /* parent bank id, -1 root or none */
+    double *alloc;          /* A, 0 none */
+    double *used;           /* U */
+    int64_t *wend;          /* end of U's window, 0 never */
+    /* Runtime, rebuilt from the jobs when the table is replaced: the
+     * subtree sums of R (reservations of admitted jobs), of the cost of
+     * ended jobs since this data, and the number of reserving jobs (so
+     * that R is exactly 0 when none is left). */
+    double *rsv;
+    double *ended;
+    int64_t *nrsv;
 };
+
+/* allocation_enforcement */
+enum { ALLOC_OFF, ALLOC_HOLD, ALLOC_REJECT };
 
 struct ptable {
     uint8_t *defined;
@@ -148,6 +167,13 @@ struct job {
     bool replayed;          /* known from a plugin (re)load */
     bool size_unknown;
     bool had_bank;          /* the jobspec named a bank */
+    bool reserved;          /* rsv_cost is counted in the bank tree */
+    int64_t ngpus;
+    double duration;        /* requested seconds, 0 none */
+    double rsv_rate;        /* weighted size per second */
+    double rsv_time;        /* seconds reserved */
+    int32_t rsv_bank;       /* bank the reservation was made in */
+    double run_t0;          /* monotonic run start, NAN unknown */
     struct job *hprev, *hnext;      /* held FIFO, or unbound list */
 };
 
@@ -169,6 +195,10 @@ struct fluxacct_engine {
     struct ptable projects;
     int64_t w_fairshare, w_queue, w_bank, w_urgency;
     bool deny_unknown_queues;
+    int alloc_policy;               /* ALLOC_* */
+    int64_t alloc_default_tl;       /* seconds */
+    double w_node, w_core, w_gpu;   /* usage weights, for R */
+    size_t nheld_alloc;             /* held jobs with FLUXACCT_HOLD_ALLOCATION */
 
     uint64_t next_seq;
     struct assoc *held_assocs;      /* assocs with held jobs */
@@ -214,6 +244,16 @@ void prio_assoc_reap (struct fluxacct_engine *e, struct assoc *a);
 /* After data changed: bind waiting jobs that are already past PRIORITY,
  * then release what the new limits allow. */
 void prio_data_changed (struct fluxacct_engine *e);
+
+/* The bank tree was replaced: rebuild R from the jobs' reservations. */
+void prio_alloc_rebuild (struct fluxacct_engine *e);
+
+/* The allocation figures of bank id b (0 when unknown); U is 0 once
+ * the window has ended at time now. */
+double prio_alloc_used (const struct fluxacct_engine *e, int32_t b,
+                        int64_t now);
+bool prio_alloc_exhausted (const struct fluxacct_engine *e, int32_t b,
+                           int64_t now);
 
 /* Run the release pass over every association with held jobs. */
 void prio_release_all (struct fluxacct_engine *e);
