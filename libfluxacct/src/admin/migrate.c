@@ -1265,14 +1265,15 @@ static int run (struct mig *m)
         return errprintf (m->error, EBUSY, "%s is in use (cannot leave WAL "
                           "mode); stop the programs using it and retry",
                           m->path);
-    /* Room for the copy: a large page cache, reads through mmap, worker
-     * threads for the index sorts.  secure_delete FAST: the old tables'
+    /* Bounded memory for the copy (a 64 MiB page cache; no mmap, whose
+     * touched pages of the old file would all count; sorts for the index
+     * builds spill to temporary files past the cache size), worker threads
+     * for those sorts.  secure_delete FAST: the old tables'
      * pages are not zeroed one by one when they are dropped (Debian builds
      * SQLite with secure_delete on, which journals and rewrites every freed
      * page: 4 s of a 10 s migration); their content is in the new tables
      * anyway. */
-    sqlite3_exec (m->db->h, "PRAGMA cache_size=-262144; "
-                  "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=4294967296; "
+    sqlite3_exec (m->db->h, "PRAGMA cache_size=-65536; "
                   "PRAGMA threads=2; PRAGMA secure_delete=FAST", NULL, NULL,
                   NULL);
     if (db_txn_begin (m->db, m->error) < 0)
