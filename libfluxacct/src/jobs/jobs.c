@@ -986,20 +986,18 @@ FLUXACCT_EXPORT int fluxacct_jobs_fetch_mark (fluxacct_db_t *db,
     return db_txn_end (db, rc, error);
 }
 
-FLUXACCT_EXPORT int fluxacct_jobs_known (fluxacct_db_t *db,
-                                         const uint64_t *ids, size_t n,
-                                         unsigned char *known,
-                                         fluxacct_error_t *error)
+/* fluxacct_jobs_known asks about this many ids a statement: their JSON
+ * array (up to 23 bytes an id) stays under 1 MiB. */
+#define KNOWN_BATCH 32768
+
+/* One id at a time: for an SQLite without JSON functions. */
+static int known_each (fluxacct_db_t *db, const uint64_t *ids, size_t n,
+                       unsigned char *known, fluxacct_error_t *error)
 {
-    static const char *sql = "SELECT 1 FROM jobs WHERE id = ?";
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = db_prep (db, "SELECT 1 FROM jobs WHERE id = ?", error);
     char buf[24];
 
-    if (!db || (n && (!ids || !known)))
-        return errprintf (error, EINVAL, "invalid argument");
-    if (n == 0)
-        return 0;
-    if (!(st = db_prep (db, sql, error)))
+    if (!st)
         return -1;
     for (size_t i = 0; i < n; i++) {
         int rc;
@@ -1011,6 +1009,59 @@ FLUXACCT_EXPORT int fluxacct_jobs_known (fluxacct_db_t *db,
             return db_error (db, error, "fetch-job-records");
         known[i] = rc == SQLITE_ROW;
     }
+    return 0;
+}
+
+/* The ids as one JSON array of decimal strings (the id column's text) and
+ * one statement answering for all of them: the positions in the array of
+ * the ids jobs holds, each found through the primary key's index.  A fetch
+ * of 10,000 jobs is one statement instead of 10,000. */
+FLUXACCT_EXPORT int fluxacct_jobs_known (fluxacct_db_t *db,
+                                         const uint64_t *ids, size_t n,
+                                         unsigned char *known,
+                                         fluxacct_error_t *error)
+{
+    static const char *sql =
+        "SELECT j.key FROM json_each(?1) AS j WHERE EXISTS "
+        "(SELECT 1 FROM jobs WHERE id = j.value)";
+    sqlite3_stmt *st;
+    char *buf;
+
+    if (!db || (n && (!ids || !known)))
+        return errprintf (error, EINVAL, "invalid argument");
+    if (n == 0)
+        return 0;
+    if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK)
+        return known_each (db, ids, n, known, error);
+    if (!(buf = malloc ((n < KNOWN_BATCH ? n : KNOWN_BATCH) * 23 + 3))) {
+        sqlite3_finalize (st);
+        return errprintf (error, ENOMEM, "out of memory");
+    }
+    memset (known, 0, n);
+    for (size_t at = 0; at < n; at += KNOWN_BATCH) {
+        size_t m = n - at < KNOWN_BATCH ? n - at : KNOWN_BATCH, len = 1;
+        int rc;
+        buf[0] = '[';
+        for (size_t i = 0; i < m; i++)
+            len += (size_t)sprintf (buf + len, "%s\"%llu\"", i ? "," : "",
+                                    (unsigned long long)ids[at + i]);
+        buf[len++] = ']';
+        sqlite3_bind_text (st, 1, buf, (int)len, SQLITE_STATIC);
+        while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+            sqlite3_int64 k = sqlite3_column_int64 (st, 0);
+            if (k >= 0 && (size_t)k < m)
+                known[at + (size_t)k] = 1;
+        }
+        sqlite3_reset (st);
+        if (rc != SQLITE_DONE) {
+            db_error (db, error, "fetch-job-records");
+            sqlite3_finalize (st);
+            free (buf);
+            return -1;
+        }
+    }
+    sqlite3_finalize (st);
+    free (buf);
     return 0;
 }
 
