@@ -524,8 +524,19 @@ static int import_line_fast (struct importer *imp, const char *buf,
     o.n = (size_t)(end - s);
     if (!jspan_is_object (o) || jspan_members (o, keys, 8, v) < 0)
         return 0;
-    /* the object must end the line */
-    if (!(s = jspan_skip (o.p, end, 0)) || s != end)
+    /* The object must end the line.  jspan_members validated it up to its
+     * closing brace: when the last member is one of ours, that brace is the
+     * first non-blank after its value, and no second walk over the line is
+     * needed to find it. */
+    const char *last = NULL;
+    for (int i = 0; i < 8; i++)
+        if (v[i].p && (!last || v[i].p + v[i].n > last))
+            last = v[i].p + v[i].n;
+    while (last && last < end && (*last == ' ' || *last == '\t'
+                                  || *last == '\n' || *last == '\r'))
+        last++;
+    if (!(last && last < end && *last == '}' && last + 1 == end)
+        && (!(s = jspan_skip (o.p, end, 0)) || s != end))
         return 0;
     if (!v[0].p || !fast_id (v[0], j.id, sizeof (j.id)) || !v[1].p
         || jspan_number (v[1], &uid) < 0 || uid < 0 || uid > 4294967295.0
