@@ -418,6 +418,30 @@ START_TEST (fetch_mark_and_known)
     ck_assert_int_eq (known[3], 1);
     ck_assert_int_eq (known[4], 0);
     ck_ok (fluxacct_jobs_known (db, NULL, 0, NULL, &err));
+    /* more ids than one statement asks about (32768), repeated ones, and
+     * the largest id: every position answered as ids 0..22 alone are */
+    unsigned char alone[23];
+    uint64_t small[23];
+    for (int i = 0; i < 23; i++)
+        small[i] = (uint64_t)i;
+    ck_ok (fluxacct_jobs_known (db, small, 23, alone, &err));
+    ck_assert_int_eq (alone[7] + alone[8] + alone[9], 3);
+    ck_assert_int_eq (alone[0] + alone[10], 0);
+    size_t nbig = 70001;
+    uint64_t *big = malloc (nbig * sizeof (*big));
+    unsigned char *kbig = malloc (nbig);
+    ck_assert_ptr_nonnull (big);
+    ck_assert_ptr_nonnull (kbig);
+    for (size_t i = 0; i < nbig; i++)
+        big[i] = (i * 7919) % 23;
+    big[nbig - 1] = UINT64_MAX;
+    memset (kbig, 7, nbig);
+    ck_ok (fluxacct_jobs_known (db, big, nbig, kbig, &err));
+    for (size_t i = 0; i + 1 < nbig; i++)
+        ck_assert_int_eq (kbig[i], alone[big[i]]);
+    ck_assert_int_eq (kbig[nbig - 1], 0);
+    free (big);
+    free (kbig);
 
     /* errors */
     ck_fail_with (fluxacct_jobs_fetch_since (NULL, &since, &err), EINVAL,

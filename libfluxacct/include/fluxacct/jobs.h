@@ -153,11 +153,12 @@ int fluxacct_jobs_fetch_mark (fluxacct_db_t *db, double newest,
 /**
  * Which job ids are stored already: known[i] is set to 1 when a record
  * with id ids[i] exists, else 0.  A fetch asks the instance only for the
- * others.
+ * others.  One query per 32,768 ids (fewer lookups than one per id).
  *
  * @param ids    n job ids (borrowed)
  * @param known  n bytes, filled by the call (caller-owned)
- * @return 0, or -1 with errno EINVAL (bad argument) or an SQLite error.
+ * @return 0, or -1 with errno EINVAL (bad argument), ENOMEM, or an SQLite
+ *   error.
  */
 int fluxacct_jobs_known (fluxacct_db_t *db, const uint64_t *ids, size_t n,
                          unsigned char *known, fluxacct_error_t *error);

@@ -69,19 +69,57 @@ static int add_banks (fluxacct_fstree_t *t, struct bankrow *v, size_t n,
  * results back by rowid (one b-tree seek instead of two through the
  * primary key) and only where the value changed. */
 struct arow {
-    char *user, *bank;
+    size_t user, bank;  /* offsets of the names in the rows' pool */
     sqlite3_int64 rowid;
     double stored;      /* the fair-share stored now */
 };
 
+/* The names live in one pool (no allocation per row), a bank's name once
+ * for each run of rows in the same bank. */
 struct arows {
     struct arow *v;
     size_t n, cap;
+    char *pool;
+    size_t plen, pcap;
+    size_t last_bank;   /* offset of the previous row's bank (n > 0) */
 };
+
+static const char *arow_user (const struct arows *r, size_t i)
+{
+    return r->pool + r->v[i].user;
+}
+
+static const char *arow_bank (const struct arows *r, size_t i)
+{
+    return r->pool + r->v[i].bank;
+}
+
+/* Copy s into the pool; its offset in *off.  0 or -1 (no memory). */
+static int pool_add (struct arows *r, const char *s, size_t *off)
+{
+    size_t len = strlen (s) + 1;
+
+    if (r->plen + len > r->pcap) {
+        size_t cap = r->pcap ? r->pcap : 65536;
+        while (cap < r->plen + len)
+            cap *= 2;
+        char *p = realloc (r->pool, cap);
+        if (!p)
+            return -1;
+        r->pool = p;
+        r->pcap = cap;
+    }
+    memcpy (r->pool + r->plen, s, len);
+    *off = r->plen;
+    r->plen += len;
+    return 0;
+}
 
 static int arows_add (struct arows *r, const char *user, const char *bank,
                       sqlite3_int64 rowid, double stored)
 {
+    struct arow *a;
+
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 1024;
         struct arow *v = realloc (r->v, cap * sizeof (*v));
@@ -90,21 +128,24 @@ static int arows_add (struct arows *r, const char *user, const char *bank,
         r->v = v;
         r->cap = cap;
     }
-    r->v[r->n].user = strdup (user);
-    r->v[r->n].bank = strdup (bank);
-    r->v[r->n].rowid = rowid;
-    r->v[r->n].stored = stored;
+    a = &r->v[r->n];
+    if (pool_add (r, user, &a->user) < 0)
+        return -1;
+    if (r->n > 0 && !strcmp (r->pool + r->last_bank, bank))
+        a->bank = r->last_bank;
+    else if (pool_add (r, bank, &a->bank) < 0)
+        return -1;
+    r->last_bank = a->bank;
+    a->rowid = rowid;
+    a->stored = stored;
     r->n++;
-    return r->v[r->n - 1].user && r->v[r->n - 1].bank ? 0 : -1;
+    return 0;
 }
 
 static void arows_free (struct arows *r)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        free (r->v[i].user);
-        free (r->v[i].bank);
-    }
     free (r->v);
+    free (r->pool);
 }
 
 static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
@@ -115,13 +156,33 @@ static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
     static const char *sql = "SELECT username, bank, shares, job_usage, rowid, "
                              "fairshare FROM association_table WHERE active=1";
     sqlite3_stmt *st = db_prep (db, sql, error);
+    /* Banks found before, in an open-addressing table by a hash of the
+     * name (filled to 3/4 at most; past that, the binary search): about
+     * one strcmp per row instead of ten (rows come in any bank order). */
+    enum { SEEN = 4096 };
+    struct bankrow **seen = calloc (SEEN, sizeof (*seen));
+    size_t nseen = 0;
     int rc, ret = 0;
 
-    if (!st)
+    if (!seen)
+        return errprintf (error, ENOMEM, "out of memory");
+    if (!st) {
+        free (seen);
         return -1;
+    }
     while (ret == 0 && (rc = sqlite3_step (st)) == SQLITE_ROW) {
         const char *bank = (const char *)sqlite3_column_text (st, 1);
-        struct bankrow *b = find_row (index, n, bank);
+        uint32_t h = 2166136261u;
+        for (const char *c = bank; *c; c++)
+            h = (h ^ (unsigned char)*c) * 16777619u;
+        size_t i = h & (SEEN - 1);
+        while (seen[i] && strcmp (seen[i]->name, bank))
+            i = (i + 1) & (SEEN - 1);
+        struct bankrow *b = seen[i];
+        if (!b && (b = find_row (index, n, bank)) && nseen < SEEN / 4 * 3) {
+            seen[i] = b;
+            nseen++;
+        }
         if (!b || !b->added)
             continue; /* its bank is disabled */
         const char *user = (const char *)sqlite3_column_text (st, 0);
@@ -134,6 +195,7 @@ static int add_users (fluxacct_db_t *db, fluxacct_fstree_t *t,
             ret = errprintf (error, ENOMEM, "out of memory");
     }
     sqlite3_reset (st);
+    free (seen);
     if (ret == 0 && rc != SQLITE_DONE)
         return db_error (db, error, "fair-share");
     return ret;
@@ -220,8 +282,8 @@ static struct arow **rows_by_node (fluxacct_fstree_t *t, struct arows *rows,
     if (!(by = calloc ((size_t)nn + 1, sizeof (*by))))
         return errprintf_null (error, ENOMEM, "out of memory");
     for (size_t i = 0; i < rows->n; i++) {
-        int idx = fluxacct_fstree_find_user (t, rows->v[i].user,
-                                             rows->v[i].bank, NULL);
+        int idx = fluxacct_fstree_find_user (t, arow_user (rows, i),
+                                             arow_bank (rows, i), NULL);
         if (idx >= 0 && idx < nn)
             by[idx] = &rows->v[i];
     }

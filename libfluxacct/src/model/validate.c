@@ -165,16 +165,16 @@ static void shown (const struct colval *v, char *buf, size_t len)
         snprintf (buf, len, "NULL");
 }
 
-int validate_column (const char *table, const char *column,
-                     const struct colval *v, fluxacct_error_t *error)
+/* validate_column with its rule r already found (validate_tables looks
+ * each column's rule up once, not once a cell). */
+static int check_value (const struct colrule *r, const struct colval *v,
+                        fluxacct_error_t *error)
 {
-    const struct colrule *r;
+    const char *table = r->table, *column = r->column;
     const char *problem = NULL;
     char val[64];
     double d = 0;
 
-    if (!v->type || !(r = find_rule (table, column)))
-        return 0;
     if (v->type == COLVAL_NULL)
         return 0; /* the schema's NOT NULL constraints decide */
     switch (r->rule) {
@@ -278,6 +278,16 @@ int validate_column (const char *table, const char *column,
     shown (v, val, sizeof (val));
     return errprintf (error, EINVAL, "%s.%s %s, got '%s'", table, column,
                       problem, val);
+}
+
+int validate_column (const char *table, const char *column,
+                     const struct colval *v, fluxacct_error_t *error)
+{
+    const struct colrule *r;
+
+    if (!v->type || !(r = find_rule (table, column)))
+        return 0;
+    return check_value (r, v, error);
 }
 
 int validate_number (const char *table, const char *column, double d,
@@ -412,6 +422,25 @@ static const char *const checked_tables[] = {
     "job_usage_factor_table", "config_table", "jobs",
 };
 
+/* SELECT of the ruled columns of table (names from the rule table, which
+ * holds no quote characters). */
+static char *columns_sql (const struct colrule *const *rule, int n,
+                          const char *table)
+{
+    size_t len = strlen (table) + 32;
+    char *sql, *p;
+
+    for (int c = 0; c < n; c++)
+        len += strlen (rule[c]->column) + 4;
+    if (!(sql = malloc (len)))
+        return NULL;
+    p = sql + sprintf (sql, "SELECT ");
+    for (int c = 0; c < n; c++)
+        p += sprintf (p, "%s\"%s\"", c ? ", " : "", rule[c]->column);
+    sprintf (p, " FROM \"%s\"", table);
+    return sql;
+}
+
 int validate_tables (fluxacct_db_t *db, void (*report) (void *, const char *),
                      void *arg, fluxacct_error_t *error)
 {
@@ -423,21 +452,31 @@ int validate_tables (fluxacct_db_t *db, void (*report) (void *, const char *),
         const char *table = checked_tables[t];
         const struct colrule *rule[64];
         sqlite3_stmt *st;
-        char sql[128];
+        char sql[128], *cols;
         int ncol, rc;
 
+        /* Read only the columns that have a rule (jobs rows carry R and
+         * jobspec, ~1 KB, that no rule looks at), each rule found once. */
         snprintf (sql, sizeof (sql), "SELECT * FROM \"%s\"", table);
         if (sqlite3_prepare_v2 (db->h, sql, -1, &st, NULL) != SQLITE_OK)
             return db_error (db, error, "check");
-        ncol = sqlite3_column_count (st);
-        for (int c = 0; c < ncol && c < 64; c++)
-            rule[c] = find_rule (table, sqlite3_column_name (st, c));
+        ncol = 0;
+        for (int c = 0; c < sqlite3_column_count (st) && ncol < 64; c++)
+            if ((rule[ncol] = find_rule (table, sqlite3_column_name (st, c))))
+                ncol++;
+        sqlite3_finalize (st);
+        if (ncol == 0)
+            continue;
+        if (!(cols = columns_sql (rule, ncol, table)))
+            return errprintf (error, ENOMEM, "out of memory");
+        rc = sqlite3_prepare_v2 (db->h, cols, -1, &st, NULL);
+        free (cols);
+        if (rc != SQLITE_OK)
+            return db_error (db, error, "check");
         while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-            for (int c = 0; c < ncol && c < 64; c++) {
+            for (int c = 0; c < ncol; c++) {
                 struct colval v = { .type = sqlite3_column_type (st, c) };
                 fluxacct_error_t why;
-                if (!rule[c])
-                    continue;
                 if (v.type == COLVAL_INTEGER)
                     v.i = sqlite3_column_int64 (st, c);
                 else if (v.type == COLVAL_REAL)
@@ -449,7 +488,7 @@ int validate_tables (fluxacct_db_t *db, void (*report) (void *, const char *),
                     if (!v.s)
                         v.s = "";
                 }
-                if (validate_column (table, rule[c]->column, &v, &why) == 0)
+                if (check_value (rule[c], &v, &why) == 0)
                     continue;
                 if (bad++ == 0)
                     snprintf (first, sizeof (first), "%s", why.text);

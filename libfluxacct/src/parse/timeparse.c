@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,33 @@ size_t fa_parse_decimal (const char *s, double *value, int *overflow)
         *value = 0.;
         *overflow = 0;
         return 1;
+    }
+    /* At most 15 digits and no exponent (every time stamp a job record
+     * carries): the digits are an integer below 2^53 and the scale a power
+     * of ten up to 1e15, both exact in a double, so the one division is
+     * correctly rounded, the value strtod gives, at a tenth of its cost. */
+    if (ndigits <= 15) {
+        static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+                                      1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+                                      1e13, 1e14, 1e15 };
+        size_t end = i, frac = 0;
+        int seen_dot = 0, plain = 1;
+        uint64_t m = 0;
+        for (size_t k = 0; k < end && plain; k++) {
+            if (s[k] == '.')
+                seen_dot = 1;
+            else if (is_digit (s[k])) {
+                m = m * 10 + (uint64_t)(s[k] - '0');
+                frac += (size_t)seen_dot;
+            }
+            else
+                plain = 0; /* an exponent: leave it to strtod */
+        }
+        if (plain) {
+            *value = (double)m / p10[frac];
+            *overflow = 0;
+            return i;
+        }
     }
     loc = get_c_locale ();
     v = loc != (locale_t)0 ? strtod_l (s, NULL, loc) : strtod (s, NULL);
