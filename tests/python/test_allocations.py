@@ -265,3 +265,41 @@ def test_export_payload_keys(db):
     assert cfg["allocation_enforcement"] == "off"
     assert cfg["allocation_default_time_limit"] == 3600
     assert cfg["node_weight"] == 1.0 and cfg["gpu_weight"] == 0.0
+
+
+def test_export_feeds_the_engine(db):
+    """The contract end to end: what export_json writes for allocations is
+    what the priority engine (mf_priority's) reads; the used amount from
+    update_usage and the allocation reach the engine's query, and the
+    engine blocks a job of an exhausted sub-bank under 'reject' and
+    'hold'."""
+    import time
+    from fluxacct import PriorityEngine, Hold
+    # the engine compares the window's end with its own clock: a window
+    # that contains the real now
+    t0 = int(time.time()) - 10000
+    make_tree(db)
+    db.edit_bank("A", allocation=7200, allocation_start=t0,
+                 allocation_period=86400)
+    # u5001 (bank A1, under A) used 2 nodes x 3600 s = 7200 = A's allocation
+    db.import_jobs_data(jobline(1, 5001, t0 + 100, t0 + 3700, 2, "A1"))
+    db.update_usage(t0 + 4000)
+    db.edit_config("allocation_enforcement", "reject")
+    payload = db.export_json()
+    with PriorityEngine() as e:
+        e.load(payload)
+        q = e.query()
+        a = q["allocations"]["A"]
+        assert (a["allocation"], a["allocation_used"],
+                a["allocation_window_end"], a["exhausted"]) == (
+            7200, 7200, t0 + 86400, True)
+        assert q["allocation_enforcement"] == "reject"
+        with pytest.raises(fluxacct.PermissionDenied) as x:
+            e.validate(5001)
+        assert "bank A: allocation exhausted" in str(x.value)
+        e.validate(5003)          # bank B has no allocation
+    db.edit_config("allocation_enforcement", "hold")
+    with PriorityEngine() as e:
+        e.load(db.export_json())
+        e.job_new(1, 5001)
+        assert e.job_depend(1).add == Hold.ALLOCATION
