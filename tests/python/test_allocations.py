@@ -303,3 +303,18 @@ def test_export_feeds_the_engine(db):
         e.load(db.export_json())
         e.job_new(1, 5001)
         assert e.job_depend(1).add == Hold.ALLOCATION
+
+
+def test_export_before_the_start_enforces_nothing(db):
+    """Before S there is no window and nothing is exhausted: the export
+    sends the allocation as 0 until S has passed."""
+    import time
+    make_tree(db)
+    future = int(time.time()) + 86400
+    db.edit_bank("A", allocation=500, allocation_start=future,
+                 allocation_period=1000)
+    db.edit_bank("B", allocation=700, allocation_start=T0,
+                 allocation_period=0)
+    banks = {b["bank"]: b for b in db.export_json()["banks"]}
+    assert banks["A"]["allocation"] == 0
+    assert banks["B"]["allocation"] == 700

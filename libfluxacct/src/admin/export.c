@@ -386,8 +386,13 @@ static int banks (fluxacct_db_t *db, struct jw *w, fluxacct_error_t *error)
         { "parent_bank", C_TEXT }, { "allocation", C_REAL },
         { "allocation_used", C_REAL }, { "allocation_window_end", C_INT },
     };
+    /* Before its start S a bank has no window and nothing is exhausted
+     * (fluxacct-semantics(7)): its allocation is sent as 0 until an export
+     * made at or after S (the next priority-update) sends it. */
     return select_array (db, w, "SELECT bank, priority, coalesce(parent_bank,"
-                         " ''), allocation, CASE WHEN allocation > 0 THEN"
+                         " ''), CASE WHEN allocation_start > CAST(strftime("
+                         "'%s', 'now') AS INTEGER) THEN 0 ELSE allocation END,"
+                         " CASE WHEN allocation > 0 THEN"
                          " allocation_used ELSE 0 END, CASE WHEN allocation"
                          " > 0 AND allocation_window >= 0 AND"
                          " allocation_period > 0 THEN allocation_window +"
