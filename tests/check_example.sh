@@ -4,7 +4,7 @@
 # pkg-config's flags, then run it and compare its output with the expected
 # one.  Arguments: BUILD_ROOT SOURCE_ROOT CC
 set -eu
-build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) cc=$3
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) cc=$3 sanitize=${4:-none}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 meson install -C "$build" --no-rebuild --quiet --destdir "$tmp/dest" >"$tmp/install.log" 2>&1 \
@@ -18,8 +18,10 @@ flags=$(pkg-config --cflags --libs fluxacct)
 case $flags in
     *"$src"*|*"$build"*) echo "check_example: flags reach into the tree: $flags" >&2; exit 1 ;;
 esac
+san=
+[ "$sanitize" = none ] || san="-fsanitize=$sanitize"
 # shellcheck disable=SC2086
-"$cc" -std=c99 -Wall -Wextra -Werror -pedantic -o "$tmp/bank-usage" \
+"$cc" -std=c99 -Wall -Wextra -Werror -pedantic $san -o "$tmp/bank-usage" \
     "$src/doc/examples/bank-usage.c" $flags
 libdir=$(dirname "$(find "$tmp/dest" -name 'libfluxacct.so.1' | head -n 1)")
 LD_LIBRARY_PATH=$libdir "$tmp/bank-usage" "$tmp/example.db" >"$tmp/out"
