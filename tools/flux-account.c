@@ -142,6 +142,16 @@ static const struct {
     { "flux-account-fairshare-emulate", "fairshare-emulate" },
 };
 
+/* The argument vector standalone_argv() builds, freed at exit (main has
+ * many returns). */
+static char **standalone_vec;
+
+static void standalone_free (void)
+{
+    free (standalone_vec);
+    standalone_vec = NULL;
+}
+
 static int standalone_argv (int *argc, char ***argv, const char **path,
                             int *verbose)
 {
@@ -157,6 +167,8 @@ static int standalone_argv (int *argc, char ***argv, const char **path,
             continue;
         if (!(nv = calloc ((size_t)*argc + 2, sizeof (char *))))
             return -1;
+        standalone_vec = nv;
+        atexit (standalone_free);
         nv[n++] = (*argv)[0];
         nv[n++] = (char *)standalone[i].sub;
         for (int k = 1; k < *argc; k++) {
