@@ -154,7 +154,13 @@ struct cell {
 struct celltab {
     size_t nc, nr, cap;
     struct cellcol *cols;
-    struct cell *cells;  /* nr * nc, row-major */
+    struct cell *cells;  /* nr * nc, row-major (one row with a loader) */
+    struct cell *cur;    /* the row ct_set fills */
+    /* Rows made on demand rather than stored: load fills row i (from src)
+     * with ct_set into the one row of cells; -1 when out of memory. */
+    int (*load) (struct celltab *t, size_t i);
+    const void *src;
+    int mode;            /* OUT_*: set by print_cells for load */
     int oom;             /* a ct_* call ran out of memory */
     int fixed;           /* table: each column padded to its width and
                             joined by spaces (flux-accounting's layouts),
@@ -184,7 +190,7 @@ void ct_real (struct celltab *t, size_t col, double v, int table_mode,
 void ct_null (struct celltab *t, size_t col);
 /* Print t as o says.  0, or the exit status after the message (a bad -o
  * FORMAT, out of memory). */
-int print_cells (struct ctx *ctx, const struct celltab *t,
+int print_cells (struct ctx *ctx, struct celltab *t,
                  const struct outopts *o);
 /* Print a result (as print_cells). */
 int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,

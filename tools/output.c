@@ -106,7 +106,7 @@ void ct_destroy (struct celltab *t)
 {
     if (!t)
         return;
-    for (size_t k = 0; k < t->nr * t->nc; k++) {
+    for (size_t k = 0; k < (t->load ? t->cap : t->nr) * t->nc; k++) {
         free (t->cells[k].text);
         free (t->cells[k].raw);
     }
@@ -128,29 +128,45 @@ void ct_add_row (struct celltab *t)
         t->cells = c;
         t->cap = cap;
     }
-    memset (t->cells + t->nr * t->nc, 0, t->nc * sizeof (*t->cells));
+    t->cur = t->cells + t->nr * t->nc;
+    memset (t->cur, 0, t->nc * sizeof (*t->cells));
     t->nr++;
 }
 
-void ct_set (struct celltab *t, size_t col, int type, const char *text,
-             const char *raw, int64_t i, double d)
+/* ct_set taking text and raw (malloc'd, either may be NULL) over. */
+static void ct_take (struct celltab *t, size_t col, int type, char *text,
+                     char *raw, int64_t i, double d)
 {
     struct cell *c;
 
-    if (t->nr == 0 || col >= t->nc) {
+    if (!t->cur || col >= t->nc) {
         t->oom = 1;   /* a caller's bug: refuse to print rather than guess */
+        free (text);
+        free (raw);
         return;
     }
-    c = &t->cells[(t->nr - 1) * t->nc + col];
+    c = &t->cur[col];
     free (c->text);
     free (c->raw);
     c->type = type;
     c->i = i;
     c->d = d;
-    c->text = strdup (text ? text : "");
-    c->raw = raw && strcmp (raw, c->text ? c->text : "") ? strdup (raw) : NULL;
-    if (!c->text || (raw && !c->raw && strcmp (raw, c->text)))
+    c->text = text;
+    if (raw && text && !strcmp (raw, text)) {
+        free (raw);
+        raw = NULL;
+    }
+    c->raw = raw;
+}
+
+void ct_set (struct celltab *t, size_t col, int type, const char *text,
+             const char *raw, int64_t i, double d)
+{
+    char *tx = strdup (text ? text : ""), *rw = raw ? strdup (raw) : NULL;
+
+    if (!tx || (raw && !rw))
         t->oom = 1;
+    ct_take (t, col, type, tx, rw, i, d);
 }
 
 void ct_text (struct celltab *t, size_t col, const char *text,
@@ -182,10 +198,15 @@ void ct_null (struct celltab *t, size_t col)
     ct_set (t, col, FLUXACCT_TYPE_NULL, "", NULL, 0, 0);
 }
 
-static const struct cell *ct_cell (const struct celltab *t, size_t row,
-                                   size_t col)
+/* The cells of row i (made by t->load when the table has a loader). */
+static struct cell *row_cells (struct celltab *t, size_t i)
 {
-    return &t->cells[row * t->nc + col];
+    if (!t->load)
+        return &t->cells[i * t->nc];
+    t->cur = t->cells;
+    if (t->load (t, i) < 0)
+        t->oom = 1;
+    return t->cells;
 }
 
 static const char *raw_text (const struct cell *c)
@@ -201,7 +222,7 @@ static const char *heading (const struct cellcol *col)
 /* ---- tables ---------------------------------------------------------- */
 
 /* One line of a fixed-width table: the headings (row NULL) or a row. */
-static void fixed_line (FILE *f, const struct celltab *t,
+static void fixed_line (FILE *f, struct celltab *t,
                         const struct cell *row)
 {
     for (size_t c = 0; c < t->nc; c++) {
@@ -216,7 +237,7 @@ static void fixed_line (FILE *f, const struct celltab *t,
     fputc ('\n', f);
 }
 
-static void print_fixed (FILE *f, const struct celltab *t)
+static void print_fixed (FILE *f, struct celltab *t)
 {
     if (!t->noheader) {
         fixed_line (f, t, NULL);
@@ -231,10 +252,10 @@ static void print_fixed (FILE *f, const struct celltab *t)
             fputc ('\n', f);
     }
     for (size_t i = 0; i < t->nr; i++)
-        fixed_line (f, t, ct_cell (t, i, 0));
+        fixed_line (f, t, row_cells (t, i));
 }
 
-static int print_table (FILE *f, const struct celltab *t)
+static int print_table (FILE *f, struct celltab *t)
 {
     const char **header = calloc (t->nc ? t->nc : 1, sizeof (*header));
     char **cells = calloc (t->nc * t->nr > 0 ? t->nc * t->nr : 1,
@@ -244,10 +265,18 @@ static int print_table (FILE *f, const struct celltab *t)
     if (header && cells) {
         for (size_t c = 0; c < t->nc; c++)
             header[c] = heading (&t->cols[c]);
-        for (size_t k = 0; k < t->nc * t->nr; k++)
-            cells[k] = t->cells[k].text;
+        for (size_t i = 0; i < t->nr; i++) {
+            struct cell *row = row_cells (t, i);
+            for (size_t c = 0; c < t->nc; c++) {
+                cells[i * t->nc + c] = row[c].text;
+                if (t->load)    /* the next load would free it: keep it */
+                    row[c].text = NULL;
+            }
+        }
         rc = print_text_table (f, t->nc, header, t->nr, cells);
     }
+    for (size_t k = 0; t->load && cells && k < t->nc * t->nr; k++)
+        free (cells[k]);
     free (header);
     free (cells);
     return rc;
@@ -257,15 +286,16 @@ static int print_table (FILE *f, const struct celltab *t)
 
 /* A JSON array of objects, one key a line (fluxacct_rows_to_json's
  * FLUXACCT_JSON_INDENT layout), followed by a newline. */
-static void print_json (FILE *f, const struct celltab *t)
+static void print_json (FILE *f, struct celltab *t)
 {
     char buf[64];
 
     fputc ('[', f);
     for (size_t i = 0; i < t->nr; i++) {
+        const struct cell *row = row_cells (t, i);
         fputs (i ? ",\n  {" : "\n  {", f);
         for (size_t c = 0; c < t->nc; c++) {
-            const struct cell *v = ct_cell (t, i, c);
+            const struct cell *v = &row[c];
             fputs (c ? ",\n    " : "\n    ", f);
             fa_fmt_json_string (f, t->cols[c].name);
             fputs (": ", f);
@@ -293,7 +323,7 @@ static void print_json (FILE *f, const struct celltab *t)
     fputs (t->nr ? "\n]\n" : "]\n", f);
 }
 
-static void print_parsable (FILE *f, const struct celltab *t)
+static void print_parsable (FILE *f, struct celltab *t)
 {
     if (!t->noheader) {
         for (size_t c = 0; c < t->nc; c++)
@@ -301,13 +331,14 @@ static void print_parsable (FILE *f, const struct celltab *t)
         fputc ('\n', f);
     }
     for (size_t i = 0; i < t->nr; i++) {
+        const struct cell *row = row_cells (t, i);
         for (size_t c = 0; c < t->nc; c++)
-            fprintf (f, "%s%s", c ? "|" : "", raw_text (ct_cell (t, i, c)));
+            fprintf (f, "%s%s", c ? "|" : "", raw_text (&row[c]));
         fputc ('\n', f);
     }
 }
 
-static int column_index (const struct celltab *t, const char *name)
+static int column_index (struct celltab *t, const char *name)
 {
     for (size_t c = 0; c < t->nc; c++)
         if (!strcmp (t->cols[c].name, name))
@@ -317,7 +348,7 @@ static int column_index (const struct celltab *t, const char *name)
 
 /* Check that every field of the format names a column (before anything
  * is printed).  Returns -1 after the message when one does not. */
-static int check_format_keys (const struct celltab *t, const struct format *fm)
+static int check_format_keys (struct celltab *t, const struct format *fm)
 {
     for (size_t i = 0; i < fm->n; i++) {
         const char *key = fm->items[i].text;
@@ -335,9 +366,11 @@ static int check_format_keys (const struct celltab *t, const struct format *fm)
 }
 
 /* Print row `row` (or the header when row < 0) with the user format. */
-static void print_format_row (FILE *f, const struct celltab *t, long row,
+static void print_format_row (FILE *f, struct celltab *t, long row,
                               const struct format *fm)
 {
+    const struct cell *cells = row < 0 ? NULL : row_cells (t, (size_t)row);
+
     for (size_t i = 0; i < fm->n; i++) {
         const struct format_item *it = &fm->items[i];
         if (it->kind == FORMAT_LITERAL) {
@@ -348,8 +381,7 @@ static void print_format_row (FILE *f, const struct celltab *t, long row,
             format_emit (f, it, NULL, 0, 0, 1);
             continue;
         }
-        const struct cell *v = ct_cell (t, (size_t)row,
-                                        (size_t)column_index (t, it->text));
+        const struct cell *v = &cells[column_index (t, it->text)];
         format_emit (f, it, raw_text (v), v->d,
                      v->type == FLUXACCT_TYPE_INT
                          || v->type == FLUXACCT_TYPE_REAL, 0);
@@ -357,7 +389,7 @@ static void print_format_row (FILE *f, const struct celltab *t, long row,
     fputc ('\n', f);
 }
 
-static int print_format (FILE *f, const struct celltab *t, const char *fmt)
+static int print_format (FILE *f, struct celltab *t, const char *fmt)
 {
     char why[256];
     struct format *fm = format_parse (fmt, why, sizeof (why));
@@ -375,35 +407,66 @@ static int print_format (FILE *f, const struct celltab *t, const char *fmt)
     return 0;
 }
 
-int print_cells (struct ctx *ctx, const struct celltab *t,
+int print_cells (struct ctx *ctx, struct celltab *t,
                  const struct outopts *o)
 {
+    int rc = 0;
+
     if (t->oom)
         return fail ("out of memory");
+    t->mode = o->mode;
     switch (o->mode) {
         case OUT_JSON:
             print_json (ctx->out, t);
-            return 0;
+            break;
         case OUT_PARSABLE:
             print_parsable (ctx->out, t);
-            return 0;
+            break;
         case OUT_FORMAT:
-            return print_format (ctx->out, t, o->format);
+            rc = print_format (ctx->out, t, o->format);
+            break;
         default:
-            if (t->fixed) {
+            if (t->fixed)
                 print_fixed (ctx->out, t);
-                return 0;
-            }
-            return print_table (ctx->out, t) < 0 ? fail ("out of memory") : 0;
+            else if (print_table (ctx->out, t) < 0)
+                t->oom = 1;
     }
+    return rc == 0 && t->oom ? fail ("out of memory") : rc;
 }
 
 /* ---- results as cells ------------------------------------------------ */
 
+/* t->load for a result: row i's cells from the rows in t->src, with the
+ * one text the output mode reads (the table's, or the raw one as the
+ * text; JSON writes numbers from i and d). */
+static int rows_load (struct celltab *t, size_t i)
+{
+    const fluxacct_rows_t *rows = t->src;
+
+    for (size_t c = 0; c < t->nc; c++) {
+        int type = fluxacct_rows_type (rows, i, c);
+        char *text = NULL;
+        if (type == FLUXACCT_TYPE_TEXT)
+            text = strdup (fluxacct_rows_text (rows, i, c));
+        else if (type != FLUXACCT_TYPE_INT && type != FLUXACCT_TYPE_REAL)
+            text = strdup ("");
+        else if (t->mode != OUT_JSON)
+            text = cell_text (rows, i, c, t->mode != OUT_TABLE);
+        if (!text && (t->mode != OUT_JSON || type == FLUXACCT_TYPE_TEXT))
+            return -1;
+        ct_take (t, c, type, text, NULL,
+                 type == FLUXACCT_TYPE_INT ? fluxacct_rows_int (rows, i, c) : 0,
+                 fluxacct_rows_real (rows, i, c));
+    }
+    return 0;
+}
+
+/* The result is not copied: print_cells asks rows_load for one row at a
+ * time. */
 int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
                 const struct outopts *o)
 {
-    size_t nc = fluxacct_rows_columns (rows), nr = fluxacct_rows_count (rows);
+    size_t nc = fluxacct_rows_columns (rows);
     struct cellcol *cols = calloc (nc ? nc : 1, sizeof (*cols));
     struct celltab *t;
     int rc;
@@ -412,23 +475,14 @@ int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
         cols[c].name = fluxacct_rows_column_name (rows, c);
     t = cols ? ct_create (nc, cols) : NULL;
     free (cols);
-    if (!t)
+    if (!t || !(t->cells = calloc (nc ? nc : 1, sizeof (*t->cells)))) {
+        ct_destroy (t);
         return fail ("out of memory");
-    for (size_t i = 0; i < nr && !t->oom; i++) {
-        ct_add_row (t);
-        for (size_t c = 0; c < nc && !t->oom; c++) {
-            char *text = cell_text (rows, i, c, 0), *raw = cell_text (rows, i,
-                                                                      c, 1);
-            if (!text || !raw)
-                t->oom = 1;
-            else
-                ct_set (t, c, fluxacct_rows_type (rows, i, c), text, raw,
-                        fluxacct_rows_int (rows, i, c),
-                        fluxacct_rows_real (rows, i, c));
-            free (text);
-            free (raw);
-        }
     }
+    t->cap = 1;
+    t->nr = fluxacct_rows_count (rows);
+    t->load = rows_load;
+    t->src = rows;
     rc = print_cells (ctx, t, o);
     ct_destroy (t);
     return rc;
