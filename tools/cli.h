@@ -129,6 +129,70 @@ struct outopts {
     const char *format;
 };
 int outopts_get (struct args *a, struct outopts *o);
+
+/* A table of cells: what every command prints, through print_cells (as a
+ * table, --json, --parsable or -o FORMAT).  print_rows turns a
+ * fluxacct_rows_t into one; commands whose results are not rows (the
+ * fair-share views) build their own. */
+struct cellcol {
+    const char *name;    /* the key: JSON, parsable header, -o field */
+    const char *heading; /* the table's header; NULL: name */
+    int width;           /* fixed-width tables (celltab.fixed): pad to
+                            |width| characters, right-aligned when > 0,
+                            left when < 0; 0 unpadded */
+    int gap;             /* fixed-width tables: spaces before the column
+                            (0: one) */
+};
+struct cell {
+    int type;   /* FLUXACCT_TYPE_*: the JSON value; INT and REAL are
+                   numbers to -o */
+    char *text; /* as the table shows it */
+    char *raw;  /* as --parsable, -o and JSON strings show it; NULL: text */
+    int64_t i;  /* INT */
+    double d;   /* INT and REAL */
+};
+struct celltab {
+    size_t nc, nr, cap;
+    struct cellcol *cols;
+    struct cell *cells;  /* nr * nc, row-major (one row with a loader) */
+    struct cell *cur;    /* the row ct_set fills */
+    /* Rows made on demand rather than stored: load fills row i (from src)
+     * with ct_set into the one row of cells; -1 when out of memory. */
+    int (*load) (struct celltab *t, size_t i);
+    const void *src;
+    int mode;            /* OUT_*: set by print_cells for load */
+    int oom;             /* a ct_* call ran out of memory */
+    int fixed;           /* table: each column padded to its width and
+                            joined by spaces (flux-accounting's layouts),
+                            not the " | " table of computed widths */
+    int rule;            /* fixed: a line of dashes under the header */
+    int noheader;        /* no header (table, --parsable, -o) */
+};
+/* A table with nc columns (the array is copied, the strings borrowed: they
+ * must outlive the table); NULL when out of memory. */
+struct celltab *ct_create (size_t nc, const struct cellcol *cols);
+void ct_destroy (struct celltab *t);
+/* Start a row; the ct_set calls fill it (unset cells are NULL, empty).
+ * Out of memory is remembered in t->oom and reported by print_cells. */
+void ct_add_row (struct celltab *t);
+/* Set cell `col` of the last row; text and raw are copied (raw NULL:
+ * the same as text). */
+void ct_set (struct celltab *t, size_t col, int type, const char *text,
+             const char *raw, int64_t i, double d);
+void ct_text (struct celltab *t, size_t col, const char *text,
+              const char *raw);
+void ct_int (struct celltab *t, size_t col, int64_t v);
+/* A REAL: the table shows it as fa_fmt_double's table_mode, --parsable
+ * and -o as raw_mode; JSON writes it shortest-exact (null if not finite). */
+void ct_real (struct celltab *t, size_t col, double v, int table_mode,
+              int raw_mode);
+/* A NULL cell (JSON null, empty text). */
+void ct_null (struct celltab *t, size_t col);
+/* Print t as o says.  0, or the exit status after the message (a bad -o
+ * FORMAT, out of memory). */
+int print_cells (struct ctx *ctx, struct celltab *t,
+                 const struct outopts *o);
+/* Print a result (as print_cells). */
 int print_rows (struct ctx *ctx, const fluxacct_rows_t *rows,
                 const struct outopts *o);
 /* Print a view/list result with the command's output options and destroy

@@ -32,94 +32,81 @@ static int emulate_fail (const fluxacct_error_t *error)
     return EXIT_FAIL;
 }
 
-static void fs_text (double fs, char *buf, size_t len)
-{
-    fmt_double (round (fs * 1e6) / 1e6, buf, len);
-}
+static const struct cellcol emulate_cols[] = {
+    { "username", "Username", 0, 0 }, { "bank", "Bank", 0, 0 },
+    { "shares", "Shares", 0, 0 }, { "usage", "Usage", 0, 0 },
+    { "fairshare", "FairShare", 0, 0 },
+};
 
-static int emulate_format (struct ctx *ctx, fluxacct_fstree_t *t, int n,
-                           const char *fmt)
+/* The users' rows: the table rounds usage to 2 places, fair-share (as
+ * every output) to 6. */
+static struct celltab *emulate_cells (fluxacct_fstree_t *t, int n,
+                                      fluxacct_error_t *error)
 {
-    static const char *keys[] = { "username", "bank", "shares", "usage",
-                                  "fairshare", NULL };
+    struct celltab *ct = ct_create (5, emulate_cols);
+
+    if (!ct) {
+        snprintf (error->text, sizeof (error->text), "out of memory");
+        return NULL;
+    }
     for (int i = 0; i < n; i++) {
         fluxacct_fsnode_t u;
-        fluxacct_error_t error;
-        const char *p = fmt;
-        if (fluxacct_fstree_user (t, i, &u, &error) < 0)
-            return emulate_fail (&error);
-        while (*p) {
-            const char *end;
-            char key[64], buf[64];
-            if (*p != '{' || !(end = strchr (p, '}'))) {
-                fputc (*p++, ctx->out);
-                continue;
-            }
-            snprintf (key, sizeof (key), "%.*s", (int)(end - p - 1), p + 1);
-            int k;
-            for (k = 0; keys[k] && strcmp (keys[k], key); k++)
-                ;
-            switch (k) {
-                case 0: fputs (u.name, ctx->out); break;
-                case 1: fputs (u.bank, ctx->out); break;
-                case 2: fprintf (ctx->out, "%llu", (unsigned long long)u.shares);
-                        break;
-                case 3: fmt_double (u.usage, buf, sizeof (buf));
-                        fputs (buf, ctx->out); break;
-                case 4: fs_text (u.fairshare, buf, sizeof (buf));
-                        fputs (buf, ctx->out); break;
-                default:
-                    fprintf (stderr, "fairshare-emulate: ValueError: Invalid "
-                             "format string key: %s\n", key);
-                    return EXIT_FAIL;
-            }
-            p = end + 1;
+        char text[64], raw[64];
+        double fs;
+        if (fluxacct_fstree_user (t, i, &u, error) < 0) {
+            ct_destroy (ct);
+            return NULL;
         }
-        fputc ('\n', ctx->out);
+        ct_add_row (ct);
+        ct_text (ct, 0, u.name, NULL);
+        ct_text (ct, 1, u.bank, NULL);
+        ct_int (ct, 2, (int64_t)u.shares);
+        fmt_double (round (u.usage * 100) / 100, text, sizeof (text));
+        fmt_double (u.usage, raw, sizeof (raw));
+        ct_set (ct, 3, FLUXACCT_TYPE_REAL, text, raw, 0, u.usage);
+        fs = round (u.fairshare * 1e6) / 1e6;
+        fmt_double (fs, text, sizeof (text));
+        ct_set (ct, 4, FLUXACCT_TYPE_REAL, text, NULL, 0, fs);
     }
-    return 0;
+    return ct;
 }
 
-static int emulate_table (struct ctx *ctx, fluxacct_fstree_t *t, int n)
+/* fmt (-o or -P) checked the one way every -o is (format.c), with
+ * flux-accounting's message and exit status (1) for a bad string or a
+ * field that is not a column; 0 when it is good. */
+static int emulate_check_format (const char *fmt)
 {
-    static const char *const hdr[] = { "Username", "Bank", "Shares", "Usage",
-                                       "FairShare" };
-    char **cells = calloc ((size_t)n * 5 + 1, sizeof (char *));
-    int rc = cells ? 0 : fail ("out of memory");
+    char why[256];
+    struct format *fm = format_parse (fmt, why, sizeof (why));
+    int rc = 0;
 
-    for (int i = 0; i < n && rc == 0; i++) {
-        fluxacct_fsnode_t u;
-        fluxacct_error_t error;
-        char buf[64], **row = cells + (size_t)i * 5;
-        if (fluxacct_fstree_user (t, i, &u, &error) < 0) {
-            rc = emulate_fail (&error);
-            break;
-        }
-        row[0] = strdup (u.name);
-        row[1] = strdup (u.bank);
-        snprintf (buf, sizeof (buf), "%llu", (unsigned long long)u.shares);
-        row[2] = strdup (buf);
-        fmt_double (round (u.usage * 100) / 100, buf, sizeof (buf));
-        row[3] = strdup (buf);
-        fs_text (u.fairshare, buf, sizeof (buf));
-        row[4] = strdup (buf);
-        for (int c = 0; c < 5 && rc == 0; c++)
-            if (!row[c])
-                rc = fail ("out of memory");
+    if (!fm) {
+        fprintf (stderr, "fairshare-emulate: ValueError: %s\n", why);
+        return EXIT_FAIL;
     }
-    if (rc == 0 && print_text_table (ctx->out, 5, hdr, (size_t)n, cells) < 0)
-        rc = fail ("out of memory");
-    for (size_t k = 0; cells && k < (size_t)n * 5; k++)
-        free (cells[k]);
-    free (cells);
+    for (size_t i = 0; i < fm->n && rc == 0; i++) {
+        size_t c = 0;
+        if (fm->items[i].kind != FORMAT_FIELD)
+            continue;
+        while (c < 5 && strcmp (emulate_cols[c].name, fm->items[i].text))
+            c++;
+        if (c == 5) {
+            fprintf (stderr, "fairshare-emulate: ValueError: Invalid format "
+                     "string key: %s\n", fm->items[i].text);
+            rc = EXIT_FAIL;
+        }
+    }
+    format_destroy (fm);
     return rc;
 }
 
 static int cmd_fairshare_emulate (struct ctx *ctx, struct args *a)
 {
     const char *input = arg_str (a, "input");
+    struct outopts o = { .mode = OUT_TABLE };
     fluxacct_error_t error;
     fluxacct_fstree_t *t;
+    struct celltab *ct;
     int n, rc;
 
     if (!input)
@@ -131,18 +118,32 @@ static int cmd_fairshare_emulate (struct ctx *ctx, struct args *a)
         fluxacct_fstree_destroy (t);
         return emulate_fail (&error);
     }
+    /* As flux-accounting: -j wins over -P, -P over -o; -j is the
+     * library's Python-compatible JSON, -P and -o print no header. */
     if (arg_flag (a, "json")) {
         char *s = fluxacct_fstree_results_json (t, &error);
         rc = s ? (fprintf (ctx->out, "%s\n", s), 0) : emulate_fail (&error);
         free (s);
+        fluxacct_fstree_destroy (t);
+        return rc;
     }
-    else if (arg_flag (a, "parsable"))
-        rc = emulate_format (ctx, t, n,
-                             "{username}|{bank}|{shares}|{usage}|{fairshare}");
-    else if (arg_str (a, "format"))
-        rc = emulate_format (ctx, t, n, arg_str (a, "format"));
-    else
-        rc = emulate_table (ctx, t, n);
+    if (arg_flag (a, "parsable") || arg_str (a, "format")) {
+        o.mode = OUT_FORMAT;
+        o.format = arg_flag (a, "parsable")
+                       ? "{username}|{bank}|{shares}|{usage}|{fairshare}"
+                       : arg_str (a, "format");
+        if ((rc = emulate_check_format (o.format)) != 0) {
+            fluxacct_fstree_destroy (t);
+            return rc;
+        }
+    }
+    if (!(ct = emulate_cells (t, n, &error))) {
+        fluxacct_fstree_destroy (t);
+        return emulate_fail (&error);
+    }
+    ct->noheader = o.mode == OUT_FORMAT;
+    rc = print_cells (ctx, ct, &o);
+    ct_destroy (ct);
     fluxacct_fstree_destroy (t);
     return rc;
 }
@@ -163,29 +164,13 @@ static fluxacct_fstree_t *db_tree (struct ctx *ctx, int *n)
     return t;
 }
 
-static void num (char *buf, size_t len, double v, int raw)
+/* A shares number: empty and null when not a number. */
+static void shares_num (struct celltab *t, size_t col, double v)
 {
-    if (isinf (v))
-        snprintf (buf, len, "inf");
-    else if (isnan (v))
-        snprintf (buf, len, "%s", "");
-    else if (raw)
-        fmt_double (v, buf, len);
+    if (isnan (v))
+        ct_null (t, col);
     else
-        fa_fmt_double (buf, len, v, FA_FMT_FIXED6);
-}
-
-/* Print s as a JSON string (names hold no control characters: the library
- * refuses them). */
-static void json_str (FILE *f, const char *s)
-{
-    fputc ('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc ('\\', f);
-        fputc (*s, f);
-    }
-    fputc ('"', f);
+        ct_real (t, col, v, FA_FMT_FIXED6, FA_FMT_REPR);
 }
 
 /* Is node i on the path to a user matching the filters (or one itself)? */
@@ -211,75 +196,64 @@ static int shown (fluxacct_fstree_t *t, int i, const char *user,
     return bank && !user && !strcmp (info.name, bank);
 }
 
+static const struct cellcol shares_cols[] = {
+    { "Account", NULL, -20, 0 }, { "User", NULL, -10, 0 },
+    { "RawShares", NULL, 10, 0 }, { "NormShares", NULL, 11, 0 },
+    { "RawUsage", NULL, 14, 0 }, { "NormUsage", NULL, 11, 0 },
+    { "EffectvUsage", NULL, 13, 0 }, { "FairShare", NULL, 10, 0 },
+    { "LevelFS", NULL, 10, 0 },
+};
+
+/* Row of node d: the table indents the account by its depth. */
+static void shares_row (struct celltab *t, const fluxacct_fsnode_t *d)
+{
+    int isuser = d->type == FLUXACCT_FSNODE_USER;
+    const char *account = isuser ? d->bank : d->name;
+    char acct[300];
+
+    snprintf (acct, sizeof (acct), "%*s%s", d->depth, "", account);
+    ct_add_row (t);
+    ct_text (t, 0, acct, account);
+    ct_text (t, 1, isuser ? d->name : "", NULL);
+    ct_int (t, 2, (int64_t)d->shares);
+    shares_num (t, 3, d->norm_shares);
+    shares_num (t, 4, d->usage);
+    shares_num (t, 5, d->norm_usage);
+    shares_num (t, 6, d->level_usage);
+    shares_num (t, 7, isuser ? d->fairshare : NAN);
+    if (isinf (d->weight))
+        ct_text (t, 8, "inf", NULL);
+    else
+        shares_num (t, 8, d->weight);
+}
+
 static int cmd_shares (struct ctx *ctx, struct args *a)
 {
-    static const char *cols[] = { "Account", "User", "RawShares",
-                                  "NormShares", "RawUsage", "NormUsage",
-                                  "EffectvUsage", "FairShare", "LevelFS" };
     const char *user = arg_str (a, "user"), *bank = arg_str (a, "bank");
-    int json = arg_flag (a, "json"), parsable = arg_flag (a, "parsable");
+    struct celltab *ct;
+    struct outopts o;
     fluxacct_fstree_t *t;
-    int n, first = 1;
+    int n, rc;
 
-    if (json && parsable)
-        return usage_error ("--json and --parsable are mutually exclusive");
+    if (outopts_get (a, &o))
+        return EXIT_USAGE;
     if (!(t = db_tree (ctx, &n)))
         return EXIT_FAIL;
-    if (json)
-        fputs ("[", ctx->out);
-    else if (parsable)
-        fprintf (ctx->out, "Account|User|RawShares|NormShares|RawUsage|"
-                 "NormUsage|EffectvUsage|FairShare|LevelFS\n");
-    else {
-        fprintf (ctx->out, "%-20s %-10s %10s %11s %14s %11s %13s %10s %10s\n",
-                 cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
-                 cols[7], cols[8]);
-        fprintf (ctx->out, "-------------------- ---------- ---------- "
-                 "----------- -------------- ----------- ------------- "
-                 "---------- ----------\n");
+    if (!(ct = ct_create (9, shares_cols))) {
+        fluxacct_fstree_destroy (t);
+        return fail ("out of memory");
     }
+    ct->fixed = ct->rule = 1;
     for (int i = 0; i < n; i++) {
         fluxacct_fsnode_t d;
-        char ns[32], ru[32], nu[32], eu[32], fs[32], lf[32], acct[300];
-        if (fluxacct_fstree_node (t, i, &d, NULL) < 0 || !shown (t, i, user,
-                                                                 bank))
-            continue;
-        int isuser = d.type == FLUXACCT_FSNODE_USER;
-        int raw = json || parsable;
-        num (ns, sizeof (ns), d.norm_shares, raw);
-        num (ru, sizeof (ru), d.usage, raw);
-        num (nu, sizeof (nu), d.norm_usage, raw);
-        num (eu, sizeof (eu), d.level_usage, raw);
-        num (fs, sizeof (fs), isuser ? d.fairshare : NAN, raw);
-        num (lf, sizeof (lf), d.weight, raw);
-        const char *account = isuser ? d.bank : d.name;
-        if (json) {
-            fprintf (ctx->out, "%s\n  {\"Account\": ", first ? "" : ",");
-            json_str (ctx->out, account);
-            fputs (", \"User\": ", ctx->out);
-            json_str (ctx->out, isuser ? d.name : "");
-            fprintf (ctx->out, ", \"RawShares\": %llu, \"NormShares\": %s, "
-                     "\"RawUsage\": %s, \"NormUsage\": %s, \"EffectvUsage\": "
-                     "%s, \"FairShare\": %s, \"LevelFS\": %s}",
-                     (unsigned long long)d.shares, ns, ru, nu, eu,
-                     isuser ? fs : "null", isinf (d.weight) ? "\"inf\"" : lf);
-        }
-        else if (parsable)
-            fprintf (ctx->out, "%s|%s|%llu|%s|%s|%s|%s|%s|%s\n", account,
-                     isuser ? d.name : "", (unsigned long long)d.shares, ns, ru,
-                     nu, eu, fs, lf);
-        else {
-            snprintf (acct, sizeof (acct), "%*s%s", d.depth, "", account);
-            fprintf (ctx->out, "%-20s %-10s %10llu %11s %14s %11s %13s %10s "
-                     "%10s\n", acct, isuser ? d.name : "",
-                     (unsigned long long)d.shares, ns, ru, nu, eu, fs, lf);
-        }
-        first = 0;
+        if (fluxacct_fstree_node (t, i, &d, NULL) == 0
+            && shown (t, i, user, bank))
+            shares_row (ct, &d);
     }
-    if (json)
-        fputs (first ? "]\n" : "\n]\n", ctx->out);
+    rc = print_cells (ctx, ct, &o);
+    ct_destroy (ct);
     fluxacct_fstree_destroy (t);
-    return 0;
+    return rc;
 }
 
 /* ---- explain-fairshare ---------------------------------------------- */
@@ -301,36 +275,57 @@ static void wtext (double w, char *buf, size_t len)
         fa_fmt_double (buf, len, w, FA_FMT_SIG6);
 }
 
+/* The columns of a level: a marker ('>' on the node explained), its
+ * position, then the numbers the order comes from. */
+static const struct cellcol level_cols[] = {
+    { "", NULL, 1, 0 }, { "pos", NULL, 3, 0 }, { "name", NULL, -20, 2 },
+    { "type", NULL, -4, 0 }, { "shares", NULL, 8, 0 },
+    { "share of lvl", NULL, 12, 0 }, { "usage", NULL, 14, 0 },
+    { "usage of lvl", NULL, 12, 0 }, { "weight = share / usage", NULL, 0, 0 },
+};
+
 /* Print the level of node `idx`: it and its siblings in sorted order. */
-static void explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
-                           int n)
+static int explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
+                          int n)
 {
+    struct outopts o = { .mode = OUT_TABLE };
     fluxacct_fsnode_t me, sib, parent;
-    int count, ahead = -1;
+    struct celltab *ct = ct_create (9, level_cols);
+    int count, ahead = -1, rc;
     char buf[64], ord[16];
 
+    if (!ct)
+        return fail ("out of memory");
+    ct->fixed = 1;
     fluxacct_fstree_node (t, idx, &me, NULL);
     fluxacct_fstree_node (t, me.parent, &parent, NULL);
     count = me.siblings;
     fprintf (ctx->out, "\nlevel %d: %s among the %d children of bank %s\n",
              me.depth, me.name, count, parent.name);
-    fprintf (ctx->out, "  %3s  %-20s %-4s %8s %12s %14s %12s %s\n", "pos",
-             "name", "type", "shares", "share of lvl", "usage",
-             "usage of lvl", "weight = share / usage");
     for (int pos = 0; pos < count; pos++)
         for (int k = 0; k < n; k++) {
             if (fluxacct_fstree_node (t, k, &sib, NULL) < 0
                 || sib.parent != me.parent || sib.position != pos)
                 continue;
+            ct_add_row (ct);
+            ct_text (ct, 0, k == idx ? ">" : "", NULL);
+            ct_int (ct, 1, pos + 1);
+            ct_text (ct, 2, sib.name, NULL);
+            ct_text (ct, 3, sib.type == FLUXACCT_FSNODE_USER ? "user" : "bank",
+                     NULL);
+            ct_int (ct, 4, (int64_t)sib.shares);
+            ct_real (ct, 5, sib.level_shares, FA_FMT_FIXED6, FA_FMT_REPR);
+            ct_real (ct, 6, sib.usage, FA_FMT_SIG6, FA_FMT_REPR);
+            ct_real (ct, 7, sib.level_usage, FA_FMT_FIXED6, FA_FMT_REPR);
             wtext (sib.weight, buf, sizeof (buf));
-            fprintf (ctx->out, "%s %3d  %-20s %-4s %8llu %12.6f %14.6g %12.6f "
-                     "%s\n", k == idx ? ">" : " ", pos + 1, sib.name,
-                     sib.type == FLUXACCT_FSNODE_USER ? "user" : "bank",
-                     (unsigned long long)sib.shares, sib.level_shares,
-                     sib.usage, sib.level_usage, buf);
+            ct_text (ct, 8, buf, NULL);
             if (pos == me.position - 1)
                 ahead = k;
         }
+    rc = print_cells (ctx, ct, &o);
+    ct_destroy (ct);
+    if (rc != 0)
+        return rc;
     if (me.position == 0)
         fprintf (ctx->out, "  %s is 1st of %d: no sibling is ahead of it\n",
                  me.name, count);
@@ -343,6 +338,7 @@ static void explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
                  me.name, ordinal (me.position + 1, ord, sizeof (ord)), count,
                  sib.name, w1, w2);
     }
+    return 0;
 }
 
 static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
@@ -391,11 +387,12 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
         path[depth++] = k;
         k = node.parent;
     }
-    while (depth > 0)
-        explain_level (ctx, t, path[--depth], n);
+    int rc = 0;
+    while (depth > 0 && rc == 0)
+        rc = explain_level (ctx, t, path[--depth], n);
     fluxacct_fstree_destroy (t);
     free (def);
-    return 0;
+    return rc;
 }
 
 
@@ -462,38 +459,45 @@ static int find_bank (const struct binfo *bi, const char *name)
     return -1;
 }
 
-static void binfo_row (struct ctx *ctx, const fluxacct_fsnode_t *d,
-                       int verbose, int parsable, const char *star)
+/* bank-info's columns: the first five, or with -v all seven. */
+static const struct cellcol binfo_cols[] = {
+    { "Name", NULL, -20, 0 }, { "Shares", NULL, 10, 0 },
+    { "Norm_Shares", "Norm Shares", 12, 0 },
+    { "Norm_Usage", "Norm Usage", 12, 0 }, { "Norm_FS", "Level FS", 10, 0 },
+};
+static const struct cellcol binfo_cols_verbose[] = {
+    { "Name", NULL, -20, 0 }, { "Shares", NULL, 10, 0 },
+    { "Norm_Shares", "Norm Shares", 12, 0 }, { "Usage", NULL, 13, 0 },
+    { "Norm_Usage", "Norm Usage", 12, 0 }, { "Norm_FS", "Level FS", 10, 0 },
+    { "Type", NULL, 5, 0 },
+};
+
+/* The row of node d (its name indented by depth, `star` after it). */
+static void binfo_row (struct celltab *t, const fluxacct_fsnode_t *d,
+                       int verbose, const char *star)
 {
     int isuser = d->type == FLUXACCT_FSNODE_USER;
-    char name[300], fs[32], ns[32], us[32], nu[32];
+    size_t c = 0;
+    char name[300];
 
     snprintf (name, sizeof (name), "%*s%s%s", d->depth, "", d->name,
               star ? star : "");
+    ct_add_row (t);
+    ct_text (t, c++, name, NULL);
+    ct_int (t, c++, (int64_t)d->shares);
+    ct_real (t, c++, d->norm_shares, FA_FMT_FIXED6, FA_FMT_FIXED6);
+    if (verbose)
+        ct_real (t, c++, d->usage, FA_FMT_FIXED1, FA_FMT_FIXED1);
+    ct_real (t, c++, d->norm_usage, FA_FMT_FIXED6, FA_FMT_FIXED6);
     if (d->parent < 0)
-        snprintf (fs, sizeof (fs), "inf");
+        ct_text (t, c++, "inf", NULL);
     else if (!isuser)
-        snprintf (fs, sizeof (fs), "--");
-    else
-        fa_fmt_double (fs, sizeof (fs), d->fairshare,
-                       verbose && parsable ? FA_FMT_FIXED6 : FA_FMT_FIXED3);
-    fa_fmt_double (ns, sizeof (ns), d->norm_shares, FA_FMT_FIXED6);
-    fa_fmt_double (us, sizeof (us), d->usage, FA_FMT_FIXED1);
-    fa_fmt_double (nu, sizeof (nu), d->norm_usage, FA_FMT_FIXED6);
-    if (parsable && verbose)
-        fprintf (ctx->out, "%s|%llu|%s|%s|%s|%s|%s\n", name,
-                 (unsigned long long)d->shares, ns, us, nu, fs,
-                 isuser ? "user" : "bank");
-    else if (parsable)
-        fprintf (ctx->out, "%s|%llu|%s|%s|%s\n", name,
-                 (unsigned long long)d->shares, ns, nu, fs);
-    else if (verbose)
-        fprintf (ctx->out, "%-20s %10llu %12s %13s %12s %10s %5s\n", name,
-                 (unsigned long long)d->shares, ns, us, nu, fs,
-                 isuser ? "user" : "bank");
-    else
-        fprintf (ctx->out, "%-20s %10llu %12s %12s %10s\n", name,
-                 (unsigned long long)d->shares, ns, nu, fs);
+        ct_set (t, c++, FLUXACCT_TYPE_NULL, "--", NULL, 0, 0);
+    else    /* -v -P prints six decimals, as flux-accounting does */
+        ct_real (t, c++, d->fairshare, FA_FMT_FIXED3,
+                 verbose ? FA_FMT_FIXED6 : FA_FMT_FIXED3);
+    if (verbose)
+        ct_text (t, c++, isuser ? "user" : "bank", NULL);
 }
 
 /* The user's default bank, malloc'd, or NULL. */
@@ -515,6 +519,8 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
                                    "user" };
     const char *target = NULL, *mode = NULL, *exclude = arg_str (a, "exclude");
     int verbose = arg_flag (a, "verbose"), parsable = arg_flag (a, "parsable");
+    struct outopts o = { .format = arg_str (a, "format") };
+    struct celltab *ct = NULL;
     struct binfo bi = { 0 };
     char *defbank = NULL, *me = NULL;
     int top = -1, ex = -1, rc = EXIT_FAIL, found = 0;
@@ -528,6 +534,9 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
         mode = modes[i];
         target = arg_str (a, modes[i]);
     }
+    if (parsable && o.format)
+        return usage_error ("bank-info: --parsable and --format are mutually "
+                            "exclusive");
     if (!mode) {
         /* flux-accounting asks the service for its own user; the caller is
          * who is meant. */
@@ -590,30 +599,25 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
         rc = fail ("Could not find \"%s\"", target);
         goto done;
     }
-    if (!arg_flag (a, "noheader")) {
-        if (parsable)
-            fprintf (ctx->out, verbose ? "Name|Shares|Norm_Shares|Usage|"
-                                         "Norm_Usage|Norm_FS|Type\n"
-                                       : "Name|Shares|Norm_Shares|Norm_Usage|"
-                                         "Norm_FS\n");
-        else if (verbose)
-            fprintf (ctx->out, "%-20s %10s %12s %13s %12s %10s %5s\n", "Name",
-                     "Shares", "Norm Shares", "Usage", "Norm Usage",
-                     "Level FS", "Type");
-        else
-            fprintf (ctx->out, "%-20s %10s %12s %12s %10s\n", "Name",
-                     "Shares", "Norm Shares", "Norm Usage", "Level FS");
+    o.mode = parsable ? OUT_PARSABLE : o.format ? OUT_FORMAT : OUT_TABLE;
+    if (!(ct = verbose ? ct_create (7, binfo_cols_verbose)
+                       : ct_create (5, binfo_cols))) {
+        rc = fail ("out of memory");
+        goto done;
     }
+    ct->fixed = 1;
+    ct->noheader = arg_flag (a, "noheader");
     for (int k = 0; k < bi.n; k++) {
         const fluxacct_fsnode_t *d = &bi.nodes[bi.order[k]];
         if (!bi.show[bi.order[k]])
             continue;
-        binfo_row (ctx, d, verbose, parsable,
+        binfo_row (ct, d, verbose,
                    defbank && d->type == FLUXACCT_FSNODE_BANK
                            && !strcmp (d->name, defbank) ? "*" : NULL);
     }
-    rc = 0;
+    rc = print_cells (ctx, ct, &o);
 done:
+    ct_destroy (ct);
     free (bi.nodes);
     free (bi.show);
     free (bi.order);
@@ -632,6 +636,7 @@ static const struct optdef bank_info_opts[] = {
     { "exclude", 'x', 1, "BANK", "leave out BANK's subtree (and paths through it)" },
     { "verbose", 'v', 0, NULL, "also print raw usage and each row's type" },
     { "parsable", 'P', 0, NULL, "print '|'-separated rows" },
+    { "format", 'o', 1, "FMT", "print each row with FMT, e.g. '{Name} {Norm_FS}' (the columns of -P)" },
     { "noheader", 'n', 0, NULL, "no header line" },
     { NULL },
 };
@@ -647,6 +652,7 @@ static const struct optdef shares_opts[] = {
     { "bank", 'B', 1, "BANK", "only associations of BANK" },
     { "json", 'j', 0, NULL, "print rows as a JSON array of objects" },
     { "parsable", 'P', 0, NULL, "print '|'-separated rows with a header" },
+    { "format", 'o', 1, "FMT", "print each row with FMT, e.g. '{Account} {User} {FairShare}'" },
     { NULL },
 };
 static const struct optdef explain_opts[] = {

@@ -424,3 +424,135 @@ def test_export_db_fairshare_emulate(usage_tree, tmp_path, fails):
     db = dict(query(run.path, "SELECT username, fairshare FROM association_table"))
     assert emu == {k: round(v, 6) for k, v in db.items()}
     fails("export-db", "-F", "-d", tmp_path, rc=USAGE, match="-F")
+
+
+# ---- fair-share views through the one printer (output.c) ----------------
+
+# The fixed-width layouts, byte for byte as they were before shares,
+# bank-info and explain-fairshare printed through print_cells.
+SHARES_TABLE = (
+    'Account              User        RawShares  NormShares       RawUsage   NormUsage  EffectvUsage  FairShare    LevelFS\n'
+    '-------------------- ---------- ---------- ----------- -------------- ----------- ------------- ---------- ----------\n'
+    'root                                     1    1.000000     750.000000    1.000000      1.000000              1.000000\n'
+    ' B                                       2    0.666667      50.000000    0.066667      0.066667             10.000000\n'
+    '  B2                                     4    0.380952       0.000000    0.000000      0.000000                   inf\n'
+    '  B1                                     3    0.285714      50.000000    0.066667      1.000000              0.428571\n'
+    '   B1                carol               1    0.285714      50.000000    0.066667      1.000000   1.000000   1.000000\n'
+    ' A                                       1    0.333333     700.000000    0.933333      0.933333              0.357143\n'
+    '  A                  alice               1    0.166667     100.000000    0.133333      0.142857   0.666667   3.500000\n'
+    '  A                  bob                 1    0.166667     600.000000    0.800000      0.857143   0.333333   0.583333\n')
+
+BANK_INFO_V = (
+    'Name                     Shares  Norm Shares         Usage   Norm Usage   Level FS  Type\n'
+    'root                          1     1.000000         750.0     1.000000        inf  bank\n'
+    ' A                            1     0.333333         700.0     0.933333         --  bank\n'
+    '  alice                       1     0.166667         100.0     0.133333      0.667  user\n'
+    '  bob                         1     0.166667         600.0     0.800000      0.333  user\n'
+    ' B                            2     0.666667          50.0     0.066667         --  bank\n'
+    '  B1                          3     0.285714          50.0     0.066667         --  bank\n'
+    '   carol                      1     0.285714          50.0     0.066667      1.000  user\n'
+    '  B2                          4     0.380952           0.0     0.000000         --  bank\n')
+
+EXPLAIN_BOB = (
+    'bob in bank A: fair-share 0.333333 = rank 1 / 3 users\n'
+    'Users are ranked by a depth-first walk of the tree, children in order of weight (share of their level / usage of their level, higher first); the first user gets rank 3, each next one rank - 1; tied users share a rank.\n'
+    '\n'
+    'level 1: A among the 2 children of bank root\n'
+    '  pos  name                 type   shares share of lvl          usage usage of lvl weight = share / usage\n'
+    '    1  B                    bank        2     0.666667             50     0.066667 10\n'
+    '>   2  A                    bank        1     0.333333            700     0.933333 0.357143\n'
+    '  A is 2nd of 2: B is ahead (weight 10 vs 0.357143)\n'
+    '\n'
+    'level 2: bob among the 2 children of bank A\n'
+    '  pos  name                 type   shares share of lvl          usage usage of lvl weight = share / usage\n'
+    '    1  alice                user        1     0.500000            100     0.142857 3.5\n'
+    '>   2  bob                  user        1     0.500000            600     0.857143 0.583333\n'
+    '  bob is 2nd of 2: alice is ahead (weight 3.5 vs 0.583333)\n')
+
+
+def test_fairshare_views_layout_unchanged(usage_tree):
+    run = usage_tree
+    run("update-usage", "--time", T0 + 500)
+    run("update-fshare")
+    assert run("shares")[1] == SHARES_TABLE
+    assert run("bank-info", "-t", "root", "-v")[1] == BANK_INFO_V
+    assert run("explain-fairshare", "bob")[1] == EXPLAIN_BOB
+
+
+def test_shares_format(usage_tree, fails):
+    run = usage_tree
+    run("update-usage", "--time", T0 + 500)
+    run("update-fshare")
+    out = run("shares", "-u", "bob", "-o",
+              "{Account:>4}|{User}|{RawShares}|{FairShare:.3f}|{LevelFS}")[1]
+    assert out.splitlines() == [
+        "Account|User|RawShares|FairShare|LevelFS",
+        "root||1||1.0",
+        "   A||1||0.3571428571428571",
+        "   A|bob|1|0.333|0.5833333333333334"]
+    err = fails("shares", "-o", "{Bank}", rc=USAGE, match="Bank")
+    assert "Account,User,RawShares,NormShares" in err
+    fails("shares", "-o", "{User}", "-j", rc=USAGE, match="exclusive")
+    fails("shares", "-o", "{User", rc=USAGE, match="'{' without '}'")
+
+
+def test_bank_info_format(usage_tree, fails):
+    run = usage_tree
+    run("update-usage", "--time", T0 + 500)
+    run("update-fshare")
+    out = run("bank-info", "-t", "A", "-o", "{Name:<8}|{Norm_FS:>6}")[1]
+    assert out.splitlines() == ["Name    |Norm_FS", " A      |    --",
+                                "  alice | 0.667", "  bob   | 0.333"]
+    # -n: no header; -v: the raw usage and the type, the fair-share to 6
+    out = run("bank-info", "-t", "A", "-v", "-n", "-o",
+              "{Name} {Usage} {Type} {Norm_FS}")[1]
+    assert out.splitlines() == [" A 700.0 bank --", "  alice 100.0 user "
+                                "0.666667", "  bob 600.0 user 0.333333"]
+    fails("bank-info", "-t", "A", "-o", "{Type}", rc=USAGE,
+          match="Available columns: Name,Shares,Norm_Shares,Norm_Usage,"
+                "Norm_FS")
+    fails("bank-info", "-t", "A", "-P", "-o", "{Name}", rc=USAGE,
+          match="exclusive")
+
+
+ODD_BANK, ODD_USER = 'Q\u00fc"o\\te', 'd\u00e4"n\\x'
+
+
+def test_shares_json_escapes_names(tree, db):
+    tree("add-bank", "--parent-bank", "root", ODD_BANK, "1")
+    tree("add-user", "-u", ODD_USER, "-B", ODD_BANK, "-i", "1004")
+    rows = json.loads(tree("shares", "--json")[1])
+    odd = [r for r in rows if r["Account"] == ODD_BANK]
+    assert [r["User"] for r in odd] == ["", ODD_USER]
+    assert odd[0]["FairShare"] is None and odd[1]["LevelFS"] == "inf"
+    # a name with a control character, written behind the library's back
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE association_table SET username = 'tab\tx' "
+                 "WHERE username = 'carol'")
+    conn.commit()
+    conn.close()
+    rows = json.loads(tree("shares", "--json")[1])
+    assert "tab\tx" in [r["User"] for r in rows]
+
+
+def test_fixed_tables_pad_by_characters(tree):
+    """A non-ASCII name is padded to 20 characters, not 20 bytes."""
+    tree("add-bank", "--parent-bank", "root", ODD_BANK, "1")
+    tree("add-user", "-u", ODD_USER, "-B", ODD_BANK, "-i", "1004")
+    lines = tree("bank-info", "-t", "root")[1].splitlines()
+    odd = [l for l in lines if ODD_BANK in l]
+    assert odd and all(len(l) == len(lines[0]) for l in odd)
+    lines = tree("shares")[1].splitlines()
+    odd = [l for l in lines if ODD_BANK in l]
+    assert odd and all(len(l) == len(lines[1]) for l in odd)
+
+
+def test_fairshare_emulate_format_specs(tmp_path, run):
+    f = tmp_path / "tree.json"
+    f.write_text(json.dumps(EMU))
+    out = run("fairshare-emulate", "-i", f, "-o",
+              "{username:>4}|{usage:.2f}|{fairshare:.1f}", db=False)[1]
+    assert out.splitlines() == ["  u2|0.00|1.0", "  u1|10.00|0.5"]
+    code, out, err = run("fairshare-emulate", "-i", f, "-o", "{username",
+                         db=False, rc=FAIL)
+    assert out == "" and err.startswith("fairshare-emulate: ValueError: ")

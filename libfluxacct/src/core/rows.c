@@ -200,44 +200,6 @@ FLUXACCT_EXPORT const char *fluxacct_rows_text (const fluxacct_rows_t *r,
     return c && c->type == FLUXACCT_TYPE_TEXT ? c->v.s : NULL;
 }
 
-/* A JSON string, always valid UTF-8 whatever the database holds (a row
- * written behind the library's back): a byte that is not UTF-8 is written
- * as U+FFFD, control characters (C0 and C1) as escapes. */
-static void put_string (FILE *f, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen (s), k;
-
-    fputc ('"', f);
-    for (size_t i = 0; i < n; i += k) {
-        k = 1;
-        switch (p[i]) {
-            case '"': fputs ("\\\"", f); break;
-            case '\\': fputs ("\\\\", f); break;
-            case '\n': fputs ("\\n", f); break;
-            case '\t': fputs ("\\t", f); break;
-            case '\r': fputs ("\\r", f); break;
-            default:
-                if (p[i] < 0x20 || p[i] == 0x7f)
-                    fprintf (f, "\\u%04x", p[i]);
-                else if (p[i] < 0x80)
-                    fputc (p[i], f);
-                else if ((k = utf8_seq_len (p + i, n - i)) > 0)
-                    fwrite (p + i, 1, k, f);
-                else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80
-                         && p[i + 1] < 0xa0) {
-                    fprintf (f, "\\u%04x", p[i + 1]);   /* C1 control */
-                    k = 2;
-                }
-                else {
-                    fputs ("\\ufffd", f);
-                    k = 1;
-                }
-        }
-    }
-    fputc ('"', f);
-}
-
 static void put_cell (FILE *f, const cell_t *c, int flags)
 {
     char buf[64];
@@ -259,7 +221,7 @@ static void put_cell (FILE *f, const cell_t *c, int flags)
             }
             break;
         case FLUXACCT_TYPE_TEXT:
-            put_string (f, c->v.s);
+            fa_fmt_json_string (f, c->v.s);
             break;
         default:
             fputs ("null", f);
@@ -287,7 +249,7 @@ FLUXACCT_EXPORT char *fluxacct_rows_to_json (const fluxacct_rows_t *r,
         for (size_t c = 0; c < r->ncols; c++) {
             fputs (c ? (indent ? ",\n    " : ",") : (indent ? "\n    " : ""),
                    f);
-            put_string (f, r->names[c]);
+            fa_fmt_json_string (f, r->names[c]);
             fputs (indent ? ": " : ":", f);
             put_cell (f, &r->cells[i * r->ncols + c], flags);
         }

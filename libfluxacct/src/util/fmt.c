@@ -1,5 +1,6 @@
-/* Module util: the one double formatter (see fmt_internal.h); calls
- * nothing of the library's.  The flux-account CLI links it too. */
+/* Module util: the one double formatter and JSON string writer (see
+ * fmt_internal.h); calls nothing of the library's.  The flux-account CLI
+ * links it too. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "util/fmt_internal.h"
+#include "util/util_internal.h"
 
 /* r / 10^p positionally ("-" when neg), ".0" when p is 0. */
 static size_t fmt_fixed (int neg, uint64_t r, int p, char *buf)
@@ -243,4 +245,41 @@ size_t fa_fmt_double (char *buf, size_t len, double v, enum fa_fmt mode)
             return fmt_display (v, buf, len);
     }
     return (size_t)snprintf (buf, len, "%.17g", v);
+}
+
+/* Text from the database may have been written behind the library's back,
+ * hence the checks. */
+void fa_fmt_json_string (FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen (s), k;
+
+    fputc ('"', f);
+    for (size_t i = 0; i < n; i += k) {
+        k = 1;
+        switch (p[i]) {
+            case '"': fputs ("\\\"", f); break;
+            case '\\': fputs ("\\\\", f); break;
+            case '\n': fputs ("\\n", f); break;
+            case '\t': fputs ("\\t", f); break;
+            case '\r': fputs ("\\r", f); break;
+            default:
+                if (p[i] < 0x20 || p[i] == 0x7f)
+                    fprintf (f, "\\u%04x", p[i]);
+                else if (p[i] < 0x80)
+                    fputc (p[i], f);
+                else if ((k = utf8_seq_len (p + i, n - i)) > 0)
+                    fwrite (p + i, 1, k, f);
+                else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80
+                         && p[i + 1] < 0xa0) {
+                    fprintf (f, "\\u%04x", p[i + 1]);   /* C1 control */
+                    k = 2;
+                }
+                else {
+                    fputs ("\\ufffd", f);
+                    k = 1;
+                }
+        }
+    }
+    fputc ('"', f);
 }

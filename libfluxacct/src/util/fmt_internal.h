@@ -1,10 +1,12 @@
-/* libfluxacct - the one double formatter (util/fmt.c).  Not API: the
- * library's modules and the flux-account CLI (which links the util
- * module's archive for it) call it; nothing else. */
+/* libfluxacct - the one double formatter and the one JSON string writer
+ * (util/fmt.c).  Not API: the library's modules and the flux-account CLI
+ * (which links the util module's archive for them) call them; nothing
+ * else. */
 #ifndef FLUXACCT_FMT_INTERNAL_H
 #define FLUXACCT_FMT_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* What the text is for. */
 enum fa_fmt {
@@ -45,5 +47,11 @@ enum fa_fmt {
  * does not fit, as snprintf).  Returns the length of the text (as
  * snprintf, the length it would have had when cut). */
 size_t fa_fmt_double (char *buf, size_t len, double v, enum fa_fmt mode);
+
+/* Write s to f as a JSON string, always valid UTF-8 whatever s holds: a
+ * byte that is not UTF-8 is written as U+FFFD, control characters (C0
+ * and C1) as escapes.  The one JSON string writer of the library and
+ * the CLI. */
+void fa_fmt_json_string (FILE *f, const char *s);
 
 #endif /* FLUXACCT_FMT_INTERNAL_H */
