@@ -103,7 +103,10 @@ START_TEST (import_malformed_lines)
     ck_assert_int_eq (s.malformed, 8);
     ck_assert_int_eq (s.no_resources, 2);  /* 1 has no R, 9 bad R */
     ck_assert_int_eq (s.unknown, 1);       /* 11: userid 777 */
-    ck_assert_ptr_nonnull (strstr (reports, "line 4: t_inactive"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 4: jobs.t_inactive "
+                                   "(20.000) is before jobs.t_run"));
+    ck_assert_ptr_nonnull (strstr (reports, "line 5: jobs.t_run must be a "
+                                   "time from 0 to 253402300799"));
     ck_assert_ptr_nonnull (strstr (reports, "line 3: \"userid\""));
     ck_assert_ptr_nonnull (strstr (reports, "line 6: missing \"t_inactive\""));
     ck_assert_ptr_nonnull (strstr (reports, "line 9: job 9: R"));
@@ -202,10 +205,13 @@ START_TEST (import_records)
     ck_assert_int_eq (s.no_resources, 1);
     ck_assert_int_eq (s.unknown, 1); /* alice has no association in B */
     ck_assert_ptr_nonnull (strstr (reports, "record 2: job 12: no R"));
-    ck_assert_ptr_nonnull (strstr (reports, "record 3: \"userid\""));
-    ck_assert_ptr_nonnull (strstr (reports, "record 4: t_inactive"));
+    ck_assert_ptr_nonnull (strstr (reports, "record 3: jobs.userid must be "
+                                   "an integer from 0 to 4294967295, got "
+                                   "'-1'"));
+    ck_assert_ptr_nonnull (strstr (reports, "record 4: jobs.t_inactive"));
     ck_assert_ptr_nonnull (strstr (reports, "record 5: jobspec is not JSON"));
-    ck_assert_ptr_nonnull (strstr (reports, "record 6: times"));
+    ck_assert_ptr_nonnull (strstr (reports, "record 6: jobs.t_inactive must "
+                                   "be a time from 0"));
     ck_assert_ptr_nonnull (r = fluxacct_jobs_list (db, NULL, &err));
     ck_assert_int_eq (fluxacct_rows_count (r), 2);
     ck_assert_str_eq (fluxacct_rows_text (r, 0, 0), "12");
@@ -246,7 +252,7 @@ START_TEST (import_records)
     ck_fail_with (fluxacct_jobs_import_records (db, more, 2,
                                                 FLUXACCT_IMPORT_STRICT, NULL,
                                                 NULL, &s, &err), EINVAL,
-                  "record 2: t_inactive");
+                  "record 2: jobs.t_inactive");
     ck_assert_ptr_nonnull (r = fluxacct_jobs_list (db, NULL, &err));
     ck_assert_int_eq (fluxacct_rows_count (r), 2); /* nothing stored */
     fluxacct_rows_destroy (r);

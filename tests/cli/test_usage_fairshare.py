@@ -54,7 +54,7 @@ def test_import_reports_and_counts(tree, tmp_path):
     code, out, err = tree("import-jobs", f)
     assert out == ""
     assert "line 2: invalid JSON" in err
-    assert "line 3: t_inactive" in err
+    assert "line 3: jobs.t_inactive (20.000) is before jobs.t_run" in err
     assert "1 imported, 1 already present, 2 malformed" in err
     assert query(tree.path, "SELECT count(*) FROM jobs") == [(1,)]
 

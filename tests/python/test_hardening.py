@@ -1,6 +1,7 @@
 """Hardening (issue 12) through the binding: the bank depth limit, names,
 and finite values are enforced by the library for Python as for the CLI;
 a deep in-memory fair-share tree computes without recursion."""
+import json
 import math
 
 import pytest
@@ -154,3 +155,125 @@ def test_one_rule_per_row_type(db, cli, tmp_path, monkeypatch, msg, api_add,
     p = cli.run('pop-db', '-c', str(path), check=False)
     assert p.returncode != 0 and f'{path}:2: {msg}' in p.stderr, p.stderr
     assert db.export_json() == before
+
+
+# Job rows (issue 12 #3, #6, #7): every value a job record stores passes
+# the rule of its jobs column (model/validate.c), the one pop-db and
+# update-db apply, whichever way the record comes in: import-jobs (JSON
+# Lines, the path fetch-job-records feeds), the records API, pop-db (CSV).
+# The same bad value gets the same text, naming jobs.<column> and the
+# value; import-jobs names the line, the API the record, pop-db file:line.
+R1 = ('{"version": 1, "execution": {"R_lite": [{"rank": "0", '
+      '"children": {"core": "0"}}]}}')
+JOB_OK = {'id': 7, 'userid': 5001, 't_submit': 100.0, 't_run': 110.0,
+          't_inactive': 200.0, 'ranks': '0'}
+TIME_RULE = ('must be a time from 0 to 253402300799 (epoch seconds, '
+             '9999-12-31)')
+JOBS_HDR = ('id,userid,t_submit,t_run,t_inactive,ranks,R,jobspec,project,'
+            'bank,requested_duration\n')
+
+
+def job_spec(bank='A', project='', duration=60):
+    return json.dumps({'attributes': {'system': {
+        'bank': bank, 'project': project, 'duration': duration}}})
+
+
+# msg; the record's changes (jobspec: bank, project, duration); CSV fields
+JOB_RULES = [
+    (f"jobs.userid must be an integer from 0 to 4294967295, got "
+     f"'99999999999'", {'userid': 99999999999}, {}),
+    (f"jobs.userid must be an integer from 0 to 4294967295, got '-1'",
+     {'userid': -1}, {}),
+    (f"jobs.t_submit {TIME_RULE}, got '-1'", {'t_submit': -1.0}, {}),
+    (f"jobs.t_run {TIME_RULE}, got '1e+308'", {'t_run': 1e308}, {}),
+    (f"jobs.t_inactive {TIME_RULE}, got '1e+308'", {'t_inactive': 1e308},
+     {}),
+    (f"jobs.t_inactive {TIME_RULE}, got '10000000000000'",
+     {'t_inactive': 1e13}, {}),
+    ("jobs.bank contains '|' (the --parsable separator), got 'x|y'", {},
+     {'bank': 'x|y'}),
+    ("jobs.bank is longer than 255 bytes, got '" + 'b' * 40, {},
+     {'bank': 'b' * 256}),
+    ("jobs.project contains a comma (the list separator), got 'p,q'", {},
+     {'project': 'p,q'}),
+    (f"jobs.requested_duration {TIME_RULE}, got '-5'", {},
+     {'duration': -5}),
+    (f"jobs.requested_duration {TIME_RULE}, got '10000000000000'", {},
+     {'duration': 1e13}),
+]
+
+
+def csv_field(v):
+    v = str(v)
+    return '"' + v.replace('"', '""') + '"' if any(
+        c in v for c in ',"\n') else v
+
+
+def job_number(v):
+    """A number as import-jobs' JSON and pop-db's CSV both write it."""
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+@pytest.mark.parametrize('msg,fields,spec', JOB_RULES,
+                         ids=[f'{r[0].split()[0]}-{i}'
+                              for i, r in enumerate(JOB_RULES)])
+def test_one_rule_for_job_rows(db, cli, tmp_path, monkeypatch, msg, fields,
+                               spec):
+    db.add_bank('root')
+    db.add_bank('A', parent='root')
+    db.add_user('alice', 'A', userid=5001)
+    job = dict(JOB_OK, **fields)
+    sys = dict({'bank': 'A', 'project': '', 'duration': 60}, **spec)
+    jobspec = job_spec(**sys)
+    before = db.export_json()
+
+    def refused(prefix, call):
+        with pytest.raises(fluxacct.InvalidArgument) as e:
+            call()
+        assert f'{prefix}{msg}' in str(e.value), str(e.value)
+        assert db.list_jobs() == []
+
+    # import-jobs: the library (file and buffer), then the CLI
+    line = json.dumps(dict(job, R=json.loads(R1),
+                           jobspec=json.loads(jobspec)))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'j.jsonl').write_text(line + '\n')
+    refused('line 1: ', lambda: db.import_jobs('j.jsonl', strict=True))
+    refused('line 1: ', lambda: db.import_jobs_data(line + '\n',
+                                                     strict=True))
+    stats = db.import_jobs_data(line + '\n')
+    assert (stats.imported, stats.malformed) == (0, 1)
+    assert any(f'line 1: {msg}' in p for p in stats.problems), stats.problems
+    p = cli.run('import-jobs', '--strict', 'j.jsonl', check=False)
+    assert p.returncode != 0 and f'line 1: {msg}' in p.stderr, p.stderr
+    # the records API
+    rec = dict(job, R=R1, jobspec=jobspec)
+    refused('record 1: ', lambda: db.import_records([rec], strict=True))
+    # pop-db: the same values as CSV fields
+    row = [job['id'], job['userid'], job_number(job['t_submit']),
+           job_number(job['t_run']), job_number(job['t_inactive']), '0', R1,
+           jobspec, sys['project'], sys['bank'], job_number(sys['duration'])]
+    (tmp_path / 'jobs.csv').write_text(
+        JOBS_HDR + ','.join(csv_field(v) for v in row) + '\n')
+    refused('jobs.csv:2: ', lambda: db.import_csv('jobs.csv'))
+    p = cli.run('pop-db', '-c', 'jobs.csv', check=False)
+    assert p.returncode != 0 and f'jobs.csv:2: {msg}' in p.stderr, p.stderr
+    assert db.export_json() == before
+    # the record made good goes in by every path, alike
+    good = dict(JOB_OK, R=R1, jobspec=job_spec())
+    assert db.import_records([good], strict=True).imported == 1
+
+
+def test_job_record_rule_keeps_valid_records(db):
+    """Values at the edges of the rules are stored as given."""
+    db.add_bank('root')
+    db.add_bank('A', parent='root')
+    db.add_user('alice', 'A', userid=4294967295)
+    recs = [dict(JOB_OK, id=1, userid=4294967295, t_submit=0.0, t_run=0.0,
+                 t_inactive=253402300799.0, R=R1, jobspec=job_spec()),
+            dict(JOB_OK, id=2, userid=0, R=R1,
+                 jobspec=job_spec(bank='', duration=0))]
+    assert db.import_records(recs, strict=True).imported == 2
+    jobs = {j['id']: j for j in db.list_jobs()}
+    assert jobs['1']['t_inactive'] == 253402300799.0
+    assert jobs['2']['userid'] == 0

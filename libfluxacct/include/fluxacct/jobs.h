@@ -96,9 +96,11 @@ typedef struct {
  * works out the counts from R, the durations, the charged bank (the
  * jobspec's, else the user's default bank: README "Job records") and the
  * sequence number.  Records already present are skipped; a record that is
- * not a valid job (userid out of range, times out of order, a jobspec that
- * is not JSON or whose attributes.system.bank or .project is not a string)
- * is reported and skipped, or with FLUXACCT_IMPORT_STRICT fails the whole
+ * not a valid job (a value that breaks the rule of its jobs column, as
+ * pop-db applies it: userid, times, names, durations; fluxacct-semantics(7)
+ * "Limits"; times out of order, a jobspec that is not JSON or whose
+ * attributes.system.bank or .project is not a string) is reported
+ * ("record N: jobs.<column> ...") and skipped, or with FLUXACCT_IMPORT_STRICT fails the whole
  * import.  One transaction: all or nothing.
  *
  * @param recs   n records (may be NULL when n is 0)

@@ -50,6 +50,7 @@ struct loader {
     int *map;               /* header position -> table column, -1 skip */
     size_t nhdr;
     struct val *v;          /* per table column */
+    const struct colrule *rule[64]; /* its rule (validate.c), found once */
     struct stcache cache[NCACHE];
     size_t ncache;
     int kind;               /* K_* below */
@@ -408,8 +409,8 @@ static int insert_row (struct loader *l, const struct rec *rec)
     /* the rules of add-*, before the references are looked up: the same
      * bad value gets the same message as through add-* and edit-* */
     for (size_t c = 0; c < l->t.ncols; c++)
-        if (validate_column (l->t.name, l->t.cols[c].name,
-                             (const struct colval *)&l->v[c], &why) < 0)
+        if (validate_value (l->rule[c], (const struct colval *)&l->v[c],
+                            &why) < 0)
             return errprintf (l->error, EINVAL, "%s:%llu: %s", l->path,
                               (unsigned long long)rec->line, why.text);
     if (l->kind == K_ASSOC && check_assoc (l, rec) < 0)
@@ -681,6 +682,8 @@ static int load_file (fluxacct_db_t *db, const char *path, const char *fields,
                    path, table);
         goto done;
     }
+    for (size_t c = 0; c < l.t.ncols; c++)
+        l.rule[c] = validate_rule (l.t.name, l.t.cols[c].name);
     find_columns (&l);
     l.kind = !strcmp (table, "association_table") ? K_ASSOC
              : !strcmp (table, "bank_table") ? K_BANK

@@ -1,12 +1,14 @@
 /* libfluxacct - the one job-record normaliser (jobrec_internal.h): what
  * every ingest path stores for a job record, decided in one place. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
 #include "core/db_internal.h"
+#include "model/model_internal.h"
 #include "parse/parse_internal.h"
 #include "jobs/jobrec_internal.h"
 
@@ -15,8 +17,20 @@ struct defbank {
     char *bank;
 };
 
+/* The columns of jobs that have a rule (model/validate.c), in the table's
+ * order: jobrec_check() checks them in this order, as pop-db does. */
+enum { JC_USERID, JC_T_SUBMIT, JC_T_RUN, JC_T_INACTIVE, JC_PROJECT, JC_BANK,
+       JC_REQUESTED, JC_ACTUAL, JC_NNODES, JC_NCORES, JC_NGPUS, JC_CHARGE,
+       JC_SEQ, JC_N };
+static const char *const jc_name[JC_N] = {
+    "userid", "t_submit", "t_run", "t_inactive", "project", "bank",
+    "requested_duration", "actual_duration", "nnodes", "ncores", "ngpus",
+    "charge_bank", "seq",
+};
+
 struct jobnorm {
     fluxacct_db_t *db;
+    const struct colrule *rule[JC_N];   /* looked up once */
     struct defbank *defbanks;   /* sorted by userid, one per user */
     size_t ndefbanks;
     sqlite3_int64 next_seq;
@@ -88,6 +102,8 @@ struct jobnorm *jobnorm_create (fluxacct_db_t *db, fluxacct_error_t *error)
     if (!n)
         return errprintf_null (error, ENOMEM, "out of memory");
     n->db = db;
+    for (int c = 0; c < JC_N; c++)
+        n->rule[c] = validate_rule ("jobs", jc_name[c]);
     if (load_defbanks (n, error) < 0 || load_next_seq (n, error) < 0) {
         jobnorm_destroy (n);
         return NULL;
@@ -243,6 +259,74 @@ int jobnorm_record (struct jobnorm *n, struct jobrec *rec,
         rec->has_seq = 1;
     }
     return 0;
+}
+
+static int check_int (const struct jobnorm *n, int c, sqlite3_int64 i,
+                      fluxacct_error_t *error)
+{
+    struct colval v = { .type = COLVAL_INTEGER, .i = i };
+    return validate_value (n->rule[c], &v, error);
+}
+
+static int check_real (const struct jobnorm *n, int c, double d,
+                       fluxacct_error_t *error)
+{
+    struct colval v = { .type = COLVAL_REAL, .d = d };
+    return validate_value (n->rule[c], &v, error);
+}
+
+/* A name column: NULL is stored as NULL (no rule applies). */
+static int check_text (const struct jobnorm *n, int c, const char *s,
+                       fluxacct_error_t *error)
+{
+    struct colval v = { .type = COLVAL_NULL };
+    if (s) {
+        v.type = COLVAL_TEXT;
+        v.s = s;
+        v.len = strlen (s);
+    }
+    return validate_value (n->rule[c], &v, error);
+}
+
+/* A count as stored (jobrec_insert binds it as an int64): past INT64_MAX
+ * it is checked as the real number it is, which the rule refuses. */
+static int check_count (const struct jobnorm *n, int c, uint64_t u,
+                        fluxacct_error_t *error)
+{
+    return u > (uint64_t)INT64_MAX ? check_real (n, c, (double)u, error)
+                                   : check_int (n, c, (sqlite3_int64)u, error);
+}
+
+int jobrec_check (const struct jobnorm *n, const struct jobrec *rec,
+                  fluxacct_error_t *error)
+{
+    if (check_int (n, JC_USERID, rec->userid, error) < 0
+        || check_real (n, JC_T_SUBMIT, rec->t_submit, error) < 0
+        || check_real (n, JC_T_RUN, rec->t_run, error) < 0
+        || check_real (n, JC_T_INACTIVE, rec->t_inactive, error) < 0)
+        return -1;
+    /* the record's own rule, once its times are known good */
+    if (rec->t_run > 0 && rec->t_inactive < rec->t_run)
+        return errprintf (error, EINVAL, "jobs.t_inactive (%.3f) is before "
+                          "jobs.t_run (%.3f)", rec->t_inactive, rec->t_run);
+    if (rec->t_submit > 0 && rec->t_run > 0 && rec->t_run < rec->t_submit)
+        return errprintf (error, EINVAL, "jobs.t_run (%.3f) is before "
+                          "jobs.t_submit (%.3f)", rec->t_run, rec->t_submit);
+    if (check_text (n, JC_PROJECT, rec->project, error) < 0
+        || check_text (n, JC_BANK, rec->bank, error) < 0
+        || check_real (n, JC_REQUESTED, rec->requested_duration, error) < 0
+        || check_real (n, JC_ACTUAL, rec->actual_duration, error) < 0)
+        return -1;
+    if (!rec->no_counts
+        && (check_count (n, JC_NNODES, rec->counts.nnodes, error) < 0
+            || check_count (n, JC_NCORES, rec->counts.ncores, error) < 0
+            || check_count (n, JC_NGPUS, rec->counts.ngpus, error) < 0))
+        return -1;
+    /* charge_bank is most often the bank itself, just checked */
+    if (rec->charge_bank != rec->bank
+        && check_text (n, JC_CHARGE, rec->charge_bank, error) < 0)
+        return -1;
+    return check_int (n, JC_SEQ, rec->seq, error);
 }
 
 void jobnorm_stored (struct jobnorm *n, const struct jobrec *rec)

@@ -70,6 +70,16 @@ struct jobnorm *jobnorm_create (fluxacct_db_t *db, fluxacct_error_t *error);
 int jobnorm_record (struct jobnorm *n, struct jobrec *rec,
                     fluxacct_error_t *error);
 
+/* Check every value of the normalised rec that jobrec_insert() stores
+ * against its column's rule (model/validate.c: the rules pop-db and
+ * update-db apply to rows of jobs, with their messages, in the table's
+ * column order), and the record's own rule: a job that ran has
+ * t_submit <= t_run <= t_inactive (checked right after the times).
+ * Columns without a rule (id, ranks, R, jobspec) are the parsers'
+ * business.  0, or -1 with EINVAL naming jobs.<column> and the value. */
+int jobrec_check (const struct jobnorm *n, const struct jobrec *rec,
+                  fluxacct_error_t *error);
+
 /* The record jobnorm_record() gave rec->seq was stored: the next one gets
  * the following number. */
 void jobnorm_stored (struct jobnorm *n, const struct jobrec *rec);

@@ -170,11 +170,7 @@ static int get_number (json_t *o, const char *key, int required, double *out,
     if (!json_is_number (v))
         return errprintf (error, EINVAL, "\"%s\" must be a number, not %s",
                           key, fa_json_typename (v));
-    *out = json_number_value (v);
-    if (!isfinite (*out) || *out < 0 || *out > (double)FLUXACCT_TIME_MAX)
-        return errprintf (error, EINVAL, "\"%s\" must be a time from 0 to "
-                          "%lld (9999-12-31), got %g", key,
-                          FLUXACCT_TIME_MAX, *out);
+    *out = json_number_value (v); /* its range: jobrec_check */
     return 0;
 }
 
@@ -256,12 +252,12 @@ static int job_from_json (json_t *o, struct job_in *j, fluxacct_error_t *error)
         return errprintf (error, EINVAL, "not a JSON object");
     if (parse_id (json_object_get (o, "id"), j->id, sizeof (j->id), error) < 0)
         return -1;
-    v = json_object_get (o, "userid");
-    if (!json_is_integer (v) || json_integer_value (v) < 0
-        || json_integer_value (v) > 4294967295LL)
-        return errprintf (error, EINVAL, "\"userid\" must be an integer from "
-                          "0 to 4294967295");
-    j->userid = json_integer_value (v);
+    if (!(v = json_object_get (o, "userid")))
+        return errprintf (error, EINVAL, "missing \"userid\"");
+    if (!json_is_integer (v))
+        return errprintf (error, EINVAL, "\"userid\" must be an integer, "
+                          "not %s", fa_json_typename (v));
+    j->userid = json_integer_value (v); /* its range: jobrec_check */
     if (get_number (o, "t_submit", 0, &j->t_submit, error) < 0
         || get_number (o, "t_run", 0, &j->t_run, error) < 0
         || get_number (o, "t_inactive", 1, &j->t_inactive, error) < 0)
@@ -287,31 +283,15 @@ static int job_from_json (json_t *o, struct job_in *j, fluxacct_error_t *error)
     return 0;
 }
 
-static int check_times (struct job_in *j, fluxacct_error_t *error)
-{
-    if (!(j->t_submit >= 0 && j->t_submit <= (double)FLUXACCT_TIME_MAX
-          && j->t_run >= 0 && j->t_run <= (double)FLUXACCT_TIME_MAX
-          && j->t_inactive >= 0 && j->t_inactive <= (double)FLUXACCT_TIME_MAX))
-        return errprintf (error, EINVAL, "job times must be from 0 to %lld "
-                          "(9999-12-31)", FLUXACCT_TIME_MAX);
-    if (j->bank && *j->bank && check_name (j->bank, "jobspec bank", error) < 0)
-        return -1;
-    if (j->project && *j->project
-        && check_name (j->project, "jobspec project", error) < 0)
-        return -1;
-    if (j->t_run > 0 && j->t_inactive < j->t_run)
-        return errprintf (error, EINVAL, "t_inactive (%.3f) is before t_run "
-                          "(%.3f)", j->t_inactive, j->t_run);
-    if (j->t_submit > 0 && j->t_run > 0 && j->t_run < j->t_submit)
-        return errprintf (error, EINVAL, "t_run (%.3f) is before t_submit "
-                          "(%.3f)", j->t_run, j->t_submit);
-    return 0;
-}
+static int malformed (struct importer *imp, const char *why,
+                      fluxacct_error_t *error);
 
 /* Store one parsed job through the normaliser; classify it for the
  * counters and reports.  What the parse read (bank, project, requested
  * duration, and R's counts on the fast path) is given; the normaliser
- * decides the rest. */
+ * decides the rest, and every value stored passes the rules of the jobs
+ * table (jobrec_check: the parsers check JSON types, not ranges) or the
+ * record is malformed. */
 static int store_job (struct importer *imp, struct job_in *j,
                       const char *r_problem, fluxacct_error_t *error)
 {
@@ -334,10 +314,18 @@ static int store_job (struct importer *imp, struct job_in *j,
         .has_counts = j->have_counts,
         .counts = j->counts,
     };
+    fluxacct_error_t why;
     int rc;
 
-    if (jobnorm_record (imp->norm, &rec, error) < 0
-        || (rc = jobrec_insert (imp->db, &rec, error)) < 0) {
+    if (jobnorm_record (imp->norm, &rec, error) < 0) {
+        jobrec_clear (&rec);
+        return -1;
+    }
+    if (jobrec_check (imp->norm, &rec, &why) < 0) {
+        jobrec_clear (&rec);
+        return malformed (imp, why.text, error);
+    }
+    if ((rc = jobrec_insert (imp->db, &rec, error)) < 0) {
         jobrec_clear (&rec);
         return -1;
     }
@@ -504,8 +492,7 @@ static int fast_number (struct jspan v, int required, double *t)
         *t = 0;
         return !required;
     }
-    return jspan_number (v, t) == 0 && isfinite (*t) && *t >= 0
-           && *t <= (double)FLUXACCT_TIME_MAX;
+    return jspan_number (v, t) == 0; /* its range: jobrec_check */
 }
 
 /* 1 handled (stored or counted), 0 use the jansson path, -1 error. */
@@ -542,7 +529,7 @@ static int import_line_fast (struct importer *imp, const char *buf,
         && (!(s = jspan_skip (o.p, end, 0)) || s != end))
         return 0;
     if (!v[0].p || !fast_id (v[0], j.id, sizeof (j.id)) || !v[1].p
-        || jspan_number (v[1], &uid) < 0 || uid < 0 || uid > 4294967295.0
+        || jspan_number (v[1], &uid) < 0 || !(fabs (uid) <= 9007199254740992.0)
         || uid != floor (uid) || memchr (v[1].p, '.', v[1].n)
         || memchr (v[1].p, 'e', v[1].n) || memchr (v[1].p, 'E', v[1].n)
         || !fast_number (v[2], 0, &j.t_submit)
@@ -570,8 +557,6 @@ static int import_line_fast (struct importer *imp, const char *buf,
         j.R_text = v[7].p;
         j.R_len = v[7].n;
     }
-    if (check_times (&j, NULL) < 0)
-        goto slow;
     imp->st.lines++;
     rc = store_job (imp, &j, "", error);
     job_in_clear (&j);
@@ -602,7 +587,7 @@ static int import_line (struct importer *imp, const char *buf, size_t len,
         snprintf (why.text, sizeof (why.text), "invalid JSON: %.140s", jerr.text);
         return malformed (imp, why.text, error);
     }
-    if (job_from_json (o, &j, &why) < 0 || check_times (&j, &why) < 0)
+    if (job_from_json (o, &j, &why) < 0)
         rc = errno == ENOMEM ? errprintf (error, ENOMEM, "out of memory")
                              : malformed (imp, why.text, error);
     else
@@ -836,10 +821,7 @@ static int archive_row (struct importer *imp, sqlite3_stmt *st,
             snprintf (why.text, sizeof (why.text), "%s", jerr.text);
         json_decref (s);
     }
-    if (check_times (&j, &why) < 0)
-        rc = malformed (imp, why.text, error);
-    else
-        rc = store_job (imp, &j, why.text, error);
+    rc = store_job (imp, &j, why.text, error);
     job_in_clear (&j);
     return rc;
 }
@@ -907,14 +889,6 @@ static int record_in (struct importer *imp, const fluxacct_job_record_t *r,
     j.t_run = r->t_run;
     j.t_inactive = r->t_inactive;
     j.ranks = r->ranks ? r->ranks : "";
-    if (r->userid < 0 || r->userid > 4294967295LL)
-        return malformed (imp, "\"userid\" must be an integer from 0 to "
-                          "4294967295", error);
-    if (!isfinite (r->t_submit) || r->t_submit < 0 || !isfinite (r->t_run)
-        || r->t_run < 0 || !isfinite (r->t_inactive) || r->t_inactive < 0)
-        return malformed (imp, "times must be >= 0", error);
-    if (check_times (&j, &why) < 0)
-        return malformed (imp, why.text, error);
     if (r->jobspec && *r->jobspec) {
         json_t *s = json_string (r->jobspec);
         rc = s ? jobspec_attrs (s, &j, &why) : -1;

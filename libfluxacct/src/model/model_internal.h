@@ -58,6 +58,15 @@ struct colval {
 int validate_column (const char *table, const char *column,
                      const struct colval *v, fluxacct_error_t *error);
 
+/* The same in two steps, for a writer that checks many values of a few
+ * columns (update-db, the job-record path): the rule of table.column
+ * (NULL: the column has none) looked up once, then each value checked
+ * against it (a NULL rule or an absent value passes).  Same messages. */
+struct colrule;
+const struct colrule *validate_rule (const char *table, const char *column);
+int validate_value (const struct colrule *r, const struct colval *v,
+                    fluxacct_error_t *error);
+
 /* The same for a number, an integer, a name or list (the add-* and edit-*
  * fields; a NULL s is an empty one). */
 int validate_number (const char *table, const char *column, double d,

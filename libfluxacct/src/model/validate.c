@@ -165,16 +165,35 @@ static void shown (const struct colval *v, char *buf, size_t len)
         snprintf (buf, len, "NULL");
 }
 
-/* validate_column with its rule r already found (validate_tables looks
- * each column's rule up once, not once a cell). */
-static int check_value (const struct colrule *r, const struct colval *v,
-                        fluxacct_error_t *error)
+const struct colrule *validate_rule (const char *table, const char *column)
 {
-    const char *table = r->table, *column = r->column;
-    const char *problem = NULL;
+    return find_rule (table, column);
+}
+
+/* The message for a value that breaks its rule (out of the checking
+ * function: the check of a good value, the import's hot path, stays
+ * lean). */
+static int __attribute__ ((noinline, cold))
+refuse (const struct colrule *r, const struct colval *v, const char *problem,
+        fluxacct_error_t *error)
+{
     char val[64];
+
+    shown (v, val, sizeof (val));
+    return errprintf (error, EINVAL, "%s.%s %s, got '%s'", r->table,
+                      r->column, problem, val);
+}
+
+/* validate_column with its rule r already found (validate_tables and the
+ * job-record path look each column's rule up once, not once a cell). */
+int validate_value (const struct colrule *r, const struct colval *v,
+                    fluxacct_error_t *error)
+{
+    const char *problem = NULL;
     double d = 0;
 
+    if (!r || !v->type)
+        return 0;
     if (v->type == COLVAL_NULL)
         return 0; /* the schema's NOT NULL constraints decide */
     switch (r->rule) {
@@ -275,9 +294,7 @@ static int check_value (const struct colrule *r, const struct colval *v,
     }
     if (!problem)
         return 0;
-    shown (v, val, sizeof (val));
-    return errprintf (error, EINVAL, "%s.%s %s, got '%s'", table, column,
-                      problem, val);
+    return refuse (r, v, problem, error);
 }
 
 int validate_column (const char *table, const char *column,
@@ -287,7 +304,7 @@ int validate_column (const char *table, const char *column,
 
     if (!v->type || !(r = find_rule (table, column)))
         return 0;
-    return check_value (r, v, error);
+    return validate_value (r, v, error);
 }
 
 int validate_number (const char *table, const char *column, double d,
@@ -488,7 +505,7 @@ int validate_tables (fluxacct_db_t *db, void (*report) (void *, const char *),
                     if (!v.s)
                         v.s = "";
                 }
-                if (check_value (rule[c], &v, &why) == 0)
+                if (validate_value (rule[c], &v, &why) == 0)
                     continue;
                 if (bad++ == 0)
                     snprintf (first, sizeof (first), "%s", why.text);
