@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "util/fmt_internal.h"
 #include "core/db_internal.h"
 #include "model/model_internal.h"
 #include "parse/parse_internal.h"
@@ -550,16 +551,19 @@ static int copy_projects (struct mig *m)
 
 static int copy_config (struct mig *m)
 {
+    char t0[FA_FMT_DOUBLE_MAX];
+
     if (m->t[T_CONFIG].present && copy_table (m, T_CONFIG, NULL, NULL) < 0)
         return -1;
+    fa_fmt_double (t0, sizeof (t0), m->T0, FA_FMT_ROUNDTRIP);
     return execf (m, "INSERT OR IGNORE INTO config_table VALUES "
                   "('priority_usage_reset_period', '2419200'),"
                   "('priority_decay_half_life', '604800'),"
                   "('decay_factor', '0.5'), ('node_weight', '1.0'),"
                   "('core_weight', '0.0'), ('gpu_weight', '0.0'),"
                   "('deny_unknown_queues', 'false'), ('decay_mode', 'binned'),"
-                  "('usage_epoch', '%.17g'), ('allocation_enforcement', 'off'),"
-                  "('allocation_default_time_limit', '3600')", m->T0);
+                  "('usage_epoch', '%s'), ('allocation_enforcement', 'off'),"
+                  "('allocation_default_time_limit', '3600')", t0);
 }
 
 static int copy_weights (struct mig *m)
@@ -1099,9 +1103,13 @@ static int migrate_tables (struct mig *m)
         if (copy_table (m, T_HALFLIFE, NULL, NULL) < 0)
             return -1;
     }
-    else if (execf (m, "INSERT INTO t_half_life_period_table VALUES "
-                    "('cluster', %.17g)", m->E) < 0)
-        return -1;
+    else {
+        char e[FA_FMT_DOUBLE_MAX];
+        fa_fmt_double (e, sizeof (e), m->E, FA_FMT_ROUNDTRIP);
+        if (execf (m, "INSERT INTO t_half_life_period_table VALUES "
+                   "('cluster', %s)", e) < 0)
+            return -1;
+    }
     if (copy_jobs (m, &charged) < 0 || seed_usage (m, charged) < 0
         || validate_tables (m->db, m->report, m->arg, m->error) < 0)
         return -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/db_internal.h"
+#include "util/fmt_internal.h"
 #include "core/schema_internal.h"
 #include "fluxacct/version.h"
 
@@ -662,19 +663,24 @@ static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
     double d = o->decay_factor > 0 ? o->decay_factor : 0.5;
     double t0 = o->usage_epoch > 0 ? o->usage_epoch : floor (now_seconds ());
 
+    char v[5][FA_FMT_DOUBLE_MAX];
+    const double vals[5] = { r, h, d, t0, t0 + h };
+
+    for (int i = 0; i < 5; i++)
+        fa_fmt_double (v[i], sizeof (v[i]), vals[i], FA_FMT_ROUNDTRIP);
     snprintf (buf, sizeof (buf),
               "INSERT INTO config_table VALUES "
-              "('priority_usage_reset_period', '%.17g'),"
-              "('priority_decay_half_life', '%.17g'),"
-              "('decay_factor', '%.17g'),"
+              "('priority_usage_reset_period', '%s'),"
+              "('priority_decay_half_life', '%s'),"
+              "('decay_factor', '%s'),"
               "('node_weight', '1.0'), ('core_weight', '0.0'),"
               "('gpu_weight', '0.0'), ('deny_unknown_queues', 'false'),"
-              "('decay_mode', 'binned'), ('usage_epoch', '%.17g'),"
+              "('decay_mode', 'binned'), ('usage_epoch', '%s'),"
               "('allocation_enforcement', 'off'),"
               "('allocation_default_time_limit', '3600');"
               "INSERT INTO t_half_life_period_table VALUES "
-              "('cluster', %.17g);",
-              r, h, d, t0, t0 + h);
+              "('cluster', %s);",
+              v[0], v[1], v[2], v[3], v[4]);
     return db_exec (db, buf, error);
 }
 

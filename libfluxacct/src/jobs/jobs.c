@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "util/fmt_internal.h"
 #include "core/db_internal.h"
 #include "parse/parse_internal.h"
 #include "parse/jsonspan_internal.h"
@@ -1097,7 +1098,9 @@ static int duration_filter (char **where, const char *col, const char *expr,
     if (*end)
         return errprintf (error, EINVAL, "%s: expression expects one operator "
                           "and one value: '%s'", col, expr);
-    if (asprintf (&s, "%s AND %s %s %.17g", *where, col, ops[i], v) < 0)
+    char num[FA_FMT_DOUBLE_MAX];
+    fa_fmt_double (num, sizeof (num), v, FA_FMT_ROUNDTRIP);
+    if (asprintf (&s, "%s AND %s %s %s", *where, col, ops[i], num) < 0)
         return errprintf (error, ENOMEM, "out of memory");
     free (*where);
     *where = s;
@@ -1141,13 +1144,14 @@ static int job_filter (char **where, const char *f, fluxacct_error_t *error)
                            error);
     }
     if (!strcmp (key, "after_start") || !strcmp (key, "before_end")) {
-        char *end;
+        char *end, num[FA_FMT_DOUBLE_MAX];
         t = strtod (v, &end);
-        if (end == v || *end)
+        if (end == v || *end || !isfinite (t))
             return errprintf (error, EINVAL, "invalid time in filter: %s", f);
+        fa_fmt_double (num, sizeof (num), t, FA_FMT_ROUNDTRIP);
         return add_clause (where, sqlite3_mprintf (
-                               key[0] == 'a' ? "t_run > %.17g"
-                                             : "t_inactive < %.17g", t),
+                               key[0] == 'a' ? "t_run > %s"
+                                             : "t_inactive < %s", num),
                            error);
     }
     if (!strcmp (key, "project") || !strcmp (key, "bank"))

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fmt_internal.h"
 #include "model/model_internal.h"
 #include "core/schema_internal.h"
 #include "fluxacct/usage.h"
@@ -240,9 +241,19 @@ static int read_cfg (fluxacct_db_t *db, struct ucfg *c, fluxacct_error_t *error)
     mode = db_config_text (db, "decay_mode");
     c->continuous = mode && !strcmp (mode, "continuous");
     free (mode);
-    snprintf (c->fingerprint, sizeof (c->fingerprint),
-              "%.17g|%.17g|%.17g|%.17g|%.17g|%.17g|%.17g|%d", c->H, c->R,
-              c->D, c->nw, c->cw, c->gw, c->T0, c->continuous);
+    /* the values as stored text (FA_FMT_ROUNDTRIP), '|' between them */
+    const double fp[7] = { c->H, c->R, c->D, c->nw, c->cw, c->gw, c->T0 };
+    size_t n = 0;
+    for (int i = 0; i < 7 && n < sizeof (c->fingerprint); i++) {
+        n += fa_fmt_double (c->fingerprint + n, sizeof (c->fingerprint) - n,
+                            fp[i], FA_FMT_ROUNDTRIP);
+        if (n < sizeof (c->fingerprint))
+            n += (size_t)snprintf (c->fingerprint + n,
+                                   sizeof (c->fingerprint) - n, "|");
+    }
+    if (n < sizeof (c->fingerprint))
+        snprintf (c->fingerprint + n, sizeof (c->fingerprint) - n, "%d",
+                  c->continuous);
     return 0;
 }
 
@@ -1267,27 +1278,29 @@ static char *report_sql (int by, const char *username, const char *bank,
         USERNAME_SQL,
     };
     char *s = strdup ("SELECT key");
+    char u[FA_FMT_DOUBLE_MAX];
     int rc = 0;
 
     if (!s)
         return NULL;
+    fa_fmt_double (u, sizeof (u), unit, FA_FMT_ROUNDTRIP);
     for (size_t i = 0; i < nbins && rc == 0; i++) {
         if (i + 1 < nbins)
             rc = append (&s, ", sum(CASE WHEN nnodes >= %lld AND nnodes < %lld "
-                         "THEN u ELSE 0 END) / %.17g AS \"%lld+\"",
-                         (long long)bins[i], (long long)bins[i + 1], unit,
+                         "THEN u ELSE 0 END) / %s AS \"%lld+\"",
+                         (long long)bins[i], (long long)bins[i + 1], u,
                          (long long)bins[i]);
         else
             rc = append (&s, ", sum(CASE WHEN nnodes >= %lld THEN u ELSE 0 "
-                         "END) / %.17g AS \"%lld+\"", (long long)bins[i],
-                         unit, (long long)bins[i]);
+                         "END) / %s AS \"%lld+\"", (long long)bins[i],
+                         u, (long long)bins[i]);
     }
     if (rc == 0)
-        rc = append (&s, ", sum(u) / %.17g AS total FROM (SELECT %s AS key, "
+        rc = append (&s, ", sum(u) / %s AS total FROM (SELECT %s AS key, "
                      "nnodes, nnodes * (t_inactive - t_run) AS u FROM jobs "
                      "WHERE t_inactive >= ?1 AND t_inactive <= ?2 AND t_run > "
                      "0 AND nnodes IS NOT NULL%s%s) GROUP BY key ORDER BY "
-                     "total DESC, key", unit, keys[by],
+                     "total DESC, key", u, keys[by],
                      username ? " AND " USERNAME_SQL " = ?3" : "",
                      bank ? " AND charge_bank = ?4" : "");
     if (rc < 0) {

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* A buffer of this many bytes holds the text of every mode. */
+#define FA_FMT_DOUBLE_MAX 48
+
 /* What the text is for. */
 enum fa_fmt {
     /* Machine text that reads back as the same double: "%.17g" (SQL,
