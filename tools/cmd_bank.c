@@ -586,7 +586,7 @@ static int cmd_allocation_report (struct ctx *ctx, struct args *a)
         return fail_error (&error);
     if (o.mode == OUT_TABLE && fluxacct_rows_count (r) == 0) {
         fluxacct_rows_destroy (r);
-        fprintf (ctx->out, "no bank has an allocation\n");
+        fprintf (stderr, "flux-account: no bank has an allocation\n");
         return 0;
     }
     rc = o.mode == OUT_TABLE ? print_alloc_table (ctx, r, arg_flag (a, "hours"))

@@ -76,7 +76,10 @@ def test_report_errors(alloc_tree, fails):
 
 
 def test_report_empty(tree):
-    assert tree("allocation-report")[1] == "no bank has an allocation\n"
+    # data on stdout (none), the message on stderr
+    code, out, err = tree("allocation-report")
+    assert (code, out) == (0, "")
+    assert err == "flux-account: no bank has an allocation\n"
     assert json.loads(tree("allocation-report", "--json")[1]) == []
 
 
