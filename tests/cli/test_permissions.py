@@ -59,7 +59,8 @@ def shared_db():
     path = os.path.join(d, "FluxAccounting.db")
     for args in (["create-db", path],
                  ["-p", path, "add-bank", "root", "1"],
-                 ["-p", path, "add-bank", "--parent-bank", "root", "A", "1"],
+                 ["-p", path, "add-bank", "--parent-bank", "root", "A", "1",
+                  "--allocation", "10h"],
                  ["-p", path, "add-user", "-u", "alice", "-B", "A"],
                  ["-p", path, "add-queue", "batch"],
                  ["-p", path, "add-project", "p0"],
