@@ -93,14 +93,47 @@ static int get_system_strings (json_t *jobspec, fluxacct_jobdesc_t *desc)
     return 0;
 }
 
-/* The size of the job last validated: job.new follows job.validate of
- * the same job at submission, with the same jobspec, so the jobspec is
- * counted once.  A replayed job (no validate before) is counted anew. */
+/* The job last validated: job.new follows job.validate of the same job at
+ * submission, with the same jobspec, so the jobspec is read and counted
+ * once.  The strings are copied (the validate arguments die with the
+ * callback); one too long to copy is not kept, and the job is read anew.
+ * A replayed job (no validate before) is read anew. */
+#define KEPT_MAX 256
 static struct {
     bool valid;
     flux_jobid_t id;
-    int64_t nnodes, ncores, ngpus;
-} last_size;
+    fluxacct_jobdesc_t desc;
+    char bank[KEPT_MAX], queue[KEPT_MAX], project[KEPT_MAX];
+} last_job;
+
+/* Copy s into buf (NULL stays NULL); false if it does not fit. */
+static bool keep_string (char *buf, const char *s, const char **out)
+{
+    size_t n;
+
+    if (!s) {
+        *out = NULL;
+        return true;
+    }
+    if ((n = strlen (s)) >= KEPT_MAX)
+        return false;
+    memcpy (buf, s, n + 1);
+    *out = buf;
+    return true;
+}
+
+static void keep_job (flux_jobid_t id, const fluxacct_jobdesc_t *desc)
+{
+    last_job.valid = false;
+    last_job.desc = *desc;
+    if (!keep_string (last_job.bank, desc->bank, &last_job.desc.bank)
+        || !keep_string (last_job.queue, desc->queue, &last_job.desc.queue)
+        || !keep_string (last_job.project, desc->project,
+                         &last_job.desc.project))
+        return;
+    last_job.id = id;
+    last_job.valid = true;
+}
 
 /* The job as the engine sees it: ids, and bank/queue/project and size from
  * the jobspec (counted into info, which holds no strings). */
@@ -114,35 +147,31 @@ static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
 
     memset (info, 0, sizeof (*info));
     if (!(in = in_object (args)) || get_int (in, "id", &jid) < 0
-        || get_int (in, "userid", &userid) < 0
-        || get_int (in, "state", &st) < 0
-        || !json_is_object (jobspec = json_object_get (in, "jobspec"))
-        || get_system_strings (jobspec, desc) < 0)
+        || get_int (in, "state", &st) < 0)
         return -1;
     *id = (flux_jobid_t)jid;
     *state = (int)st;
-    desc->userid = (uint32_t)userid;
-    if (last_size.valid && last_size.id == *id
+    if (last_job.valid && last_job.id == *id
         && *state == FLUX_JOB_STATE_NEW) {
-        desc->nnodes = last_size.nnodes;
-        desc->ncores = last_size.ncores;
-        desc->ngpus = last_size.ngpus;
-        last_size.valid = false;
+        *desc = last_job.desc;
+        last_job.valid = false;
         return 0;
     }
+    if (get_int (in, "userid", &userid) < 0
+        || !json_is_object (jobspec = json_object_get (in, "jobspec"))
+        || get_system_strings (jobspec, desc) < 0)
+        return -1;
+    desc->userid = (uint32_t)userid;
     if (fluxacct_jobspec_count_json (jobspec, info, size_error) < 0) {
         desc->nnodes = desc->ncores = -1;
         desc->size_error = size_error->text;
+        last_job.valid = false;
         return 0;
     }
     desc->nnodes = (int64_t)info->nnodes;
     desc->ncores = (int64_t)info->ncores;
     desc->ngpus = (int64_t)info->ngpus;
-    last_size.valid = true;
-    last_size.id = *id;
-    last_size.nnodes = desc->nnodes;
-    last_size.ncores = desc->ncores;
-    last_size.ngpus = desc->ngpus;
+    keep_job (*id, desc);
     return 0;
 }
 
@@ -570,7 +599,7 @@ int flux_plugin_init (flux_plugin_t *p)
     json_t *config = NULL;
     json_int_t owner = (json_int_t)getuid ();
 
-    memset (&last_size, 0, sizeof (last_size));
+    memset (&last_job, 0, sizeof (last_job));
     if (flux_plugin_conf_unpack (p, "{s?o s?I}", "config", &config,
                                  "owner_userid", &owner) < 0
         && errno != ENOENT) {

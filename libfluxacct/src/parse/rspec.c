@@ -297,10 +297,36 @@ static void path_pop (struct js_walk *w, size_t len)
     w->path[len] = '\0';
 }
 
-/* count is an integer >= 1, or an object whose "min" is one. */
-static int js_count (struct js_walk *w, const json_t *vertex, uint64_t *count)
+/* The "type", "count" and "with" members of a vertex (NULL if absent), in
+ * one pass over its few members: cheaper than three hash lookups, and a
+ * jobspec is counted for every job the priority plugin sees. */
+static void js_vertex_members (const json_t *vertex, const json_t **type,
+                               const json_t **count, const json_t **with)
 {
-    const json_t *c = json_object_get (vertex, "count");
+    json_t *v = (json_t *)vertex; /* jansson's iterators take non-const */
+
+    *type = *count = *with = NULL;
+    for (void *it = json_object_iter (v); it;
+         it = json_object_iter_next (v, it)) {
+        const char *key = json_object_iter_key (it);
+#if JANSSON_VERSION_HEX >= 0x020e00
+        size_t len = json_object_iter_key_len (it); /* keys may hold NUL */
+#else
+        size_t len = strlen (key);
+#endif
+        if (len == 4 && memcmp (key, "type", 4) == 0)
+            *type = json_object_iter_value (it);
+        else if (len == 5 && memcmp (key, "count", 5) == 0)
+            *count = json_object_iter_value (it);
+        else if (len == 4 && memcmp (key, "with", 4) == 0)
+            *with = json_object_iter_value (it);
+    }
+}
+
+/* count (the vertex's "count" member, or NULL) is an integer >= 1, or an
+ * object whose "min" is one. */
+static int js_count (struct js_walk *w, const json_t *c, uint64_t *count)
+{
     size_t mark = path_push (w, ".count");
     json_int_t n;
 
@@ -343,28 +369,28 @@ static int js_walk_list (struct js_walk *w, const json_t *list,
 static int js_vertex (struct js_walk *w, const json_t *vertex, uint64_t mult,
                       int depth)
 {
-    const json_t *type, *with;
+    const json_t *type, *cnt, *with;
     uint64_t count = 0, product, *total;
 
     if (!json_is_object (vertex))
         return path_error (w->error, EINVAL, "jobspec", w->path,
                            "expected an object, got %s",
                            fa_json_typename (vertex));
-    type = json_object_get (vertex, "type");
+    js_vertex_members (vertex, &type, &cnt, &with);
     if (!json_is_string (type)) {
         path_push (w, ".type");
         return path_error (w->error, EINVAL, "jobspec", w->path,
                            "expected a string, got %s",
                            fa_json_typename (type));
     }
-    if (js_count (w, vertex, &count) < 0)
+    if (js_count (w, cnt, &count) < 0)
         return -1;
     total = js_total (w->info, json_string_value (type));
     if (__builtin_mul_overflow (mult, count, &product)
         || (total && __builtin_add_overflow (*total, product, total)))
         return path_error (w->error, ERANGE, "jobspec", w->path,
                            "job size overflows 64 bits");
-    if (!(with = json_object_get (vertex, "with")))
+    if (!with)
         return 0;
     path_push (w, ".with");
     return js_walk_list (w, with, product, depth + 1);
