@@ -385,26 +385,34 @@ static void free_filters (char **filters)
         free (filters[i]);
 }
 
-static int print_bank_users (struct ctx *ctx, const char *bank,
-                             const struct outopts *o, int only_active,
-                             int only_used)
+/* The users of bank (view-bank -u's columns) into *u: 0, or the exit
+ * status after the message. */
+static int bank_users (struct ctx *ctx, const char *bank, int only_active,
+                       int only_used, fluxacct_rows_t **u)
 {
     char *filters[4] = { NULL };
     fluxacct_error_t error;
-    fluxacct_rows_t *u;
-    int rc;
 
     if (user_filters (ctx, bank, only_active, only_used, filters) < 0) {
         free_filters (filters);
         return fail ("cannot list the users of bank %s", bank);
     }
-    u = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
-                             "username,active,default_bank,shares,"
-                             "job_usage,fairshare", &error);
+    *u = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
+                              "username,active,default_bank,shares,"
+                              "job_usage,fairshare", &error);
     free_filters (filters);
-    if (!u)
-        return fail_error (&error);
-    rc = 0;
+    return *u ? 0 : fail_error (&error);
+}
+
+static int print_bank_users (struct ctx *ctx, const char *bank,
+                             const struct outopts *o, int only_active,
+                             int only_used)
+{
+    fluxacct_rows_t *u;
+    int rc = 0;
+
+    if ((rc = bank_users (ctx, bank, only_active, only_used, &u)))
+        return rc;
     if (fluxacct_rows_count (u) == 0 && o->mode == OUT_TABLE)
         fprintf (ctx->out, "no users under %s\n", bank);
     else
@@ -417,21 +425,13 @@ static int print_bank_users_json (struct ctx *ctx, fluxacct_rows_t *bank,
                                   const char *name, int only_active,
                                   int only_used)
 {
-    char *filters[4] = { NULL }, *b = NULL, *u = NULL;
+    char *b = NULL, *u = NULL;
     fluxacct_error_t error;
     fluxacct_rows_t *users;
     int rc = 0;
 
-    if (user_filters (ctx, name, only_active, only_used, filters) < 0) {
-        free_filters (filters);
-        return fail ("cannot list the users of bank %s", name);
-    }
-    users = fluxacct_assoc_list (ctx->db, (const char *const *)filters,
-                                 "username,active,default_bank,shares,"
-                                 "job_usage,fairshare", &error);
-    free_filters (filters);
-    if (!users)
-        return fail_error (&error);
+    if ((rc = bank_users (ctx, name, only_active, only_used, &users)))
+        return rc;
     if (!(b = fluxacct_rows_to_json (bank, 0, &error))
         || !(u = fluxacct_rows_to_json (users, 0, &error)))
         rc = fail_error (&error);
