@@ -551,19 +551,10 @@ static int copy_projects (struct mig *m)
 
 static int copy_config (struct mig *m)
 {
-    char t0[FA_FMT_DOUBLE_MAX];
-
     if (m->t[T_CONFIG].present && copy_table (m, T_CONFIG, NULL, NULL) < 0)
         return -1;
-    fa_fmt_double (t0, sizeof (t0), m->T0, FA_FMT_ROUNDTRIP);
-    return execf (m, "INSERT OR IGNORE INTO config_table VALUES "
-                  "('priority_usage_reset_period', '2419200'),"
-                  "('priority_decay_half_life', '604800'),"
-                  "('decay_factor', '0.5'), ('node_weight', '1.0'),"
-                  "('core_weight', '0.0'), ('gpu_weight', '0.0'),"
-                  "('deny_unknown_queues', 'false'), ('decay_mode', 'binned'),"
-                  "('usage_epoch', '%s'), ('allocation_enforcement', 'off'),"
-                  "('allocation_default_time_limit', '3600')", t0);
+    return db_config_defaults (m->db, 604800, 2419200, 0.5, m->T0, true,
+                               m->error);
 }
 
 static int copy_weights (struct mig *m)

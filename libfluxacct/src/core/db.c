@@ -652,24 +652,17 @@ static int check_create_options (const fluxacct_create_options_t *o,
                                      : 2419200, error);
 }
 
-static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
-                        fluxacct_error_t *error)
+int db_config_defaults (fluxacct_db_t *db, double h, double r, double d,
+                        double t0, bool or_ignore, fluxacct_error_t *error)
 {
     char buf[1024];
-    double h = o->priority_decay_half_life > 0 ? o->priority_decay_half_life
-                                               : 604800;
-    double r = o->priority_usage_reset_period > 0
-                   ? o->priority_usage_reset_period : 2419200;
-    double d = o->decay_factor > 0 ? o->decay_factor : 0.5;
-    double t0 = o->usage_epoch > 0 ? o->usage_epoch : floor (now_seconds ());
+    char v[4][FA_FMT_DOUBLE_MAX];
+    const double vals[4] = { r, h, d, t0 };
 
-    char v[5][FA_FMT_DOUBLE_MAX];
-    const double vals[5] = { r, h, d, t0, t0 + h };
-
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 4; i++)
         fa_fmt_double (v[i], sizeof (v[i]), vals[i], FA_FMT_ROUNDTRIP);
     snprintf (buf, sizeof (buf),
-              "INSERT INTO config_table VALUES "
+              "INSERT %sINTO config_table VALUES "
               "('priority_usage_reset_period', '%s'),"
               "('priority_decay_half_life', '%s'),"
               "('decay_factor', '%s'),"
@@ -677,10 +670,27 @@ static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
               "('gpu_weight', '0.0'), ('deny_unknown_queues', 'false'),"
               "('decay_mode', 'binned'), ('usage_epoch', '%s'),"
               "('allocation_enforcement', 'off'),"
-              "('allocation_default_time_limit', '3600');"
-              "INSERT INTO t_half_life_period_table VALUES "
-              "('cluster', %s);",
-              v[0], v[1], v[2], v[3], v[4]);
+              "('allocation_default_time_limit', '3600')",
+              or_ignore ? "OR IGNORE " : "", v[0], v[1], v[2], v[3]);
+    return db_exec (db, buf, error);
+}
+
+static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
+                        fluxacct_error_t *error)
+{
+    char buf[128], e[FA_FMT_DOUBLE_MAX];
+    double h = o->priority_decay_half_life > 0 ? o->priority_decay_half_life
+                                               : 604800;
+    double r = o->priority_usage_reset_period > 0
+                   ? o->priority_usage_reset_period : 2419200;
+    double d = o->decay_factor > 0 ? o->decay_factor : 0.5;
+    double t0 = o->usage_epoch > 0 ? o->usage_epoch : floor (now_seconds ());
+
+    if (db_config_defaults (db, h, r, d, t0, false, error) < 0)
+        return -1;
+    fa_fmt_double (e, sizeof (e), t0 + h, FA_FMT_ROUNDTRIP);
+    snprintf (buf, sizeof (buf), "INSERT INTO t_half_life_period_table "
+              "VALUES ('cluster', %s)", e);
     return db_exec (db, buf, error);
 }
 

@@ -3,6 +3,7 @@
 #define FLUXACCT_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include "fluxacct/db.h"
 #include "fluxacct/rows.h"
 #include "util/util_internal.h"
@@ -34,6 +35,13 @@ sqlite3_stmt *db_prep (fluxacct_db_t *db, const char *sql,
 
 /* Execute SQL without results.  0 or -1. */
 int db_exec (fluxacct_db_t *db, const char *sql, fluxacct_error_t *error);
+/* The configuration rows of a new database (config_table): half-life h,
+ * reset period r, decay factor d (seconds, as stored), usage epoch t0, and
+ * the fixed defaults of the other keys.  or_ignore keeps rows already
+ * there (update-db after copying an old table).  create-db and update-db
+ * both call it, so the list of keys is written once. */
+int db_config_defaults (fluxacct_db_t *db, double h, double r, double d,
+                        double t0, bool or_ignore, fluxacct_error_t *error);
 
 /* Step a statement that must finish (INSERT/UPDATE/DELETE); resets it. */
 int db_step_done (fluxacct_db_t *db, sqlite3_stmt *st,
