@@ -116,7 +116,7 @@ static long peak_rss_kb (void)
 static double checksum (const fluxacct_fstree_t *t)
 {
     int n = fluxacct_fstree_user_count (t, NULL);
-    fluxacct_fsnode_t u;
+    fluxacct_fstree_node_t u;
     double sum = 0;
 
     for (int i = 0; i < n; i++) {

@@ -335,7 +335,7 @@ static unsigned long long phase_pspan (const struct line *l)
 
 static unsigned long long phase_rcount (const struct line *l)
 {
-    fluxacct_rcount_t c;
+    fluxacct_r_count_t c;
 
     if (!l->R || r_count_fast (l->R, &c) != 1)
         return 0;
@@ -344,7 +344,7 @@ static unsigned long long phase_rcount (const struct line *l)
 
 static unsigned long long phase_rjansson (const struct line *l)
 {
-    fluxacct_rcount_t c;
+    fluxacct_r_count_t c;
 
     if (!l->R || fluxacct_r_count (l->R, &c, NULL) < 0)
         return 0;

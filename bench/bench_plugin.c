@@ -124,10 +124,10 @@ static double run_engine (long njobs, long nassoc, const char *conf_data)
 {
     fluxacct_error_t error;
     fluxacct_engine_t *e = fluxacct_engine_create (&error);
-    fluxacct_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
-    fluxacct_jobspec_update_t u;
-    fluxacct_priority_t p;
-    fluxacct_release_t r;
+    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobspec_update_t u;
+    fluxacct_engine_priority_t p;
+    fluxacct_engine_release_t r;
     unsigned add;
     double t0;
 
@@ -162,8 +162,8 @@ static double priority_ns (long npending, long nassoc, const char *conf_data)
 {
     fluxacct_error_t error;
     fluxacct_engine_t *e = fluxacct_engine_create (&error);
-    fluxacct_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
-    fluxacct_priority_t p;
+    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_priority_t p;
     int64_t sum = 0;
     double t0;
     int rounds = 20;

@@ -28,7 +28,7 @@
 /* Globals may survive dlclose and a reload: flux_plugin_init resets them. */
 static fluxacct_engine_t *engine;
 
-/* One a service of fluxacct_plugin_services(), filled at init. */
+/* One a service of fluxacct_engine_services(), filled at init. */
 static struct service {
     const char *name;
     flux_plugin_t *p;
@@ -62,7 +62,7 @@ static int get_int (json_t *o, const char *key, json_int_t *v)
 
 /* attributes.system.{bank,queue,project}: each absent or a string; -1 for
  * anything else, or when attributes / attributes.system are not objects. */
-static int get_system_strings (json_t *jobspec, fluxacct_jobdesc_t *desc)
+static int get_system_strings (json_t *jobspec, fluxacct_engine_jobdesc_t *desc)
 {
     static const char *const keys[3] = { "bank", "queue", "project" };
     const char **out[3] = { &desc->bank, &desc->queue, &desc->project };
@@ -102,7 +102,7 @@ static int get_system_strings (json_t *jobspec, fluxacct_jobdesc_t *desc)
 static struct {
     bool valid;
     flux_jobid_t id;
-    fluxacct_jobdesc_t desc;
+    fluxacct_engine_jobdesc_t desc;
     char bank[KEPT_MAX], queue[KEPT_MAX], project[KEPT_MAX];
 } last_job;
 
@@ -122,7 +122,7 @@ static bool keep_string (char *buf, const char *s, const char **out)
     return true;
 }
 
-static void keep_job (flux_jobid_t id, const fluxacct_jobdesc_t *desc)
+static void keep_job (flux_jobid_t id, const fluxacct_engine_jobdesc_t *desc)
 {
     last_job.valid = false;
     last_job.desc = *desc;
@@ -138,7 +138,7 @@ static void keep_job (flux_jobid_t id, const fluxacct_jobdesc_t *desc)
 /* The job as the engine sees it: ids, and bank/queue/project and size from
  * the jobspec (counted into info, which holds no strings). */
 static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
-                       int *state, fluxacct_jobdesc_t *desc,
+                       int *state, fluxacct_engine_jobdesc_t *desc,
                        fluxacct_jobspec_info_t *info,
                        fluxacct_error_t *size_error)
 {
@@ -176,7 +176,7 @@ static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
 }
 
 static int update_jobspec (flux_plugin_t *p,
-                           const fluxacct_jobspec_update_t *u)
+                           const fluxacct_engine_jobspec_update_t *u)
 {
     int rc = 0;
 
@@ -226,7 +226,7 @@ static int job_may_hold (flux_plugin_t *p, flux_jobid_t id)
 static int remove_holds (flux_plugin_t *p, flux_jobid_t id, unsigned mask)
 {
     for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1) {
-        const char *name = fluxacct_hold_name (bit);
+        const char *name = fluxacct_engine_hold_name (bit);
 
         if (!(mask & bit) || flux_jobtap_dependency_remove (p, id, name) == 0
             || errno == ENOENT)
@@ -247,8 +247,8 @@ static int remove_holds (flux_plugin_t *p, flux_jobid_t id, unsigned mask)
  * at once (nested), which may release more: the loop picks those up too. */
 static void release_held (flux_plugin_t *p)
 {
-    fluxacct_release_t r;
-    fluxacct_priority_t prio;
+    fluxacct_engine_release_t r;
+    fluxacct_engine_priority_t prio;
     fluxacct_error_t error;
 
     while (fluxacct_engine_next_release (engine, &r) == 1) {
@@ -274,7 +274,7 @@ static void release_held (flux_plugin_t *p)
 static int validate_cb (flux_plugin_t *p, const char *topic,
                         flux_plugin_arg_t *args, void *data)
 {
-    fluxacct_jobdesc_t desc = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t desc = FLUXACCT_JOBDESC_INIT;
     fluxacct_jobspec_info_t info;
     fluxacct_error_t error, size_error;
     flux_jobid_t id;
@@ -294,8 +294,8 @@ static int validate_cb (flux_plugin_t *p, const char *topic,
 static int new_cb (flux_plugin_t *p, const char *topic,
                    flux_plugin_arg_t *args, void *data)
 {
-    fluxacct_jobdesc_t desc = FLUXACCT_JOBDESC_INIT;
-    fluxacct_jobspec_update_t update;
+    fluxacct_engine_jobdesc_t desc = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobspec_update_t update;
     fluxacct_jobspec_info_t info;
     fluxacct_error_t error, size_error;
     flux_jobid_t id;
@@ -366,7 +366,7 @@ static int depend_cb (flux_plugin_t *p, const char *topic,
     /* Add first: removing a (replayed) job's last old hold before its new
      * ones are added would let it leave DEPEND past its limits. */
     for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1) {
-        const char *name = fluxacct_hold_name (bit);
+        const char *name = fluxacct_engine_hold_name (bit);
         if ((add & bit) && flux_jobtap_dependency_add (p, id, name) < 0) {
             flux_log_error (flux_jobtap_get_flux (p),
                             "mf_priority: cannot add dependency %s", name);
@@ -384,7 +384,7 @@ static int depend_cb (flux_plugin_t *p, const char *topic,
 static int priority_cb (flux_plugin_t *p, const char *topic,
                         flux_plugin_arg_t *args, void *data)
 {
-    fluxacct_priority_t prio;
+    fluxacct_engine_priority_t prio;
     fluxacct_error_t error;
     json_int_t jid, urgency;
     flux_jobid_t id;
@@ -620,7 +620,7 @@ int flux_plugin_init (flux_plugin_t *p)
     if (flux_plugin_register (p, "mf_priority", tab) < 0
         || flux_jobtap_set_load_sort_order (p, "-state") < 0)
         return -1;
-    const char *const *names = fluxacct_plugin_services ();
+    const char *const *names = fluxacct_engine_services ();
     for (size_t i = 0; names[i]; i++) {
         if (i == sizeof (services) / sizeof (services[0]))
             return -1;

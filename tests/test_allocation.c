@@ -126,9 +126,9 @@ static int q_bool (const char *bank, const char *key)
     return b;
 }
 
-static fluxacct_jobdesc_t job (unsigned uid, double duration)
+static fluxacct_engine_jobdesc_t job (unsigned uid, double duration)
 {
-    fluxacct_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
     d.userid = uid;
     d.nnodes = 1;
     d.ncores = 1;
@@ -137,7 +137,7 @@ static fluxacct_jobdesc_t job (unsigned uid, double duration)
 }
 
 /* validate, new, depend; returns the holds added. */
-static unsigned submit (uint64_t id, fluxacct_jobdesc_t d)
+static unsigned submit (uint64_t id, fluxacct_engine_jobdesc_t d)
 {
     unsigned add = 0;
     ck_ok (fluxacct_engine_validate (e, &d, FLUXACCT_VALIDATE_SUBMIT, &err));
@@ -154,7 +154,7 @@ static void run (uint64_t id)
 
 static void expect_release (uint64_t id, unsigned remove)
 {
-    fluxacct_release_t r;
+    fluxacct_engine_release_t r;
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 1);
     ck_assert_uint_eq (r.id, id);
     ck_assert_uint_eq (r.remove, remove);
@@ -162,7 +162,7 @@ static void expect_release (uint64_t id, unsigned remove)
 
 static void expect_no_release (void)
 {
-    fluxacct_release_t r;
+    fluxacct_engine_release_t r;
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 0);
 }
 
@@ -172,7 +172,7 @@ START_TEST (hold_name_and_defaults)
 {
     char *s;
 
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_ALLOCATION),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_ALLOCATION),
                       "allocation-exhausted");
     ck_assert_uint_eq (FLUXACCT_HOLD_ALL & FLUXACCT_HOLD_ALLOCATION,
                        FLUXACCT_HOLD_ALLOCATION);
@@ -208,7 +208,7 @@ END_TEST
  * checked up to the root. */
 START_TEST (policy_reject)
 {
-    fluxacct_jobdesc_t d = job (1001, 1000);
+    fluxacct_engine_jobdesc_t d = job (1001, 1000);
 
     policy ("reject");
     ck_ok (banks (1e6, 0, 5000, 4500, FAR));
@@ -319,7 +319,7 @@ END_TEST
  * charge for a job that never ran, rebuild when the tree changes. */
 START_TEST (reserve_and_release)
 {
-    fluxacct_jobdesc_t d = job (1001, 0);
+    fluxacct_engine_jobdesc_t d = job (1001, 0);
 
     ck_ok (fluxacct_engine_update (
         e, "rec_config_update",

@@ -166,14 +166,14 @@ START_TEST (csv_round_trip)
     char other[320];
     fluxacct_db_t *db2;
 
-    ck_ok (fluxacct_db_export_csv (db, csv_dir, NULL, &st, &err));
+    ck_ok (fluxacct_csv_export (db, csv_dir, NULL, &st, &err));
     ck_assert_int_eq (st.tables, 12);
     ck_assert_int_gt (st.bytes, 0);
     snprintf (other, sizeof (other), "%s/copy.db", test_dir);
     ck_ok (fluxacct_db_create (other, NULL, &err));
     db2 = fluxacct_db_open (other, 0, &err);
     ck_assert_ptr_nonnull (db2);
-    ck_ok (fluxacct_db_import_csv_dir (db2, csv_dir, FLUXACCT_CSV_REPLACE, NULL,
+    ck_ok (fluxacct_csv_import_dir (db2, csv_dir, FLUXACCT_CSV_REPLACE, NULL,
                                        NULL, &st, &err));
     ck_assert_int_eq (st.tables, 12);
     fluxacct_db_close (db2);
@@ -211,7 +211,7 @@ static void load_fails (const char *table, const char *content, int e,
     write_file (path, content);
     memset (&err, 0, sizeof (err));
     errno = 0;
-    ck_assert_int_eq (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err),
+    ck_assert_int_eq (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err),
                       -1);
     ck_assert_msg (errno == e, "%s: errno %d, expected %d (%s)", content,
                    errno, e, err.text);
@@ -292,7 +292,7 @@ START_TEST (csv_malformed_refused)
     write_file (a, "queue,priority\nnewq,3\n");
     write_file (b, "creation_time,username,userid,bank,default_bank\n"
                 "1,erin,8000,A,A\n1,erin,8000,nobank,A\n");
-    ck_fail_with (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err),
+    ck_fail_with (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err),
                   EINVAL, "association_table.csv:3: bank nobank");
     after = dump_db ();
     ck_assert_str_eq (before, after);
@@ -314,13 +314,13 @@ START_TEST (csv_fields_by_name)
     write_file (path, "shares,bank,max_running_jobs,username,userid,"
                 "default_bank,creation_time\n"
                 "42,A,9,carol,7000,A,1700000000\n");
-    ck_fail_with (fluxacct_db_import_csv (db, paths, "username,bank,nope", 0,
+    ck_fail_with (fluxacct_csv_import (db, paths, "username,bank,nope", 0,
                                           NULL, &err), EINVAL,
                   "invalid fields: nope");
-    ck_fail_with (fluxacct_db_import_csv (db, paths, "username,bank,"
+    ck_fail_with (fluxacct_csv_import (db, paths, "username,bank,"
                                           "max_cores", 0, NULL, &err),
                   EINVAL, "field max_cores is not in the header");
-    ck_ok (fluxacct_db_import_csv (db, paths, "creation_time,username,"
+    ck_ok (fluxacct_csv_import (db, paths, "creation_time,username,"
                                    "default_bank,userid,bank", 0, &st, &err));
     ck_assert_int_eq (st.rows, 1);
     fluxacct_rows_t *r = fluxacct_assoc_view (db, "carol", NULL, &err);
@@ -345,11 +345,11 @@ START_TEST (csv_blank_cells_take_defaults)
     /* "" is an empty string, which no name may be (the rules of add-*) */
     write_file (path, "queue,min_nodes_per_job,priority,max_nodes\r\n"
                 "gold,,7,\r\n\r\n\"\",2,,3\r\n");
-    ck_fail_with (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err),
+    ck_fail_with (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err),
                   EINVAL, "queue_table.csv:4: queue_table.queue is empty");
     write_file (path, "queue,min_nodes_per_job,priority,max_nodes\r\n"
                 "gold,,7,\r\n\r\n\"x\",2,,3\r\n");
-    ck_ok (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err));
+    ck_ok (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err));
     fluxacct_rows_t *r = fluxacct_queue_view (db, "gold", NULL, &err);
     ck_assert_int_eq (cell_int (r, "min_nodes_per_job"), 1);
     ck_assert_int_eq (cell_int (r, "priority"), 7);
@@ -386,7 +386,7 @@ START_TEST (csv_jobs_get_derived_columns)
               "101,5000,1,2,4,0,%s,{},*,A\n", qR, qR);
     free (qR);
     write_file (path, text);
-    ck_ok (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err));
+    ck_ok (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err));
     v = sql_text (test_path, "SELECT group_concat(id || ':' || nnodes || '/' "
                   "|| ncores || '/' || ngpus || ':' || charge_bank || ':' || "
                   "seq, ' ') FROM (SELECT * FROM jobs WHERE CAST(id AS INTEGER) "
@@ -405,13 +405,13 @@ START_TEST (csv_export_errors)
     const char *bad[] = { "association_table", "nope", NULL };
     char file[400];
 
-    ck_fail_with (fluxacct_db_export_csv (db, csv_dir, bad, NULL, &err),
+    ck_fail_with (fluxacct_csv_export (db, csv_dir, bad, NULL, &err),
                   ENOENT, "table \"nope\" does not exist");
     snprintf (file, sizeof (file), "%s/afile", test_dir);
     write_file (file, "x");
-    ck_fail_with (fluxacct_db_export_csv (db, file, NULL, NULL, &err),
+    ck_fail_with (fluxacct_csv_export (db, file, NULL, NULL, &err),
                   ENOTDIR, "not a directory");
-    ck_fail_with (fluxacct_db_import_csv_dir (db, test_dir, 0, NULL, NULL,
+    ck_fail_with (fluxacct_csv_import_dir (db, test_dir, 0, NULL, NULL,
                                               NULL, &err), ENOENT,
                   "holds no TABLE.csv");
 }

@@ -29,8 +29,8 @@ static char *read_file (const char *path, size_t *len)
 
 START_TEST (create_and_open)
 {
-    fluxacct_create_options_t o;
-    fluxacct_create_options_init (&o);
+    fluxacct_db_create_options_t o;
+    fluxacct_db_create_options_init (&o);
     o.priority_decay_half_life = 1209600;
     o.priority_usage_reset_period = 4838400;
     o.mode = 0640;
@@ -68,7 +68,7 @@ END_TEST
 
 START_TEST (create_errors)
 {
-    fluxacct_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
+    fluxacct_db_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
     tmp_setup ();
     ck_fail_with (fluxacct_db_create (NULL, NULL, &err), EINVAL, "path");
     ck_fail_with (fluxacct_db_create ("", NULL, &err), EINVAL, "path");
@@ -331,10 +331,10 @@ END_TEST
 START_TEST (default_path)
 {
     setenv ("FLUXACCT_DB", "/tmp/x.db", 1);
-    ck_assert_str_eq (fluxacct_default_db_path (), "/tmp/x.db");
+    ck_assert_str_eq (fluxacct_db_default_path (), "/tmp/x.db");
     unsetenv ("FLUXACCT_DB");
-    ck_assert_str_ne (fluxacct_default_db_path (), "/tmp/x.db");
-    ck_assert_ptr_nonnull (strstr (fluxacct_default_db_path (),
+    ck_assert_str_ne (fluxacct_db_default_path (), "/tmp/x.db");
+    ck_assert_ptr_nonnull (strstr (fluxacct_db_default_path (),
                                    "FluxAccounting.db"));
     ck_assert_str_eq (fluxacct_version (), FLUXACCT_VERSION_STRING);
     ck_assert_int_eq (fluxacct_version_number (),

@@ -40,21 +40,21 @@ static void compute (fluxacct_fstree_t *t)
     ck_assert_msg (fluxacct_fstree_compute (t, &e) == 0, "compute: %s", e.text);
 }
 
-static fluxacct_fsnode_t node_of_user (fluxacct_fstree_t *t, const char *name,
+static fluxacct_fstree_node_t node_of_user (fluxacct_fstree_t *t, const char *name,
                                        const char *bank_name)
 {
     fluxacct_error_t e;
-    fluxacct_fsnode_t info;
+    fluxacct_fstree_node_t info;
     int i = fluxacct_fstree_find_user (t, name, bank_name, &e);
     ck_assert_msg (i >= 0, "find_user %s/%s: %s", name, bank_name, e.text);
     ck_assert_int_eq (fluxacct_fstree_node (t, i, &info, &e), 0);
     return info;
 }
 
-static fluxacct_fsnode_t node_of_bank (fluxacct_fstree_t *t, const char *name)
+static fluxacct_fstree_node_t node_of_bank (fluxacct_fstree_t *t, const char *name)
 {
     fluxacct_error_t e;
-    fluxacct_fsnode_t info;
+    fluxacct_fstree_node_t info;
     int i = fluxacct_fstree_find_bank (t, name, &e);
     ck_assert_msg (i >= 0, "find_bank %s: %s", name, e.text);
     ck_assert_int_eq (fluxacct_fstree_node (t, i, &info, &e), 0);
@@ -65,7 +65,7 @@ static fluxacct_fsnode_t node_of_bank (fluxacct_fstree_t *t, const char *name)
 static void expect (fluxacct_fstree_t *t, const char *name, const char *bank_name,
                     double fairshare, int rank)
 {
-    fluxacct_fsnode_t u = node_of_user (t, name, bank_name);
+    fluxacct_fstree_node_t u = node_of_user (t, name, bank_name);
     ck_assert_msg (fabs (u.fairshare - fairshare) <= TOL, "%s/%s: fairshare %.17g, expected %.17g",
                    name, bank_name, u.fairshare, fairshare);
     ck_assert_msg (u.rank == rank, "%s/%s: rank %d, expected %d", name, bank_name,
@@ -75,7 +75,7 @@ static void expect (fluxacct_fstree_t *t, const char *name, const char *bank_nam
 /* The i-th user in visit order is name. */
 static void expect_visit (fluxacct_fstree_t *t, int i, const char *name)
 {
-    fluxacct_fsnode_t u;
+    fluxacct_fstree_node_t u;
     ck_assert_int_eq (fluxacct_fstree_user (t, i, &u, NULL), 0);
     ck_assert_str_eq (u.name, name);
     ck_assert_int_eq (u.user_index, i);
@@ -260,7 +260,7 @@ START_TEST (test_tied_banks_interleave)
     expect_visit (t, 3, "b2");
     const char *order[] = { "root", "A", "a1", "a2", "B", "b1", "b2" };
     for (int i = 0; i < 7; i++) {
-        fluxacct_fsnode_t n;
+        fluxacct_fstree_node_t n;
         ck_assert_int_eq (fluxacct_fstree_node (t, i, &n, NULL), 0);
         ck_assert_str_eq (n.name, order[i]);
         ck_assert_int_eq (n.index, i);
@@ -319,8 +319,8 @@ START_TEST (test_user_bank_equal)
     compute (t);
     expect (t, "zed", "root", 1.0, 2);
     expect (t, "x1", "alpha", 0.5, 1);
-    fluxacct_fsnode_t z = node_of_user (t, "zed", "root");
-    fluxacct_fsnode_t a = node_of_bank (t, "alpha");
+    fluxacct_fstree_node_t z = node_of_user (t, "zed", "root");
+    fluxacct_fstree_node_t a = node_of_bank (t, "alpha");
     ck_assert_int_eq (z.tied, 1);
     ck_assert_int_eq (z.position, 0);
     ck_assert_int_eq (a.position, 1);
@@ -421,7 +421,7 @@ START_TEST (test_bank_without_users)
     user (t, "a1", "A", 1, 10);
     compute (t);
     expect (t, "a1", "A", 1.0, 1);
-    fluxacct_fsnode_t e = node_of_bank (t, "E");
+    fluxacct_fstree_node_t e = node_of_bank (t, "E");
     ck_assert (isinf (e.weight));
     ck_assert_int_eq (e.position, 0);
     ck_assert_int_eq (e.tied, 2);
@@ -470,7 +470,7 @@ START_TEST (test_bank_usage_given)
     fluxacct_fstree_t *t = tree_given (90);
     expect (t, "b1", "B", 1.0, 2);
     expect (t, "a1", "A", 0.5, 1);
-    fluxacct_fsnode_t a = node_of_bank (t, "A");
+    fluxacct_fstree_node_t a = node_of_bank (t, "A");
     ck_assert_double_eq (a.usage, 90);
     ck_assert_double_eq_tol (a.norm_usage, 0.75, TOL);
     ck_assert_double_eq (node_of_bank (t, "root").usage, 120);
@@ -578,7 +578,7 @@ START_TEST (test_insertion_order)
 {
     fluxacct_fstree_t *a = tree_ordered (false);
     fluxacct_fstree_t *b = tree_ordered (true);
-    fluxacct_fsnode_t x, y;
+    fluxacct_fstree_node_t x, y;
 
     ck_assert_int_eq (fluxacct_fstree_user_count (a, NULL), 60);
     for (int i = 0; i < 60; i++) {
@@ -615,20 +615,20 @@ START_TEST (test_node_details)
         double ns, nu, fs;
         int rank, uidx;
     } x[] = {
-        { "root", NULL, FLUXACCT_FSNODE_BANK, 0, -1, 1, 1, 1, 0, 1, 1, 1, NAN, 0, -1 },
-        { "A", "root", FLUXACCT_FSNODE_BANK, 1, 0, 0.75, 40.0 / 60, 1.125, 0, 2, 0.75,
+        { "root", NULL, FLUXACCT_FSTREE_BANK, 0, -1, 1, 1, 1, 0, 1, 1, 1, NAN, 0, -1 },
+        { "A", "root", FLUXACCT_FSTREE_BANK, 1, 0, 0.75, 40.0 / 60, 1.125, 0, 2, 0.75,
           40.0 / 60, NAN, 0, -1 },
-        { "a1", "A", FLUXACCT_FSNODE_USER, 2, 1, 0.5, 0.25, 2, 0, 2, 0.375, 10.0 / 60, 1,
+        { "a1", "A", FLUXACCT_FSTREE_USER, 2, 1, 0.5, 0.25, 2, 0, 2, 0.375, 10.0 / 60, 1,
           3, 0 },
-        { "a2", "A", FLUXACCT_FSNODE_USER, 2, 1, 0.5, 0.75, 2.0 / 3, 1, 2, 0.375, 0.5,
+        { "a2", "A", FLUXACCT_FSTREE_USER, 2, 1, 0.5, 0.75, 2.0 / 3, 1, 2, 0.375, 0.5,
           2.0 / 3, 2, 1 },
-        { "B", "root", FLUXACCT_FSNODE_BANK, 1, 0, 0.25, 1.0 / 3, 0.75, 1, 2, 0.25,
+        { "B", "root", FLUXACCT_FSTREE_BANK, 1, 0, 0.25, 1.0 / 3, 0.75, 1, 2, 0.25,
           1.0 / 3, NAN, 0, -1 },
-        { "b1", "B", FLUXACCT_FSNODE_USER, 2, 4, 1, 1, 1, 0, 1, 0.25, 1.0 / 3, 1.0 / 3, 1,
+        { "b1", "B", FLUXACCT_FSTREE_USER, 2, 4, 1, 1, 1, 0, 1, 0.25, 1.0 / 3, 1.0 / 3, 1,
           2 },
     };
     fluxacct_fstree_t *t = tree_no_ties ();
-    fluxacct_fsnode_t n;
+    fluxacct_fstree_node_t n;
 
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq (fluxacct_fstree_node (t, i, &n, NULL), 0);
@@ -679,7 +679,7 @@ END_TEST
 START_TEST (test_recompute)
 {
     fluxacct_error_t e;
-    fluxacct_fsnode_t n;
+    fluxacct_fstree_node_t n;
     fluxacct_fstree_t *t = tree_no_ties ();
     const char *name = node_of_user (t, "a1", "A").name;
 
@@ -787,7 +787,7 @@ END_TEST
 START_TEST (test_errors_results)
 {
     fluxacct_error_t e;
-    fluxacct_fsnode_t n;
+    fluxacct_fstree_node_t n;
     fluxacct_fstree_t *t = fluxacct_fstree_create (NULL);
 
     expect_errno (fluxacct_fstree_user_count (NULL, &e), EINVAL, &e, "NULL");

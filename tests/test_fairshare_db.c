@@ -72,7 +72,7 @@ START_TEST (update_matches_emulator)
     int users = fluxacct_fstree_user_count (t, &err);
     ck_assert_int_eq (users, 5);
     for (int i = 0; i < users; i++) {
-        fluxacct_fsnode_t u;
+        fluxacct_fstree_node_t u;
         ck_ok (fluxacct_fstree_user (t, i, &u, &err));
         ck_assert_double_eq (fairshare_of (u.name, u.bank), u.fairshare);
     }
@@ -101,7 +101,7 @@ START_TEST (disabled_rows_left_out)
     int64_t n;
     ck_ok (fluxacct_fairshare_update (db, &n, &err));
     /* tree: A{a1}, B{B2{b2, b3}}: N = 3 */
-    fluxacct_fstree_t *t = fluxacct_fstree_from_db (db, &err);
+    fluxacct_fstree_t *t = fluxacct_fairshare_tree (db, &err);
     ck_ok (fluxacct_fstree_compute (t, &err));
     ck_assert_int_eq (fluxacct_fstree_user_count (t, &err), 3);
     fluxacct_fstree_destroy (t);
@@ -121,7 +121,7 @@ START_TEST (moved_bank_order)
     f.bank = "B1";
     f.parent_bank = "C";
     ck_ok (fluxacct_bank_edit (db, &f, &err));
-    fluxacct_fstree_t *t = fluxacct_fstree_from_db (db, &err);
+    fluxacct_fstree_t *t = fluxacct_fairshare_tree (db, &err);
     ck_ok (fluxacct_fstree_compute (t, &err));
     ck_assert_int_eq (fluxacct_fstree_user_count (t, &err), 5);
     ck_assert_int_ge (fluxacct_fstree_find_user (t, "b1", "B1", &err), 0);
@@ -133,7 +133,7 @@ START_TEST (errors)
 {
     ck_fail_with (fluxacct_fairshare_update (NULL, NULL, &err), EINVAL,
                   "invalid");
-    ck_null_with (fluxacct_fstree_from_db (NULL, &err), EINVAL, "invalid");
+    ck_null_with (fluxacct_fairshare_tree (NULL, &err), EINVAL, "invalid");
     ck_null_with (fluxacct_fairshare_export_json (NULL, &err), EINVAL,
                   "invalid");
     db_teardown ();

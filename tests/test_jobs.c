@@ -29,7 +29,7 @@ static const char *R1 =
     "{\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\",\"children\":"
     "{\"core\":\"0-3\",\"gpu\":\"0\"}}]}}";
 
-static int import (const char *text, int flags, fluxacct_import_stats_t *s)
+static int import (const char *text, int flags, fluxacct_jobs_import_stats_t *s)
 {
     return fluxacct_jobs_import_buffer (db, text, strlen (text), flags,
                                         collect, NULL, s, &err);
@@ -38,7 +38,7 @@ static int import (const char *text, int flags, fluxacct_import_stats_t *s)
 START_TEST (import_basic_and_duplicates)
 {
     char buf[2048];
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     snprintf (buf, sizeof (buf),
               "{\"id\": 1, \"userid\": 5000, \"t_submit\": 1, \"t_run\": 10,"
               " \"t_inactive\": 110, \"R\": %s, \"jobspec\": {\"attributes\":"
@@ -74,7 +74,7 @@ END_TEST
 
 START_TEST (import_malformed_lines)
 {
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     const char *text =
         "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n"
         "{\"id\": 2, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 2\n"
@@ -119,7 +119,7 @@ END_TEST
 START_TEST (import_file_and_errors)
 {
     char path[400];
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     snprintf (path, sizeof (path), "%s/jobs.jsonl", test_dir);
     FILE *f = fopen (path, "w");
     fprintf (f, "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n");
@@ -141,7 +141,7 @@ START_TEST (import_archive)
 {
     char path[400], sql[2048];
     sqlite3 *h;
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     snprintf (path, sizeof (path), "%s/archive.db", test_dir);
     ck_assert_int_eq (sqlite3_open (path, &h), SQLITE_OK);
     snprintf (sql, sizeof (sql),
@@ -180,8 +180,8 @@ END_TEST
 
 START_TEST (import_records)
 {
-    fluxacct_import_stats_t s;
-    const fluxacct_job_record_t recs[] = {
+    fluxacct_jobs_import_stats_t s;
+    const fluxacct_jobs_record_t recs[] = {
         /* bank from the jobspec */
         { .id = 11, .userid = 5000, .t_submit = 1, .t_run = 10,
           .t_inactive = 110, .ranks = "0", .R = R1,
@@ -245,7 +245,7 @@ START_TEST (import_records)
                                          &err));
     ck_assert_int_eq (s.duplicates, 2);
     /* strict: the first invalid record fails the whole import */
-    const fluxacct_job_record_t more[] = {
+    const fluxacct_jobs_record_t more[] = {
         { .id = 21, .userid = 5000, .t_inactive = 5 },
         { .id = 22, .userid = 5000, .t_run = 9, .t_inactive = 5 },
     };
@@ -278,7 +278,7 @@ END_TEST
  * malformed either way. */
 START_TEST (import_fast_path_agrees)
 {
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     const char *text =
         "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
         "\"R\": {\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\","
@@ -379,7 +379,7 @@ END_TEST
 START_TEST (fetch_mark_and_known)
 {
     double since = -1;
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     const char *text =
         "{\"id\": 7, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 1000}\n"
         "{\"id\": 8, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 5000}\n";

@@ -104,7 +104,7 @@ static double cell_real (fluxacct_rows_t *r, const char *col)
 static void migrate_ok (fluxacct_migrate_stats_t *st)
 {
     memset (&err, 0, sizeof (err));
-    ck_assert_msg (fluxacct_db_migrate (test_path, 0, NULL, NULL, st, &err)
+    ck_assert_msg (fluxacct_migrate_db (test_path, 0, NULL, NULL, st, &err)
                    == 0, "migrate: %s", err.text);
 }
 
@@ -265,14 +265,14 @@ START_TEST (dry_run_writes_nothing)
     copy_corpus ("FluxAccountingv0-60-0.db");
     snprintf (orig, sizeof (orig), "%s.orig", test_path);
     copy_file (test_path, orig);
-    ck_ok (fluxacct_db_migrate (test_path, FLUXACCT_MIGRATE_DRY_RUN, NULL,
+    ck_ok (fluxacct_migrate_db (test_path, FLUXACCT_MIGRATE_DRY_RUN, NULL,
                                 NULL, &st, &err));
     ck_assert_int_eq (st.migrated, 1);
     ck_assert_int_eq (st.associations, 1);
     ck_assert_int_eq (st.from_version, 37);
     ck_assert (same_bytes (test_path, orig));
     ck_assert (!exists (backup_path));
-    ck_fail_with (fluxacct_db_migrate (test_path, 99, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 99, NULL, NULL, &st, &err),
                   EINVAL, "flags");
 }
 END_TEST
@@ -287,7 +287,7 @@ START_TEST (vacuum_gives_space_back)
     snprintf (other, sizeof (other), "%s/other.db", test_dir);
     copy_file (test_path, other);
     migrate_ok (&st);
-    ck_ok (fluxacct_db_migrate (other, FLUXACCT_MIGRATE_VACUUM, NULL, NULL,
+    ck_ok (fluxacct_migrate_db (other, FLUXACCT_MIGRATE_VACUUM, NULL, NULL,
                                 &st, &err));
     ck_assert_int_eq (st.migrated, 1);
     char *v = sql_text (other, "PRAGMA integrity_check");
@@ -323,28 +323,28 @@ START_TEST (refuses_what_it_cannot_migrate)
     fluxacct_migrate_stats_t st;
     FILE *f;
 
-    ck_fail_with (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
                   ENOENT, test_path);
-    ck_fail_with (fluxacct_db_migrate (NULL, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (NULL, 0, NULL, NULL, &st, &err),
                   EINVAL, "path");
-    ck_fail_with (fluxacct_db_migrate (test_dir, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_dir, 0, NULL, NULL, &st, &err),
                   EPROTO, "directory");
     f = fopen (test_path, "w");
     fputs ("this is not a database, not even close to one\n", f);
     fclose (f);
-    ck_fail_with (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
                   EPROTO, "not an SQLite database");
     unlink (test_path);
     sql (test_path, "CREATE TABLE t (x)");
-    ck_fail_with (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
                   EPROTO, "not a flux-accounting database");
     sql (test_path, "PRAGMA application_id = 1234");
-    ck_fail_with (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
                   EPROTO, "not an accounting database");
     unlink (test_path);
     ck_ok (fluxacct_db_create (test_path, NULL, &err));
     sql (test_path, "PRAGMA user_version = 5000");
-    ck_fail_with (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
                   EPROTO, "newer");
     ck_assert (!exists (backup_path));
 }
@@ -360,7 +360,7 @@ START_TEST (duplicate_bank_names_refused)
          "VALUES ('A', 'root', 3), ('B', 'root', 1), ('B', 'A', 1)");
     snprintf (orig, sizeof (orig), "%s.orig", test_path);
     copy_file (test_path, orig);
-    ck_fail_with (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
                   EEXIST, "A (ids 2, 3), B (ids 4, 5)");
     ck_assert_ptr_nonnull (strstr (err.text, "unique"));
     ck_assert (same_bytes (test_path, orig));
@@ -378,7 +378,7 @@ START_TEST (backup_failure_changes_nothing)
     copy_file (test_path, orig);
     ck_assert_int_eq (mkdir (backup_path, 0755), 0); /* rename onto a dir fails */
     memset (&err, 0, sizeof (err));
-    ck_assert_int_eq (fluxacct_db_migrate (test_path, 0, NULL, NULL, &st,
+    ck_assert_int_eq (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st,
                                            &err), -1);
     ck_assert_ptr_nonnull (strstr (err.text, "cannot write the backup"));
     ck_assert_ptr_nonnull (strstr (err.text, "nothing was changed"));
@@ -613,7 +613,7 @@ START_TEST (reports_findings)
     sql (test_path, "CREATE TABLE site_notes (x); UPDATE bank_table SET "
          "ignore_older_than = '2024-01-01' WHERE bank = 'A';"
          "INSERT INTO project_table (project) VALUES ('*')");
-    ck_ok (fluxacct_db_migrate (test_path, 0, report_to, f, &st, &err));
+    ck_ok (fluxacct_migrate_db (test_path, 0, report_to, f, &st, &err));
     fclose (f);
     ck_assert_int_eq (st.other_tables, 1);
     ck_assert_ptr_nonnull (strstr (msgs, "site_notes"));
@@ -638,7 +638,7 @@ END_TEST
 
 static void check_rcount (const char *R, int expect_fast)
 {
-    fluxacct_rcount_t a, b;
+    fluxacct_r_count_t a, b;
     int fast = r_count_fast (R, &a);
     if (expect_fast >= 0)
         ck_assert_msg (fast == expect_fast, "fast path %d on %s", fast, R);
@@ -682,7 +682,7 @@ START_TEST (fast_r_count_agrees)
         "\"children\":{\"core\":\"0\"}}]}",                      /* truncated */
         "[1]", "", "{}", "{\"version\":2}",
     };
-    fluxacct_rcount_t c;
+    fluxacct_r_count_t c;
 
     for (size_t i = 0; i < sizeof (good) / sizeof (good[0]); i++)
         check_rcount (good[i], 1);

@@ -303,7 +303,7 @@ static const struct {
 START_TEST (test_r_good)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_rcount_t c;
+    fluxacct_r_count_t c;
     int rc = fluxacct_r_count (r_good[_i].R, &c, &err);
 
     ck_assert_msg (rc == 0, "%s: %s", r_good[_i].R, err.text);
@@ -316,7 +316,7 @@ END_TEST
 START_TEST (test_r_bad)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_rcount_t c = { 7, 7, 7 };
+    fluxacct_r_count_t c = { 7, 7, 7 };
     int rc = fluxacct_r_count (r_bad[_i].R, &c, &err);
 
     ck_fail_with (rc, err, r_bad[_i].errnum, r_bad[_i].text);
@@ -327,7 +327,7 @@ END_TEST
 START_TEST (test_r_json)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_rcount_t c;
+    fluxacct_r_count_t c;
     json_t *obj, *str;
     const char *R = RL (ENTRYG ("0-1", "0-3", "0-1"));
 
@@ -356,7 +356,7 @@ END_TEST
 START_TEST (test_r_badparam)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_rcount_t c;
+    fluxacct_r_count_t c;
 
     ck_fail_with (fluxacct_r_count (NULL, &c, &err), err, EINVAL, "NULL");
     ck_fail_with (fluxacct_r_count ("{}", NULL, &err), err, EINVAL, "NULL");

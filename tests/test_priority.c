@@ -127,11 +127,11 @@ static json_int_t q_int (unsigned uid, const char *bank, const char *key)
     return v;
 }
 
-static fluxacct_jobdesc_t job (unsigned uid, const char *bank,
+static fluxacct_engine_jobdesc_t job (unsigned uid, const char *bank,
                                const char *queue_name, int64_t nnodes,
                                int64_t ncores)
 {
-    fluxacct_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
     d.userid = uid;
     d.bank = bank;
     d.queue = queue_name;
@@ -141,7 +141,7 @@ static fluxacct_jobdesc_t job (unsigned uid, const char *bank,
 }
 
 /* Submit: validate, new, depend.  Returns the holds added. */
-static unsigned submit (uint64_t id, fluxacct_jobdesc_t d)
+static unsigned submit (uint64_t id, fluxacct_engine_jobdesc_t d)
 {
     unsigned add = 0, remove = 0;
     ck_ok (fluxacct_engine_validate (e, &d, FLUXACCT_VALIDATE_SUBMIT, &err));
@@ -153,7 +153,7 @@ static unsigned submit (uint64_t id, fluxacct_jobdesc_t d)
 
 static int64_t prio (uint64_t id, int urgency)
 {
-    fluxacct_priority_t p;
+    fluxacct_engine_priority_t p;
     ck_ok (fluxacct_engine_job_priority (e, id, urgency, &p, &err));
     return p.priority;
 }
@@ -161,7 +161,7 @@ static int64_t prio (uint64_t id, int urgency)
 /* The next release must be id with these removals. */
 static void expect_release (uint64_t id, unsigned remove, int reprioritize)
 {
-    fluxacct_release_t r;
+    fluxacct_engine_release_t r;
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 1);
     ck_assert_uint_eq (r.id, id);
     ck_assert_uint_eq (r.remove, remove);
@@ -170,7 +170,7 @@ static void expect_release (uint64_t id, unsigned remove, int reprioritize)
 
 static void expect_no_release (void)
 {
-    fluxacct_release_t r;
+    fluxacct_engine_release_t r;
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 0);
 }
 
@@ -178,35 +178,35 @@ static void expect_no_release (void)
 
 START_TEST (hold_names)
 {
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_QUEUE_RUN_JOBS),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_QUEUE_RUN_JOBS),
                       "max-run-jobs-queue");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_QUEUE_SCHED_JOBS),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_QUEUE_SCHED_JOBS),
                       "max-sched-jobs-queue-limit");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_QUEUE_SCHED_NODES),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_QUEUE_SCHED_NODES),
                       "max-sched-nodes-queue-limit");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_QUEUE_SCHED_CORES),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_QUEUE_SCHED_CORES),
                       "max-sched-cores-queue-limit");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_QUEUE_RESOURCES),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_QUEUE_RESOURCES),
                       "max-resources-queue");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_RUN_JOBS),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_RUN_JOBS),
                       "max-running-jobs-user-limit");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_SCHED_JOBS),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_SCHED_JOBS),
                       "max-sched-jobs-user-limit");
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_RESOURCES),
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_RESOURCES),
                       "max-resources-user-limit");
-    ck_assert_ptr_null (fluxacct_hold_name (0));
-    ck_assert_ptr_null (fluxacct_hold_name (3));
-    ck_assert_str_eq (fluxacct_hold_name (FLUXACCT_HOLD_ALLOCATION),
+    ck_assert_ptr_null (fluxacct_engine_hold_name (0));
+    ck_assert_ptr_null (fluxacct_engine_hold_name (3));
+    ck_assert_str_eq (fluxacct_engine_hold_name (FLUXACCT_HOLD_ALLOCATION),
                       "allocation-exhausted");
-    ck_assert_ptr_null (fluxacct_hold_name (0x200));
+    ck_assert_ptr_null (fluxacct_engine_hold_name (0x200));
 }
 END_TEST
 
 START_TEST (badparams)
 {
-    fluxacct_jobdesc_t d = job (1, NULL, NULL, 1, 1);
-    fluxacct_priority_t p;
-    fluxacct_release_t r;
+    fluxacct_engine_jobdesc_t d = job (1, NULL, NULL, 1, 1);
+    fluxacct_engine_priority_t p;
+    fluxacct_engine_release_t r;
     unsigned a;
 
     fluxacct_engine_destroy (NULL);
@@ -230,7 +230,7 @@ START_TEST (badparams)
                   "invalid");
     ck_fail_with (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, NULL,
                                            &err), EINVAL, "invalid");
-    d.version = FLUXACCT_JOBDESC_VERSION;
+    d.version = FLUXACCT_ENGINE_JOBDESC_VERSION;
     ck_fail_with (fluxacct_engine_job_new (e, 1, &d, 3, NULL, &err), EINVAL,
                   "invalid");
     ck_ok (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, NULL, &err));
@@ -318,7 +318,7 @@ END_TEST
 
 START_TEST (priority_default_weights_and_memo)
 {
-    fluxacct_priority_t p;
+    fluxacct_engine_priority_t p;
     char a[512];
 
     update ("rec_update", "[%s]", simple (a, sizeof (a), 5001, "A", 0.5, 5,
@@ -350,7 +350,7 @@ START_TEST (priority_default_weights_and_memo)
     update ("rec_q_update", "[%s]", queue (q, sizeof (q), "batch", 3, 100,
                                            2147483647L, 2147483647L,
                                            2147483647L, 2147483647L));
-    fluxacct_jobdesc_t d = job (5001, NULL, "batch", 1, 1);
+    fluxacct_engine_jobdesc_t d = job (5001, NULL, "batch", 1, 1);
     ck_ok (fluxacct_engine_job_new (e, 2, &d, FLUXACCT_JOB_NEW, NULL, &err));
     ck_assert_int_eq (prio (2, 16), 75000);
 }
@@ -405,7 +405,7 @@ static void rules_data (void)
             "\"physics\"}, {\"project\": \"chemistry\"}]");
 }
 
-static void reject (fluxacct_jobdesc_t d, int flags, int errnum,
+static void reject (fluxacct_engine_jobdesc_t d, int flags, int errnum,
                     const char *msg)
 {
     ck_fail_with (fluxacct_engine_validate (e, &d, flags, &err), errnum, msg);
@@ -413,7 +413,7 @@ static void reject (fluxacct_jobdesc_t d, int flags, int errnum,
 
 START_TEST (rejections)
 {
-    fluxacct_jobdesc_t d;
+    fluxacct_engine_jobdesc_t d;
 
     rules_data ();
     reject (job (7777, NULL, NULL, 1, 1), 1, ENOENT,
@@ -653,9 +653,9 @@ END_TEST
 /* Jobs before any data wait (priority unavailable); data binds them. */
 START_TEST (late_data)
 {
-    fluxacct_jobspec_update_t u;
-    fluxacct_priority_t p;
-    fluxacct_jobdesc_t d;
+    fluxacct_engine_jobspec_update_t u;
+    fluxacct_engine_priority_t p;
+    fluxacct_engine_jobdesc_t d;
     char a1[512], a2[512], q[512];
 
     ck_assert_int_eq (fluxacct_engine_has_data (e), 0);
@@ -730,9 +730,9 @@ END_TEST
 
 START_TEST (instance_owner)
 {
-    fluxacct_jobspec_update_t u;
-    fluxacct_priority_t p;
-    fluxacct_jobdesc_t d;
+    fluxacct_engine_jobspec_update_t u;
+    fluxacct_engine_priority_t p;
+    fluxacct_engine_jobdesc_t d;
     char a[512];
 
     ck_ok (fluxacct_engine_set_owner (e, 100, &err));
@@ -782,7 +782,7 @@ START_TEST (plugin_services_list)
         "rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
         "rec_fac_update", "rec_config_update", "reprioritize",
     };
-    const char *const *names = fluxacct_plugin_services ();
+    const char *const *names = fluxacct_engine_services ();
     fluxacct_engine_t *eng = fluxacct_engine_create (&err);
     size_t n = 0;
 
@@ -1115,8 +1115,8 @@ END_TEST
 /* A plugin reload replays active jobs: counters are rebuilt. */
 START_TEST (replay)
 {
-    fluxacct_jobdesc_t d = job (6001, NULL, NULL, 2, 4);
-    fluxacct_jobspec_update_t u;
+    fluxacct_engine_jobdesc_t d = job (6001, NULL, NULL, 2, 4);
+    fluxacct_engine_jobspec_update_t u;
     unsigned add, remove;
     char a[512];
 
@@ -1152,7 +1152,7 @@ END_TEST
 /* Replayed without data: running jobs are counted when data arrives. */
 START_TEST (replay_without_data)
 {
-    fluxacct_jobdesc_t d = job (6001, NULL, NULL, 1, 1);
+    fluxacct_engine_jobdesc_t d = job (6001, NULL, NULL, 1, 1);
     unsigned add, remove;
     char a[512];
 
@@ -1310,7 +1310,7 @@ END_TEST
 START_TEST (max_wall_per_job)
 {
     char a1[600], a2[600], a3[512];
-    fluxacct_jobdesc_t d;
+    fluxacct_engine_jobdesc_t d;
 
     /* a version 1 description has no duration */
     d = job (5001, NULL, NULL, 1, 1);

@@ -49,7 +49,7 @@ static void job (int id, int userid, const char *bank, double t_run,
                  double t_end, int nnodes, int ncores, int ngpus)
 {
     char line[1024], spec[128] = "", ranks[32], cores[32], gpus[64] = "";
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     if (bank)
         snprintf (spec, sizeof (spec), ", \"jobspec\": {\"attributes\": "
                   "{\"system\": {\"bank\": \"%s\"}}}", bank);

@@ -32,7 +32,7 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
      * fresh database at this path and leaves it there; do the same (the
      * current schema, default configuration). */
     if (arg_str (a, "new-db")) {
-        fluxacct_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
+        fluxacct_db_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
         if (fluxacct_db_create (arg_str (a, "new-db"), &o, &error) < 0)
             return fail_error (&error);
     }
@@ -112,7 +112,7 @@ static int cmd_export_db (struct ctx *ctx, struct args *a)
     }
     /* The directory is the caller's: relative to where flux-account runs,
      * not some service's working directory (quirk 15). */
-    if (fluxacct_db_export_csv (ctx->db, dir ? dir : ".",
+    if (fluxacct_csv_export (ctx->db, dir ? dir : ".",
                                 (const char *const *)tables, &s, &error) < 0)
         rc = fail_error (&error);
     else if (ctx->verbose)
@@ -142,11 +142,11 @@ static int cmd_pop_db (struct ctx *ctx, struct args *a)
         return usage_error ("pop-db: -f/--fields goes with -c/--csv-file");
     /* A directory is a restore: each table with a file is replaced. */
     if (dir)
-        rc = fluxacct_db_import_csv_dir (ctx->db, dir,
+        rc = fluxacct_csv_import_dir (ctx->db, dir,
                                          flags | FLUXACCT_CSV_REPLACE,
                                          report_line, ctx, &s, &error);
     else
-        rc = fluxacct_db_import_csv (ctx->db, one, arg_str (a, "fields"),
+        rc = fluxacct_csv_import (ctx->db, one, arg_str (a, "fields"),
                                      flags, &s, &error);
     if (rc < 0)
         return fail_input (&error);

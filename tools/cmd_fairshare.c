@@ -50,7 +50,7 @@ static struct celltab *emulate_cells (fluxacct_fstree_t *t, int n,
         return NULL;
     }
     for (int i = 0; i < n; i++) {
-        fluxacct_fsnode_t u;
+        fluxacct_fstree_node_t u;
         char text[64], raw[64];
         double fs;
         if (fluxacct_fstree_user (t, i, &u, error) < 0) {
@@ -153,7 +153,7 @@ static int cmd_fairshare_emulate (struct ctx *ctx, struct args *a)
 static fluxacct_fstree_t *db_tree (struct ctx *ctx, int *n)
 {
     fluxacct_error_t error;
-    fluxacct_fstree_t *t = fluxacct_fstree_from_db (ctx->db, &error);
+    fluxacct_fstree_t *t = fluxacct_fairshare_tree (ctx->db, &error);
 
     if (!t || fluxacct_fstree_compute (t, &error) < 0
         || (*n = fluxacct_fstree_node_count (t, &error)) < 0) {
@@ -177,20 +177,20 @@ static void shares_num (struct celltab *t, size_t col, double v)
 static int shown (fluxacct_fstree_t *t, int i, const char *user,
                   const char *bank)
 {
-    fluxacct_fsnode_t info;
+    fluxacct_fstree_node_t info;
     if (!user && !bank)
         return 1;
     if (fluxacct_fstree_node (t, i, &info, NULL) < 0)
         return 0;
-    if (info.type == FLUXACCT_FSNODE_USER)
+    if (info.type == FLUXACCT_FSTREE_USER)
         return (!user || !strcmp (info.name, user))
                && (!bank || !strcmp (info.bank, bank));
     int n = fluxacct_fstree_node_count (t, NULL);
     for (int k = i + 1; k < n; k++) {
-        fluxacct_fsnode_t c;
+        fluxacct_fstree_node_t c;
         if (fluxacct_fstree_node (t, k, &c, NULL) < 0 || c.depth <= info.depth)
             break;
-        if (c.type == FLUXACCT_FSNODE_USER && shown (t, k, user, bank))
+        if (c.type == FLUXACCT_FSTREE_USER && shown (t, k, user, bank))
             return 1;
     }
     return bank && !user && !strcmp (info.name, bank);
@@ -205,9 +205,9 @@ static const struct cellcol shares_cols[] = {
 };
 
 /* Row of node d: the table indents the account by its depth. */
-static void shares_row (struct celltab *t, const fluxacct_fsnode_t *d)
+static void shares_row (struct celltab *t, const fluxacct_fstree_node_t *d)
 {
-    int isuser = d->type == FLUXACCT_FSNODE_USER;
+    int isuser = d->type == FLUXACCT_FSTREE_USER;
     const char *account = isuser ? d->bank : d->name;
     char acct[300];
 
@@ -245,7 +245,7 @@ static int cmd_shares (struct ctx *ctx, struct args *a)
     }
     ct->fixed = ct->rule = 1;
     for (int i = 0; i < n; i++) {
-        fluxacct_fsnode_t d;
+        fluxacct_fstree_node_t d;
         if (fluxacct_fstree_node (t, i, &d, NULL) == 0
             && shown (t, i, user, bank))
             shares_row (ct, &d);
@@ -289,7 +289,7 @@ static int explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
                           int n)
 {
     struct outopts o = { .mode = OUT_TABLE };
-    fluxacct_fsnode_t me, sib, parent;
+    fluxacct_fstree_node_t me, sib, parent;
     struct celltab *ct = ct_create (9, level_cols);
     int count, ahead = -1, rc;
     char buf[64], ord[16];
@@ -311,7 +311,7 @@ static int explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
             ct_text (ct, 0, k == idx ? ">" : "", NULL);
             ct_int (ct, 1, pos + 1);
             ct_text (ct, 2, sib.name, NULL);
-            ct_text (ct, 3, sib.type == FLUXACCT_FSNODE_USER ? "user" : "bank",
+            ct_text (ct, 3, sib.type == FLUXACCT_FSTREE_USER ? "user" : "bank",
                      NULL);
             ct_int (ct, 4, (int64_t)sib.shares);
             ct_real (ct, 5, sib.level_shares, FA_FMT_FIXED6, FA_FMT_REPR);
@@ -370,7 +370,7 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
         free (def);
         return rc;
     }
-    fluxacct_fsnode_t me;
+    fluxacct_fstree_node_t me;
     fluxacct_fstree_node (t, idx, &me, NULL);
     nusers = fluxacct_fstree_user_count (t, NULL);
     fa_fmt_double (fsv, sizeof (fsv), me.fairshare, FA_FMT_FIXED6);
@@ -382,7 +382,7 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
              "their level, higher first); the first user gets rank %d, each "
              "next one rank - 1; tied users share a rank.\n", nusers);
     for (int k = idx; k > 0 && depth < 256; ) {
-        fluxacct_fsnode_t node;
+        fluxacct_fstree_node_t node;
         fluxacct_fstree_node (t, k, &node, NULL);
         path[depth++] = k;
         k = node.parent;
@@ -400,7 +400,7 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
 
 struct binfo {
     fluxacct_fstree_t *t;
-    fluxacct_fsnode_t *nodes;
+    fluxacct_fstree_node_t *nodes;
     int n;
     char *show;        /* nodes to print */
     int *order;        /* depth-first, children by name */
@@ -408,7 +408,7 @@ struct binfo {
 
 static int name_cmp (const void *a, const void *b, void *arg)
 {
-    const fluxacct_fsnode_t *nodes = arg;
+    const fluxacct_fstree_node_t *nodes = arg;
     return strcmp (nodes[*(const int *)a].name, nodes[*(const int *)b].name);
 }
 
@@ -453,7 +453,7 @@ static int in_subtree (const struct binfo *bi, int i, int top)
 static int find_bank (const struct binfo *bi, const char *name)
 {
     for (int i = 0; i < bi->n; i++)
-        if (bi->nodes[i].type == FLUXACCT_FSNODE_BANK
+        if (bi->nodes[i].type == FLUXACCT_FSTREE_BANK
             && !strcmp (bi->nodes[i].name, name))
             return i;
     return -1;
@@ -473,10 +473,10 @@ static const struct cellcol binfo_cols_verbose[] = {
 };
 
 /* The row of node d (its name indented by depth, `star` after it). */
-static void binfo_row (struct celltab *t, const fluxacct_fsnode_t *d,
+static void binfo_row (struct celltab *t, const fluxacct_fstree_node_t *d,
                        int verbose, const char *star)
 {
-    int isuser = d->type == FLUXACCT_FSNODE_USER;
+    int isuser = d->type == FLUXACCT_FSTREE_USER;
     size_t c = 0;
     char name[300];
 
@@ -569,7 +569,7 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
     if (!strcmp (mode, "user")) {
         defbank = user_default_bank (ctx, target);
         for (int i = 0; i < bi.n; i++) {
-            if (bi.nodes[i].type != FLUXACCT_FSNODE_USER
+            if (bi.nodes[i].type != FLUXACCT_FSTREE_USER
                 || strcmp (bi.nodes[i].name, target) != 0)
                 continue;
             found = 1;
@@ -591,7 +591,7 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
                                  && !(ex >= 0 && in_subtree (&bi, i, ex))
                                  && !(!strcmp (mode, "tree-no-users")
                                       && bi.nodes[i].type
-                                             == FLUXACCT_FSNODE_USER);
+                                             == FLUXACCT_FSTREE_USER);
             }
         }
     }
@@ -608,11 +608,11 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
     ct->fixed = 1;
     ct->noheader = arg_flag (a, "noheader");
     for (int k = 0; k < bi.n; k++) {
-        const fluxacct_fsnode_t *d = &bi.nodes[bi.order[k]];
+        const fluxacct_fstree_node_t *d = &bi.nodes[bi.order[k]];
         if (!bi.show[bi.order[k]])
             continue;
         binfo_row (ct, d, verbose,
-                   defbank && d->type == FLUXACCT_FSNODE_BANK
+                   defbank && d->type == FLUXACCT_FSTREE_BANK
                            && !strcmp (d->name, defbank) ? "*" : NULL);
     }
     rc = print_cells (ctx, ct, &o);

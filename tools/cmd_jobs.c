@@ -23,7 +23,7 @@ static void report_line (void *arg, const char *msg)
 }
 
 static void print_import_stats (struct ctx *ctx,
-                                const fluxacct_import_stats_t *s)
+                                const fluxacct_jobs_import_stats_t *s)
 {
     if (ctx->quiet)
         return;
@@ -38,7 +38,7 @@ static void print_import_stats (struct ctx *ctx,
 
 static int cmd_import_jobs (struct ctx *ctx, struct args *a)
 {
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     fluxacct_error_t error;
 
     if (fluxacct_jobs_import (ctx->db, a->pos[0],
@@ -52,7 +52,7 @@ static int cmd_import_jobs (struct ctx *ctx, struct args *a)
 
 static int cmd_fetch_job_records (struct ctx *ctx, struct args *a)
 {
-    fluxacct_import_stats_t s;
+    fluxacct_jobs_import_stats_t s;
     fluxacct_error_t error;
     const char *copy = arg_str (a, "copy");
 

@@ -8,7 +8,7 @@
 
 static int cmd_create_db (struct ctx *ctx, struct args *a)
 {
-    fluxacct_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
+    fluxacct_db_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
     fluxacct_error_t error;
     const char *path = a->npos > 0 ? a->pos[0] : ctx->path;
     const char *mode = arg_str (a, "mode");

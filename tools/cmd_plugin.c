@@ -19,7 +19,7 @@
 #include "cli.h"
 #include "fluxcore.h"
 
-/* At most this many services (fluxacct_plugin_services() has seven). */
+/* At most this many services (fluxacct_engine_services() has seven). */
 #define MAX_PAYLOADS 16
 
 static int cmd_export_json (struct ctx *ctx, struct args *a)
@@ -69,7 +69,7 @@ static int send_payload (struct fluxcore *fc, const char *name,
 static int cmd_priority_update (struct ctx *ctx, struct args *a)
 {
     /* the plugin's services, in the order they are sent */
-    const char *const *payload_names = fluxacct_plugin_services ();
+    const char *const *payload_names = fluxacct_engine_services ();
     char *payloads[MAX_PAYLOADS] = { NULL };
     size_t npayloads = 0;
     struct fluxcore fc = { 0 };

@@ -287,7 +287,7 @@ static int owner_check (struct fluxcore *fc)
 }
 
 int fetch_from_instance (struct ctx *ctx, fluxacct_report_f report,
-                         fluxacct_import_stats_t *stats)
+                         fluxacct_jobs_import_stats_t *stats)
 {
     struct fluxcore fc;
     struct fetch ft = { .fc = &fc, .ctx = ctx };

@@ -12,6 +12,6 @@
  * 0, or the exit status after printing the error (no Flux instance
  * reachable, not the instance owner, an RPC failed, the database). */
 int fetch_from_instance (struct ctx *ctx, fluxacct_report_f report,
-                         fluxacct_import_stats_t *stats);
+                         fluxacct_jobs_import_stats_t *stats);
 
 #endif /* FLUX_ACCOUNT_FETCH_H */

@@ -44,7 +44,7 @@ static void usage (FILE *f)
              "  -V, --version          print the version and exit\n"
              "  -h, --help             show this help and exit\n\n"
              "Subcommands:\n",
-             fluxacct_version (), fluxacct_default_db_path ());
+             fluxacct_version (), fluxacct_db_default_path ());
     for (int g = 0; groups[g]; g++)
         for (int i = 0; groups[g][i].name; i++)
             fprintf (f, "  %-22s %s\n", groups[g][i].name,
@@ -245,7 +245,7 @@ int main (int argc, char **argv)
     int c, rc;
 
     setlocale (LC_CTYPE, "");
-    ctx.path = fluxacct_default_db_path ();
+    ctx.path = fluxacct_db_default_path ();
     if (standalone_argv (&argc, &argv, &ctx.path, &ctx.verbose) < 0)
         return fail ("out of memory");
     opterr = 0;

@@ -32,11 +32,11 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     FUZZ_ASSERT (fclose (f) == 0);
     FUZZ_ASSERT (fluxacct_db_begin (db, &err) == 0);
     errno = 0;
-    if (fluxacct_db_import_csv (db, paths, NULL, 0, NULL, &err) < 0)
+    if (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err) < 0)
         fuzz_check_error (&err);
     else {
         /* the tree stays printable: the fair-share tree loads */
-        fluxacct_fstree_t *t = fluxacct_fstree_from_db (db, &err);
+        fluxacct_fstree_t *t = fluxacct_fairshare_tree (db, &err);
         if (t)
             fluxacct_fstree_destroy (t);
     }

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         fluxacct_rows_destroy (r);
     if ((r = fluxacct_queue_list (db, NULL, &err)))
         fluxacct_rows_destroy (r);
-    if ((t = fluxacct_fstree_from_db (db, &err))) {
+    if ((t = fluxacct_fairshare_tree (db, &err))) {
         (void)fluxacct_fstree_compute (t, &err);
         fluxacct_fstree_destroy (t);
     }

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             int n = fluxacct_fstree_user_count (t, &err);
             FUZZ_ASSERT (n >= 0);
             for (int i = 0; i < n; i++) {
-                fluxacct_fsnode_t node;
+                fluxacct_fstree_node_t node;
                 FUZZ_ASSERT (fluxacct_fstree_user (t, i, &node, &err) == 0);
                 FUZZ_ASSERT (node.fairshare >= 0 && node.fairshare <= 1);
             }

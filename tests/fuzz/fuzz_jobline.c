@@ -7,7 +7,7 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     fluxacct_db_t *db = fuzz_db ();
-    fluxacct_import_stats_t st;
+    fluxacct_jobs_import_stats_t st;
     fluxacct_error_t err;
     fluxacct_rows_t *r;
 

@@ -35,7 +35,7 @@ static fluxacct_engine_t *baseline (void)
         "\"max_running_jobs\": 2, \"max_nodes_per_assoc\": 5, "
         "\"max_sched_jobs\": 5, \"max_sched_nodes_per_assoc\": 5, "
         "\"max_sched_cores_per_assoc\": 5}]}";
-    fluxacct_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
     fluxacct_error_t err;
     fluxacct_engine_t *e = fluxacct_engine_create (&err);
     unsigned add;
@@ -60,7 +60,7 @@ static fluxacct_engine_t *baseline (void)
 
 static void drain (fluxacct_engine_t *e)
 {
-    fluxacct_release_t r;
+    fluxacct_engine_release_t r;
     while (fluxacct_engine_next_release (e, &r) == 1)
         FUZZ_ASSERT (r.id >= 1 && r.id <= 5);
 }
@@ -68,8 +68,8 @@ static void drain (fluxacct_engine_t *e)
 /* Jobs still work after the payload, and all counters go back to 0. */
 static void exercise (fluxacct_engine_t *e)
 {
-    fluxacct_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
-    fluxacct_priority_t p;
+    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_priority_t p;
     fluxacct_error_t err;
     unsigned add;
 

@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     char *s = fuzz_string (data, size);
-    fluxacct_rcount_t c, c2;
+    fluxacct_r_count_t c, c2;
     fluxacct_error_t err, err2;
     json_t *str;
     int rc, rc2;

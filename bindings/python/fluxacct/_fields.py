@@ -128,5 +128,5 @@ def time_or_nan(value, name, parse):
 BANK = StructSpec('fluxacct_bank_fields_t', lib.fluxacct_bank_fields_init)
 ASSOC = StructSpec('fluxacct_assoc_fields_t', lib.fluxacct_assoc_fields_init)
 QUEUE = StructSpec('fluxacct_queue_fields_t', lib.fluxacct_queue_fields_init)
-CREATE = StructSpec('fluxacct_create_options_t',
-                    lib.fluxacct_create_options_init)
+CREATE = StructSpec('fluxacct_db_create_options_t',
+                    lib.fluxacct_db_create_options_init)

@@ -44,7 +44,7 @@ RESET = lib.FLUXACCT_RESET
 def default_db_path():
     """The database path used when none is given: $FLUXACCT_DB when set and
     non-empty, else the compiled-in default."""
-    return pystr(lib.fluxacct_default_db_path())
+    return pystr(lib.fluxacct_db_default_path())
 
 
 def create_db(path, half_life=None, reset_period=None, decay_factor=None,
@@ -158,7 +158,7 @@ def migrate_db(path, dry_run=False, vacuum=False, progress=None):
     flags = ((lib.FLUXACCT_MIGRATE_DRY_RUN if dry_run else 0)
              | (lib.FLUXACCT_MIGRATE_VACUUM if vacuum else 0))
     if progress is None:
-        check(lib.fluxacct_db_migrate(cstr(path, 'path'), flags,
+        check(lib.fluxacct_migrate_db(cstr(path, 'path'), flags,
                                       lib._fluxacct_report, handle, stats,
                                       err), err)
     else:
@@ -644,7 +644,7 @@ class Database:
     # -- job records ------------------------------------------------------
 
     def _import(self, fn, *args):
-        stats = ffi.new('fluxacct_import_stats_t *')
+        stats = ffi.new('fluxacct_jobs_import_stats_t *')
         problems = []
         handle = ffi.new_handle(problems)
         self._call(fn, *args, lib._fluxacct_report, handle, stats)
@@ -684,7 +684,7 @@ class Database:
         listed in problems, or with strict=True fail the import
         (InvalidArgument)."""
         records = list(records)
-        arr = ffi.new('fluxacct_job_record_t[]', max(len(records), 1))
+        arr = ffi.new('fluxacct_jobs_record_t[]', max(len(records), 1))
         keep = []
 
         def text(rec, key):
@@ -739,7 +739,7 @@ class Database:
         `directory`, with a header row.  Returns :class:`CsvStats`."""
         arr, keep = _string_list(tables)
         stats = ffi.new('fluxacct_csv_stats_t *')
-        self._call(lib.fluxacct_db_export_csv, cstr(directory, 'directory'),
+        self._call(lib.fluxacct_csv_export, cstr(directory, 'directory'),
                    arr, stats)
         return CsvStats(stats.tables, stats.rows, stats.bytes)
 
@@ -753,7 +753,7 @@ class Database:
             paths = [paths]
         arr, keep = _string_list([os.fspath(p) for p in paths])
         stats = ffi.new('fluxacct_csv_stats_t *')
-        self._call(lib.fluxacct_db_import_csv, arr,
+        self._call(lib.fluxacct_csv_import, arr,
                    cstr(fields, 'fields') if fields is not None else ffi.NULL,
                    lib.FLUXACCT_CSV_REPLACE if replace else 0, stats)
         return CsvStats(stats.tables, stats.rows, stats.bytes)
@@ -765,7 +765,7 @@ class Database:
         stats = ffi.new('fluxacct_csv_stats_t *')
         problems = []
         handle = ffi.new_handle(problems)
-        self._call(lib.fluxacct_db_import_csv_dir,
+        self._call(lib.fluxacct_csv_import_dir,
                    cstr(directory, 'directory'),
                    lib.FLUXACCT_CSV_REPLACE if replace else 0,
                    lib._fluxacct_report, handle, stats)
@@ -888,7 +888,7 @@ class Database:
         :raises NotFound (no root bank)."""
         err = new_error()
         with self._lock:
-            tree = check_ptr(lib.fluxacct_fstree_from_db(self._handle(), err),
+            tree = check_ptr(lib.fluxacct_fairshare_tree(self._handle(), err),
                              err)
         return FairShareTree(tree)
 

@@ -51,10 +51,10 @@ _FIELDS = [f.name for f in dataclasses.fields(FairShareNode)]
 
 
 def _node(info):
-    """Copy a fluxacct_fsnode_t (its strings are borrowed from the tree)."""
+    """Copy a fluxacct_fstree_node_t (its strings are borrowed from the tree)."""
     values = {name: getattr(info, name) for name in _FIELDS
               if name not in ('type', 'name', 'bank')}
-    is_user = info.type == lib.FLUXACCT_FSNODE_USER
+    is_user = info.type == lib.FLUXACCT_FSTREE_USER
     if not is_user:
         values['fairshare'] = None
     return FairShareNode(type='user' if is_user else 'bank',
@@ -162,14 +162,14 @@ class FairShareTree:
     def node(self, index):
         """Node `index` (depth first; 0 is the root) of the computed tree.
         :raises InvalidArgument (not computed, out of range)."""
-        info = ffi.new('fluxacct_fsnode_t *')
+        info = ffi.new('fluxacct_fstree_node_t *')
         with self._lock:
             self._call(lib.fluxacct_fstree_node, index, info)
             return _node(info)
 
     def user(self, i):
         """The i-th user in visit order of the computed tree."""
-        info = ffi.new('fluxacct_fsnode_t *')
+        info = ffi.new('fluxacct_fstree_node_t *')
         with self._lock:
             self._call(lib.fluxacct_fstree_user, i, info)
             return _node(info)

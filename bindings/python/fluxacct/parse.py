@@ -53,7 +53,7 @@ def idset_count(s):
 def r_count(R):
     """Count nodes, cores and GPUs in an R document (JSON text or a dict).
     Returns an :class:`RCount`."""
-    out = ffi.new('fluxacct_rcount_t *')
+    out = ffi.new('fluxacct_r_count_t *')
     err = new_error()
     check(lib.fluxacct_r_count(_json_text(R), out, err), err)
     return RCount(out.nnodes, out.ncores, out.ngpus)

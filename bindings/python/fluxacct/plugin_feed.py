@@ -32,9 +32,9 @@ QUEUE_KEYS = ('queue', 'min_nodes_per_job', 'max_nodes_per_job',
 
 def _services():
     """The library's one list of the plugin's services
-    (fluxacct_plugin_services())."""
+    (fluxacct_engine_services())."""
     names, i = [], 0
-    services = lib.fluxacct_plugin_services()
+    services = lib.fluxacct_engine_services()
     while services[i] != ffi.NULL:
         names.append(ffi.string(services[i]).decode())
         i += 1

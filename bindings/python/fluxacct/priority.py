@@ -66,7 +66,7 @@ def hold_name(bit):
     known bit."""
     if not 0 <= bit <= 0xffffffff:
         return None
-    return pystr(lib.fluxacct_hold_name(bit))
+    return pystr(lib.fluxacct_engine_hold_name(bit))
 
 
 _HOLD_BITS = [(1 << i, hold_name(1 << i)) for i in range(32)
@@ -123,7 +123,7 @@ class Release(NamedTuple):
 
 _STATE_NAMES = {s.name.lower(): int(s) for s in JobState}
 _UNAVAILABLE = lib.FLUXACCT_PRIORITY_UNAVAILABLE
-_JOBDESC_VERSION = lib.FLUXACCT_JOBDESC_VERSION
+_JOBDESC_VERSION = lib.FLUXACCT_ENGINE_JOBDESC_VERSION
 _NAME_CACHE_MAX = 4096
 _NULL = ffi.NULL
 _tuple_new = tuple.__new__   # a NamedTuple without its Python __new__
@@ -156,7 +156,7 @@ def _jobid(jobid):
 
 
 def _update_dict(u):
-    """A fluxacct_jobspec_update_t (borrowed strings) -> a dict copy."""
+    """A fluxacct_engine_jobspec_update_t (borrowed strings) -> a dict copy."""
     out = {}
     if u.bank != ffi.NULL:
         out['bank'] = pystr(u.bank)
@@ -191,10 +191,10 @@ class PriorityEngine:
         # One set of in/out structs per engine, used under the lock: a call
         # allocates nothing but its result.
         self._err = new_error()
-        self._desc = ffi.new('fluxacct_jobdesc_t *')
-        self._upd = ffi.new('fluxacct_jobspec_update_t *')
-        self._prio = ffi.new('fluxacct_priority_t *')
-        self._rel = ffi.new('fluxacct_release_t *')
+        self._desc = ffi.new('fluxacct_engine_jobdesc_t *')
+        self._upd = ffi.new('fluxacct_engine_jobspec_update_t *')
+        self._prio = ffi.new('fluxacct_engine_priority_t *')
+        self._rel = ffi.new('fluxacct_engine_release_t *')
         self._masks = ffi.new('unsigned int[2]')
         self._names = {}
         if owner is not None:
@@ -337,7 +337,7 @@ class PriorityEngine:
     # -- jobs -------------------------------------------------------------
 
     def _fill(self, userid, bank, queue, project, nnodes, ncores, size_error):
-        """Fill the engine's fluxacct_jobdesc_t; returns what must stay
+        """Fill the engine's fluxacct_engine_jobdesc_t; returns what must stay
         alive during the call."""
         d = self._desc
         get = self._names.get

@@ -19,7 +19,8 @@ extern "C" {
 #endif
 
 /**
- * An association's fields.  Initialise with fluxacct_assoc_fields_init():
+ * An association's fields.  A versioned struct (libfluxacct(3), "API RULES"):
+ *  initialise it with fluxacct_assoc_fields_init():
  * every field starts "not given" (NULL, FLUXACCT_UNSET or NaN).  In edit
  * calls an integer FLUXACCT_RESET (-1), or the string "-1", resets a field
  * to its default (queues to "", projects to "*", limits to their defaults).
@@ -50,8 +51,10 @@ typedef struct {
 
 #define FLUXACCT_ASSOC_FIELDS_VERSION 2
 
-/** Set every field of *f to "not given". */
-void fluxacct_assoc_fields_init (fluxacct_assoc_fields_t *f);
+/** Set f->version to `version` (pass FLUXACCT_ASSOC_FIELDS_VERSION) and every field of that
+ *  version to "not given".  @return 0, or -1 with errno EINVAL (NULL f,
+ *  unknown version). */
+int fluxacct_assoc_fields_init (fluxacct_assoc_fields_t *f, int version);
 
 /**
  * Add an association (re-enable it if it exists disabled; other fields are
@@ -64,8 +67,10 @@ int fluxacct_assoc_add (fluxacct_db_t *db, const fluxacct_assoc_fields_t *f,
                         fluxacct_error_t *error);
 
 /**
- * Add n associations in one transaction: all or none.  Fails like
- * fluxacct_assoc_add(); the message names the failing element's index.
+ * Add n associations in one transaction: all or none.  The n elements of
+ * f have one version (that of f[0]), which sets the array's stride.  Fails
+ * like fluxacct_assoc_add(); the message names the failing element's
+ * index.
  */
 int fluxacct_assoc_add_many (fluxacct_db_t *db,
                              const fluxacct_assoc_fields_t *f, size_t n,

@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-/** A bank's fields.  Initialise with fluxacct_bank_fields_init(): every
+/** A bank's fields.  A versioned struct (libfluxacct(3), "API RULES"):
+ *  initialise it with fluxacct_bank_fields_init(): every
  *  field starts "not given" (NULL, FLUXACCT_UNSET or NaN). */
 typedef struct {
     int version;
@@ -37,8 +38,10 @@ typedef struct {
 
 #define FLUXACCT_BANK_FIELDS_VERSION 2
 
-/** Set every field of *f to "not given". */
-void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f);
+/** Set f->version to `version` (pass FLUXACCT_BANK_FIELDS_VERSION) and every field of that
+ *  version to "not given".  @return 0, or -1 with errno EINVAL (NULL f,
+ *  unknown version). */
+int fluxacct_bank_fields_init (fluxacct_bank_fields_t *f, int version);
 
 /**
  * Add a bank, or re-enable a disabled bank of the same name and parent.

@@ -68,9 +68,8 @@ enum {
     FLUXACCT_DB_READONLY = 1, /**< open read-only: every mutation fails EROFS */
 };
 
-/** Options for fluxacct_db_create(); initialise with
- *  FLUXACCT_CREATE_OPTIONS_INIT or fluxacct_create_options_init().
- *  Fields are only ever appended; `version` tells the library which exist. */
+/** Options for fluxacct_db_create().  A versioned struct (libfluxacct(3),
+ *  "API RULES"): initialise it with fluxacct_db_create_options_init(). */
 typedef struct {
     int version;
     /** seconds; 0 = default 604800 (1 week) */
@@ -83,14 +82,15 @@ typedef struct {
     int mode;
     /** usage epoch T0 (semantics section 2), epoch seconds; 0 = now */
     double usage_epoch;
-} fluxacct_create_options_t;
+} fluxacct_db_create_options_t;
 
-#define FLUXACCT_CREATE_OPTIONS_VERSION 1
-#define FLUXACCT_CREATE_OPTIONS_INIT \
-    { FLUXACCT_CREATE_OPTIONS_VERSION, 0., 0., 0., 0, 0. }
+#define FLUXACCT_DB_CREATE_OPTIONS_VERSION 1
 
-/** Fill *opts with the defaults (same as FLUXACCT_CREATE_OPTIONS_INIT). */
-void fluxacct_create_options_init (fluxacct_create_options_t *opts);
+/** Set opts->version to `version` (pass FLUXACCT_DB_CREATE_OPTIONS_VERSION)
+ *  and every option of that version to its default (0: the default).
+ *  @return 0, or -1 with errno EINVAL (NULL opts, unknown version). */
+int fluxacct_db_create_options_init (fluxacct_db_create_options_t *opts,
+                                     int version);
 
 /**
  * Create a new, empty accounting database at `path` (parent directories are
@@ -105,7 +105,7 @@ void fluxacct_create_options_init (fluxacct_create_options_t *opts);
  *   EROFS from the file system.  On failure nothing is left behind.
  */
 int fluxacct_db_create (const char *path,
-                        const fluxacct_create_options_t *opts,
+                        const fluxacct_db_create_options_t *opts,
                         fluxacct_error_t *error);
 
 /**
@@ -160,11 +160,13 @@ int fluxacct_db_commit (fluxacct_db_t *db, fluxacct_error_t *error);
 int fluxacct_db_rollback (fluxacct_db_t *db, fluxacct_error_t *error);
 
 /**
- * Progress of a long operation: `what` names it ("import", "usage",
- * "migrate", ...), `done` out of `total` units (bytes, jobs, rows; total 0
- * when unknown).  Called from within the operation, every few thousand
- * units and once at the end; must not call back into the library on the
- * same handle.
+ * Progress of a long operation, the library's one progress callback:
+ * `what` names it ("import", "usage", "update-db", ...), `done` out of
+ * `total` units (bytes, jobs, rows; total 0 when unknown).  Called from
+ * within the operation, every few thousand units and once at the end; must
+ * not call back into the library on the same handle.  Calls on a handle
+ * take it from fluxacct_db_set_progress(); a call without a handle
+ * (fluxacct_migrate_db()) takes it from its options struct.
  */
 typedef void (*fluxacct_progress_f) (void *arg, const char *what,
                                      uint64_t done, uint64_t total);
@@ -179,7 +181,7 @@ void fluxacct_db_set_progress (fluxacct_db_t *db, fluxacct_progress_f fn,
  * non-empty, else the compiled-in default ${prefix}/var/FluxAccounting.db.
  * Borrowed; static or environment storage.
  */
-const char *fluxacct_default_db_path (void);
+const char *fluxacct_db_default_path (void);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,6 @@
-/* libfluxacct - error reporting shared by every module.
+/* libfluxacct - error reporting and the callback types shared by every
+ * module.  The API rules (naming, ownership, errors, versioned structs,
+ * callbacks, threads) are written out in libfluxacct(3), "API RULES".
  *
  * Conventions (all modules):
  * - Functions returning int return 0 on success, -1 on failure with errno set
@@ -14,6 +16,9 @@
  *   timeout), EROFS (database opened read-only or not writable), EPROTO
  *   (database file is not a database, or its schema is unknown), ENOMEM.
  * - Strings returned with ownership are malloc'd; release them with free().
+ * - The *_init() functions and the accessors of results, which fail only for
+ *   a NULL pointer, an out-of-range index or an unknown struct version,
+ *   take no error buffer: -1 (or NULL) with errno EINVAL.
  */
 #ifndef FLUXACCT_ERROR_H
 #define FLUXACCT_ERROR_H
@@ -26,6 +31,15 @@ extern "C" {
 typedef struct {
     char text[160];
 } fluxacct_error_t;
+
+/**
+ * Called once per problem found by a long operation that goes on past it
+ * (an import skipping a malformed line, a migration merging duplicates):
+ * `msg` is one line naming the thing (file and line, record, table), and
+ * is borrowed for the duration of the call.  The callback must not call
+ * back into the library on the same handle.
+ */
+typedef void (*fluxacct_report_f) (void *arg, const char *msg);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* libfluxacct - the data feed of the mf_priority jobtap plugin, read from
  * the database: the load-time object of `flux account export-json` and
  * the payloads of the plugin's services, with flux-accounting's field
- * names (see fluxacct/priority.h for what the plugin does with them). */
+ * names (see fluxacct/engine.h for what the plugin does with them). */
 #ifndef FLUXACCT_EXPORT_H
 #define FLUXACCT_EXPORT_H
 

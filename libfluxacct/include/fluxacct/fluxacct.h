@@ -17,9 +17,12 @@
 #include <fluxacct/parse.h>
 #include <fluxacct/jobs.h>
 #include <fluxacct/usage.h>
+#include <fluxacct/allocation.h>
+#include <fluxacct/fstree.h>
 #include <fluxacct/fairshare.h>
-#include <fluxacct/priority.h>
+#include <fluxacct/engine.h>
 #include <fluxacct/export.h>
-#include <fluxacct/admin.h>
+#include <fluxacct/migrate.h>
+#include <fluxacct/csv.h>
 
 #endif /* FLUXACCT_H */

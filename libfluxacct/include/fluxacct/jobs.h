@@ -19,24 +19,53 @@
 extern "C" {
 #endif
 
-/** Counters filled by the import calls. */
+/** Counters filled by the import calls.  A versioned struct
+ *  (libfluxacct(3), "API RULES"): initialise it with
+ *  fluxacct_jobs_import_stats_init(). */
 typedef struct {
+    int version;
     uint64_t lines;        /**< non-empty input lines / archive rows read */
     uint64_t imported;     /**< new records stored */
     uint64_t duplicates;   /**< records whose id was already stored */
     uint64_t malformed;    /**< lines that are not a valid job: skipped */
     uint64_t no_resources; /**< stored; no R or R unparsable: usage 0 */
     uint64_t unknown;      /**< stored; no association for (userid, bank) yet */
-} fluxacct_import_stats_t;
+} fluxacct_jobs_import_stats_t;
+
+#define FLUXACCT_JOBS_IMPORT_STATS_VERSION 1
+
+/** Set stats->version to `version` (pass FLUXACCT_JOBS_IMPORT_STATS_VERSION)
+ *  and every counter to 0.  @return 0, or -1 with errno EINVAL (NULL
+ *  stats, unknown version). */
+int fluxacct_jobs_import_stats_init (fluxacct_jobs_import_stats_t *stats,
+                                     int version);
 
 /** Flags for the import calls. */
 enum {
     FLUXACCT_IMPORT_STRICT = 1, /**< any malformed line refuses the import */
 };
 
-/** Called once per problem found while importing (line number and reason
- *  in msg).  msg is borrowed for the duration of the call. */
-typedef void (*fluxacct_report_f) (void *arg, const char *msg);
+/** Options of the import calls.  A versioned struct: initialise it with
+ *  fluxacct_jobs_import_options_init().  Progress comes from the handle
+ *  (fluxacct_db_set_progress()). */
+typedef struct {
+    int version;
+    /** 0 or FLUXACCT_IMPORT_STRICT */
+    int flags;
+    /** optional: called once per problem (line or record number and
+     *  reason), with `arg` */
+    fluxacct_report_f report;
+    void *arg;
+} fluxacct_jobs_import_options_t;
+
+#define FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION 1
+
+/** Set opts->version to `version` (pass
+ *  FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION) and every option to its default
+ *  (0 / NULL).  @return 0, or -1 with errno EINVAL (NULL opts, unknown
+ *  version). */
+int fluxacct_jobs_import_options_init (fluxacct_jobs_import_options_t *opts,
+                                       int version);
 
 /**
  * Import Flux jobs from JSON Lines, one job per line with job-list's keys:
@@ -48,38 +77,44 @@ typedef void (*fluxacct_report_f) (void *arg, const char *msg);
  * fails.  One transaction: all or nothing.
  *
  * @param path    file to read, or "-" for standard input
- * @param report  optional problem callback; arg is passed to it
+ * @param opts    options (flags, problem callback), or NULL for the
+ *                defaults
  * @param stats   optional counters (zeroed first)
  * @return 0, or -1 with errno: EINVAL bad argument or (strict) a malformed
  *   line, named with its number; ENOENT/EACCES the file; EROFS, EBUSY.
  */
-int fluxacct_jobs_import (fluxacct_db_t *db, const char *path, int flags,
-                          fluxacct_report_f report, void *arg,
-                          fluxacct_import_stats_t *stats,
+int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
+                          const fluxacct_jobs_import_options_t *opts,
+                          fluxacct_jobs_import_stats_t *stats,
                           fluxacct_error_t *error);
 
 /** The same as fluxacct_jobs_import() from a buffer of len bytes. */
 int fluxacct_jobs_import_buffer (fluxacct_db_t *db, const char *buf,
-                                 size_t len, int flags,
-                                 fluxacct_report_f report, void *arg,
-                                 fluxacct_import_stats_t *stats,
+                                 size_t len,
+                                 const fluxacct_jobs_import_options_t *opts,
+                                 fluxacct_jobs_import_stats_t *stats,
                                  fluxacct_error_t *error);
 
 /**
  * Import the jobs of a flux-core job-archive SQLite database (table jobs:
  * id, userid, ranks, t_submit, t_run, t_inactive, jobspec, R).  Jobs that
  * never ran (empty R) are skipped; the bank and project are read from the
- * jobspec.  @return 0, or -1 with errno: EPROTO the file is not a
- * job-archive database; ENOENT missing file; EROFS, EBUSY.
+ * jobspec.  opts as for fluxacct_jobs_import() (FLUXACCT_IMPORT_STRICT
+ * is ignored: the archive's rows are Flux's own).  @return 0, or -1 with
+ * errno: EPROTO the file is not a job-archive database; ENOENT missing
+ * file; EROFS, EBUSY.
  */
 int fluxacct_jobs_import_archive (fluxacct_db_t *db, const char *archive,
-                                  fluxacct_report_f report, void *arg,
-                                  fluxacct_import_stats_t *stats,
+                                  const fluxacct_jobs_import_options_t *opts,
+                                  fluxacct_jobs_import_stats_t *stats,
                                   fluxacct_error_t *error);
 
 /** One job record as a running Flux instance describes it (job-list's
- *  keys, R and jobspec from job-info).  Strings are borrowed. */
+ *  keys, R and jobspec from job-info).  Strings are borrowed.  A versioned
+ *  struct: initialise each with fluxacct_jobs_record_init(); in an array
+ *  every element has the same version. */
 typedef struct {
+    int version;
     uint64_t id;          /**< the job id */
     int64_t userid;       /**< 0 .. 4294967295 */
     double t_submit;      /**< epoch seconds, >= 0 (0: unknown) */
@@ -88,7 +123,14 @@ typedef struct {
     const char *ranks;    /**< idset of the job's ranks, or NULL */
     const char *R;        /**< R as JSON text, or NULL: none */
     const char *jobspec;  /**< jobspec as JSON text, or NULL: none */
-} fluxacct_job_record_t;
+} fluxacct_jobs_record_t;
+
+#define FLUXACCT_JOBS_RECORD_VERSION 1
+
+/** Set rec->version to `version` (pass FLUXACCT_JOBS_RECORD_VERSION) and
+ *  every member to 0 / NULL.  @return 0, or -1 with errno EINVAL (NULL
+ *  rec, unknown version). */
+int fluxacct_jobs_record_init (fluxacct_jobs_record_t *rec, int version);
 
 /**
  * Import records already read (fetch-job-records from a running instance)
@@ -103,16 +145,17 @@ typedef struct {
  * ("record N: jobs.<column> ...") and skipped, or with FLUXACCT_IMPORT_STRICT fails the whole
  * import.  One transaction: all or nothing.
  *
- * @param recs   n records (may be NULL when n is 0)
- * @param report optional problem callback ("record N: ..."); arg is passed
+ * @param recs   n records (may be NULL when n is 0), all of one version
+ * @param opts   options (flags, problem callback: "record N: ..."), or
+ *               NULL for the defaults
  * @param stats  optional counters (zeroed first; lines counts records)
  * @return 0, or -1 with errno: EINVAL bad argument or (strict) an invalid
  *   record, named with its position (from 1); EROFS, EBUSY.
  */
 int fluxacct_jobs_import_records (fluxacct_db_t *db,
-                                  const fluxacct_job_record_t *recs, size_t n,
-                                  int flags, fluxacct_report_f report,
-                                  void *arg, fluxacct_import_stats_t *stats,
+                                  const fluxacct_jobs_record_t *recs, size_t n,
+                                  const fluxacct_jobs_import_options_t *opts,
+                                  fluxacct_jobs_import_stats_t *stats,
                                   fluxacct_error_t *error);
 
 /**

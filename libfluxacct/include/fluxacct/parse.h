@@ -6,6 +6,10 @@
  * rejected with errno EINVAL (ERANGE when a number is too large), and the
  * optional error buffer names the offending value, e.g.
  *     idset "0-3,,5": empty element at offset 4
+ * Each format is a module of its own, named after the format: fluxacct_idset_,
+ * fluxacct_r_, fluxacct_jobspec_ (also in fluxacct/json.h), fluxacct_fsd_,
+ * fluxacct_time_, fluxacct_jobid_ (libfluxacct(3), "API RULES").
+ *
  * All functions are thread-safe and independent of the process locale
  * (LC_NUMERIC, LC_CTYPE); only fluxacct_time_parse() reads the environment
  * (TZ, for dates in local time).
@@ -49,12 +53,21 @@ int fluxacct_idset_count (const char *s, uint64_t *count,
  * R (RFC 20 version 1)
  */
 
-/** Resources counted from R. */
+/** Resources counted from R.  A versioned struct (libfluxacct(3), "API
+ *  RULES"): initialise it with fluxacct_r_count_init(). */
 typedef struct {
+    int version;
     uint64_t nnodes; /**< distinct ranks over all R_lite entries */
     uint64_t ncores; /**< sum over entries of |rank| x |children.core| */
     uint64_t ngpus;  /**< sum over entries of |rank| x |children.gpu| */
-} fluxacct_rcount_t;
+} fluxacct_r_count_t;
+
+#define FLUXACCT_R_COUNT_VERSION 1
+
+/** Set out->version to `version` (pass FLUXACCT_R_COUNT_VERSION) and the
+ *  counts to 0.  @return 0, or -1 with errno EINVAL (NULL out, unknown
+ *  version). */
+int fluxacct_r_count_init (fluxacct_r_count_t *out, int version);
 
 /** Count nodes, cores and GPUs in an R document.
  *
@@ -66,15 +79,17 @@ typedef struct {
  * towards nnodes; cores and GPUs are summed per entry.
  *
  * @param R      R as JSON text
- * @param out    out: the counts; untouched on failure
+ * @param out    out: the counts (an initialised fluxacct_r_count_t);
+ *               untouched on failure
  * @param error  optional: message naming the failing key, e.g.
  *               "R: execution.R_lite[1].children.core: idset ..."
  * @return 0 on success, -1 on failure with errno set:
- *         EINVAL  R or out is NULL, R is not JSON, or R is malformed
+ *         EINVAL  R or out is NULL, out->version is unknown, R is not
+ *                 JSON, or R is malformed
  *         ERANGE  a count overflows 64 bits, or an id exceeds 4294967295
  *         ENOMEM  out of memory
  */
-int fluxacct_r_count (const char *R, fluxacct_rcount_t *out,
+int fluxacct_r_count (const char *R, fluxacct_r_count_t *out,
                       fluxacct_error_t *error);
 
 /* --------------------------------------------------------------------------
@@ -98,9 +113,12 @@ int fluxacct_r_count (const char *R, fluxacct_rcount_t *out,
  * node[2]->slot[3]->core[4] is 2 nodes and 24 cores in both.
  *
  * The strings are malloc'd copies owned by the struct: release them with
- * fluxacct_jobspec_info_clear().  Absent strings are NULL.
+ * fluxacct_jobspec_info_clear().  Absent strings are NULL.  A versioned
+ * struct (libfluxacct(3), "API RULES"): initialise it with
+ * fluxacct_jobspec_info_init().
  */
 typedef struct {
+    int version;
     uint64_t nnodes;
     uint64_t ncores;
     uint64_t ngpus;
@@ -111,6 +129,13 @@ typedef struct {
     char *project;   /**< attributes.system.project, or NULL */
 } fluxacct_jobspec_info_t;
 
+#define FLUXACCT_JOBSPEC_INFO_VERSION 1
+
+/** Set info->version to `version` (pass FLUXACCT_JOBSPEC_INFO_VERSION) and
+ *  every member to 0 / NULL (nothing to free).  @return 0, or -1 with
+ *  errno EINVAL (NULL info, unknown version). */
+int fluxacct_jobspec_info_init (fluxacct_jobspec_info_t *info, int version);
+
 /** Parse a jobspec into a fluxacct_jobspec_info_t.
  *
  * Required: a JSON object with "version": 1 and "resources", a non-empty
@@ -120,21 +145,23 @@ typedef struct {
  * neither nodes nor cores is rejected.
  *
  * @param jobspec  jobspec as JSON text
- * @param out      out: overwritten (not freed) on entry; on success the
+ * @param out      out: an initialised fluxacct_jobspec_info_t, overwritten
+ *                 (not freed) on entry, its version kept; on success the
  *                 caller must release it with fluxacct_jobspec_info_clear();
  *                 on failure it is left zeroed with nothing to free
  * @param error    optional: message naming the failing key, e.g.
  *                 "jobspec: resources[0].with[0].count: must be >= 1, got 0"
  * @return 0 on success, -1 on failure with errno set:
- *         EINVAL  jobspec or out is NULL, or jobspec is not valid JSON or
- *                 not a valid jobspec
+ *         EINVAL  jobspec or out is NULL, out->version is unknown, or
+ *                 jobspec is not valid JSON or not a valid jobspec
  *         ERANGE  the job size overflows 64 bits
  *         ENOMEM  out of memory
  */
 int fluxacct_jobspec_parse (const char *jobspec, fluxacct_jobspec_info_t *out,
                             fluxacct_error_t *error);
 
-/** Free the strings of a fluxacct_jobspec_info_t and zero it.
+/** Free the strings of a fluxacct_jobspec_info_t and zero it, keeping its
+ * version (it can be passed to fluxacct_jobspec_parse() again).
  *
  * @param info  may be NULL; safe to call twice.  Preserves errno.
  */

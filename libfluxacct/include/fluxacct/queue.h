@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/** A queue's fields.  Initialise with fluxacct_queue_fields_init(): every
+/** A queue's fields.  A versioned struct (libfluxacct(3), "API RULES"):
+ *  initialise it with fluxacct_queue_fields_init(): every
  *  field starts FLUXACCT_UNSET.  In edit calls FLUXACCT_RESET (-1) resets a
  *  field to its default; priority may be any other integer, negative too. */
 typedef struct {
@@ -32,8 +33,10 @@ typedef struct {
 
 #define FLUXACCT_QUEUE_FIELDS_VERSION 1
 
-/** Set every field of *f to "not given". */
-void fluxacct_queue_fields_init (fluxacct_queue_fields_t *f);
+/** Set f->version to `version` (pass FLUXACCT_QUEUE_FIELDS_VERSION) and every field of that
+ *  version to "not given".  @return 0, or -1 with errno EINVAL (NULL f,
+ *  unknown version). */
+int fluxacct_queue_fields_init (fluxacct_queue_fields_t *f, int version);
 
 /** Add a queue.  The name must not contain a comma (association queue
  *  lists are comma lists).  @return 0, or -1 with errno: EINVAL bad name

@@ -19,14 +19,24 @@
 extern "C" {
 #endif
 
-/** Counters filled by fluxacct_usage_update(). */
+/** Counters filled by fluxacct_usage_update().  A versioned struct
+ *  (libfluxacct(3), "API RULES"): initialise it with
+ *  fluxacct_usage_stats_init(). */
 typedef struct {
+    int version;
     uint64_t new_jobs;      /**< records charged for the first time */
     uint64_t uncharged;     /**< new records that contribute nothing */
     uint64_t associations;  /**< associations whose values were rewritten */
     int full_recompute;     /**< 1 if all records were re-read */
     double now;             /**< the evaluation time used */
 } fluxacct_usage_stats_t;
+
+#define FLUXACCT_USAGE_STATS_VERSION 1
+
+/** Set stats->version to `version` (pass FLUXACCT_USAGE_STATS_VERSION) and
+ *  every counter to 0.  @return 0, or -1 with errno EINVAL (NULL stats,
+ *  unknown version). */
+int fluxacct_usage_stats_init (fluxacct_usage_stats_t *stats, int version);
 
 /**
  * Charge new job records and write every association's decayed usage
@@ -73,6 +83,31 @@ enum {
     FLUXACCT_REPORT_BYUSER = 2,        /**< key username */
 };
 
+/** What fluxacct_usage_report() reports.  A versioned struct
+ *  (libfluxacct(3), "API RULES"): initialise it with
+ *  fluxacct_usage_report_options_init(). */
+typedef struct {
+    int version;
+    double start;          /**< the window: jobs that ended in [start, end], */
+    double end;            /**< epoch seconds; default 0 .. infinity */
+    int by;                /**< FLUXACCT_REPORT_*; default BYASSOCIATION */
+    const char *username;  /**< only this user's jobs, or NULL (default) */
+    const char *bank;      /**< only this bank's jobs, or NULL (default) */
+    const int64_t *bins;   /**< ascending lower bounds of job sizes (nodes),
+                                or NULL (default) */
+    size_t nbins;          /**< number of bounds (default 0: no split) */
+    double unit;           /**< divide by this (1 seconds, the default; 60
+                                minutes; 3600 hours) */
+} fluxacct_usage_report_options_t;
+
+#define FLUXACCT_USAGE_REPORT_OPTIONS_VERSION 1
+
+/** Set opts->version to `version` (pass
+ *  FLUXACCT_USAGE_REPORT_OPTIONS_VERSION) and every option to its default.
+ *  @return 0, or -1 with errno EINVAL (NULL opts, unknown version). */
+int fluxacct_usage_report_options_init (fluxacct_usage_report_options_t *opts,
+                                        int version);
+
 /**
  * Undecayed node-seconds of the jobs that ended in [start, end], grouped by
  * association, bank or user, optionally split by job size.  Columns: "key",
@@ -81,62 +116,14 @@ enum {
  * come from the associations (the uid as text when none matches).  Jobs
  * without a bank are reported under their charged (default) bank.
  *
- * @param by       FLUXACCT_REPORT_*
- * @param username only this user's jobs, or NULL
- * @param bank     only this bank's jobs, or NULL
- * @param bins     ascending lower bounds of job sizes (nodes), or NULL
- * @param nbins    number of bounds (0: no split)
- * @param unit     divide by this (1 seconds, 60 minutes, 3600 hours)
+ * @param opts  what to report (NULL: every job, by association, seconds)
  * @return a result the caller must destroy, or NULL with errno EINVAL (bad
  *   window, grouping, unit or bins).
  */
-fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db, double start,
-                                        double end, int by,
-                                        const char *username,
-                                        const char *bank,
-                                        const int64_t *bins, size_t nbins,
-                                        double unit, fluxacct_error_t *error);
+fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db,
+                                        const fluxacct_usage_report_options_t *opts,
+                                        fluxacct_error_t *error);
 
-/**
- * The allocation of every bank that has one (allocation > 0), or of one
- * bank, as of the last fluxacct_usage_update() (fluxacct-semantics(7)
- * "Allocations").  Columns: "bank", "allocation" (A), "used" (U),
- * "remaining" (A - U, negative when overspent), "percent" (100 U / A),
- * "allocation_start", "allocation_period", "window_start" and
- * "window_end" (epoch seconds of the window U belongs to; NULL when there
- * is none, window_end NULL when the window never ends), "as_of" (the last
- * update-usage time, 0 if it never ran), "burn_rate" (U per second over
- * the window so far; NULL without a window), "projected_exhaustion"
- * (epoch seconds at which U reaches A at that rate; NULL when already
- * exhausted, when nothing was used yet, or when that falls at or after the
- * window's end), "state" ("ok", "exhausted", "not-started": now is before
- * the start, "pending": the allocation was set or edited since the last
- * update-usage); rows by bank_id.
- *
- * @param bank  only this bank, or NULL for all
- * @return a result the caller must destroy, or NULL with errno: ENOENT
- *   unknown bank, or the bank has no allocation; EINVAL bad name.
- */
-fluxacct_rows_t *fluxacct_allocation_report (fluxacct_db_t *db,
-                                             const char *bank,
-                                             fluxacct_error_t *error);
-
-/**
- * A bank's burn-down: the cumulative used amount of its current window
- * (jobs of the bank and its sub-banks, as U) at `npoints` evenly spaced
- * times from the window start to the last update-usage time (or the
- * window end, when earlier).  t[i] receives the time (epoch seconds),
- * used[i] the used amount of the jobs that ended at or before t[i]
- * (used[npoints - 1] includes every job of the window so far, = U).
- *
- * @param npoints  2 .. 100000; t and used are caller arrays of that size
- * @return 0, or -1 with errno: ENOENT unknown bank or no allocation;
- *   ENODATA no current window (before its start, or the allocation was
- *   set since the last update-usage); EINVAL bad argument.
- */
-int fluxacct_allocation_series (fluxacct_db_t *db, const char *bank,
-                                size_t npoints, double *t, double *used,
-                                fluxacct_error_t *error);
 
 #ifdef __cplusplus
 }

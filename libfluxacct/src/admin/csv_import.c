@@ -843,7 +843,7 @@ static int import_all (fluxacct_db_t *db, const char *const *paths,
     return 0;
 }
 
-FLUXACCT_EXPORT int fluxacct_db_import_csv (fluxacct_db_t *db,
+FLUXACCT_EXPORT int fluxacct_csv_import (fluxacct_db_t *db,
                                             const char *const *paths,
                                             const char *fields, int flags,
                                             fluxacct_csv_stats_t *stats,
@@ -870,7 +870,7 @@ FLUXACCT_EXPORT int fluxacct_db_import_csv (fluxacct_db_t *db,
     return rc;
 }
 
-FLUXACCT_EXPORT int fluxacct_db_import_csv_dir (fluxacct_db_t *db,
+FLUXACCT_EXPORT int fluxacct_csv_import_dir (fluxacct_db_t *db,
                                                 const char *dir, int flags,
                                                 fluxacct_report_f report,
                                                 void *arg,
@@ -931,7 +931,7 @@ FLUXACCT_EXPORT int fluxacct_db_import_csv_dir (fluxacct_db_t *db,
                    "database's tables", dir);
         goto done;
     }
-    rc = fluxacct_db_import_csv (db, (const char *const *)paths, NULL, flags,
+    rc = fluxacct_csv_import (db, (const char *const *)paths, NULL, flags,
                                  stats, error);
 done:
     closedir (d);

@@ -206,7 +206,7 @@ done:
     return rc;
 }
 
-FLUXACCT_EXPORT int fluxacct_db_export_csv (fluxacct_db_t *db, const char *dir,
+FLUXACCT_EXPORT int fluxacct_csv_export (fluxacct_db_t *db, const char *dir,
                                             const char *const *tables,
                                             fluxacct_csv_stats_t *stats,
                                             fluxacct_error_t *error)

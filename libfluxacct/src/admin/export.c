@@ -511,13 +511,13 @@ FLUXACCT_EXPORT char *fluxacct_export_payload (fluxacct_db_t *db,
                                                const char *name, int flags,
                                                fluxacct_error_t *error)
 {
-    /* What each data service carries, in fluxacct_plugin_services() order;
+    /* What each data service carries, in fluxacct_engine_services() order;
      * the last service, reprioritize, carries nothing. */
     static int (*const pieces[]) (fluxacct_db_t *, struct jw *,
                                   fluxacct_error_t *) = {
         associations, queues, projects, banks, factors, config,
     };
-    const char *const *names = fluxacct_plugin_services ();
+    const char *const *names = fluxacct_engine_services ();
     char buf[200];
     struct jw w;
 

@@ -1308,7 +1308,7 @@ static int run (struct mig *m)
     return 0;
 }
 
-FLUXACCT_EXPORT int fluxacct_db_migrate (const char *path, int flags,
+FLUXACCT_EXPORT int fluxacct_migrate_db (const char *path, int flags,
                                          fluxacct_report_f report, void *arg,
                                          fluxacct_migrate_stats_t *stats,
                                          fluxacct_error_t *error)

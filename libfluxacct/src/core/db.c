@@ -29,16 +29,16 @@ double now_seconds (void)
     return tv.tv_sec + tv.tv_usec * 1e-6;
 }
 
-FLUXACCT_EXPORT const char *fluxacct_default_db_path (void)
+FLUXACCT_EXPORT const char *fluxacct_db_default_path (void)
 {
     const char *p = getenv ("FLUXACCT_DB");
     return p && *p ? p : FLUXACCT_DEFAULT_DB_PATH;
 }
 
-FLUXACCT_EXPORT void fluxacct_create_options_init (fluxacct_create_options_t *o)
+FLUXACCT_EXPORT void fluxacct_db_create_options_init (fluxacct_db_create_options_t *o)
 {
     if (o) {
-        fluxacct_create_options_t init = FLUXACCT_CREATE_OPTIONS_INIT;
+        fluxacct_db_create_options_t init = FLUXACCT_CREATE_OPTIONS_INIT;
         *o = init;
     }
 }
@@ -622,10 +622,10 @@ static int mkdir_parents (const char *path)
     return rc;
 }
 
-static int check_create_options (const fluxacct_create_options_t *o,
+static int check_create_options (const fluxacct_db_create_options_t *o,
                                  fluxacct_error_t *error)
 {
-    if (o->version < 1 || o->version > FLUXACCT_CREATE_OPTIONS_VERSION)
+    if (o->version < 1 || o->version > FLUXACCT_DB_CREATE_OPTIONS_VERSION)
         return errprintf (error, EINVAL, "unknown create options version %d",
                           o->version);
     if (!(o->priority_decay_half_life >= 0)
@@ -675,7 +675,7 @@ int db_config_defaults (fluxacct_db_t *db, double h, double r, double d,
     return db_exec (db, buf, error);
 }
 
-static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
+static int seed_config (fluxacct_db_t *db, const fluxacct_db_create_options_t *o,
                         fluxacct_error_t *error)
 {
     char buf[128], e[FA_FMT_DOUBLE_MAX];
@@ -694,7 +694,7 @@ static int seed_config (fluxacct_db_t *db, const fluxacct_create_options_t *o,
     return db_exec (db, buf, error);
 }
 
-static int create_schema (fluxacct_db_t *db, const fluxacct_create_options_t *o,
+static int create_schema (fluxacct_db_t *db, const fluxacct_db_create_options_t *o,
                           fluxacct_error_t *error)
 {
     char pragma[128];
@@ -725,10 +725,10 @@ static void unlink_db (const char *path)
 }
 
 FLUXACCT_EXPORT int fluxacct_db_create (const char *path,
-                                        const fluxacct_create_options_t *opts,
+                                        const fluxacct_db_create_options_t *opts,
                                         fluxacct_error_t *error)
 {
-    fluxacct_create_options_t defaults = FLUXACCT_CREATE_OPTIONS_INIT;
+    fluxacct_db_create_options_t defaults = FLUXACCT_CREATE_OPTIONS_INIT;
     fluxacct_db_t *db;
     struct stat sb;
     int fd, mode;

@@ -1171,7 +1171,7 @@ static const char *const service_names[] = {
     "rec_fac_update", "rec_config_update", "reprioritize", NULL,
 };
 
-FLUXACCT_EXPORT const char *const *fluxacct_plugin_services (void)
+FLUXACCT_EXPORT const char *const *fluxacct_engine_services (void)
 {
     return service_names;
 }

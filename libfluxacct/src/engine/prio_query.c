@@ -81,7 +81,7 @@ static json_t *held_jobs (const struct fluxacct_engine *e,
         }
         for (unsigned bit = 1; bit <= FLUXACCT_HOLD_ALL; bit <<= 1)
             if (j->holds & bit)
-                jappend (deps, json_string (fluxacct_hold_name (bit)), ok);
+                jappend (deps, json_string (fluxacct_engine_hold_name (bit)), ok);
         snprintf (id, sizeof (id), "%" PRIu64, j->id);
         jset (o, id,
               json_pack ("{s:I s:I s:s s:o s:s}",

@@ -35,7 +35,7 @@ static const char *const hold_names[9] = {
     "allocation-exhausted",
 };
 
-FLUXACCT_EXPORT const char *fluxacct_hold_name (unsigned int hold)
+FLUXACCT_EXPORT const char *fluxacct_engine_hold_name (unsigned int hold)
 {
     for (int i = 0; i < 9; i++)
         if (hold == (1u << i))
@@ -409,7 +409,7 @@ static int32_t find_name (const struct fluxacct_engine *e, const char *s)
     return s ? strtab_find (&e->names, s, strlen (s)) : -1;
 }
 
-static int check_desc (const fluxacct_jobdesc_t *d, fluxacct_error_t *error)
+static int check_desc (const fluxacct_engine_jobdesc_t *d, fluxacct_error_t *error)
 {
     if (!d || d->version < 1)
         return errprintf (error, EINVAL, "invalid job description");
@@ -427,13 +427,13 @@ static int64_t wall_now (void)
     return (int64_t)time (NULL);
 }
 
-static double desc_duration (const fluxacct_jobdesc_t *d)
+static double desc_duration (const fluxacct_engine_jobdesc_t *d)
 {
     return d->version >= 2 ? d->duration : 0;
 }
 
 FLUXACCT_EXPORT int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
-                                                  const fluxacct_jobdesc_t *job)
+                                                  const fluxacct_engine_jobdesc_t *job)
 {
     const struct assoc *a;
 
@@ -454,7 +454,7 @@ FLUXACCT_EXPORT int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
 }
 
 FLUXACCT_EXPORT int fluxacct_engine_validate (fluxacct_engine_t *e,
-                                              const fluxacct_jobdesc_t *job,
+                                              const fluxacct_engine_jobdesc_t *job,
                                               int flags,
                                               fluxacct_error_t *error)
 {
@@ -715,7 +715,7 @@ static void start_running (struct job *j)
 
 static int rel_reserve (struct fluxacct_engine *e, size_t need)
 {
-    fluxacct_release_t *v;
+    fluxacct_engine_release_t *v;
     size_t n;
 
     if (need <= e->rel_alloc)
@@ -827,7 +827,7 @@ static int hold (struct fluxacct_engine *e, struct job *j, unsigned mask,
 
 static void release_one (struct fluxacct_engine *e, struct job *j)
 {
-    fluxacct_release_t *r;
+    fluxacct_engine_release_t *r;
 
     fifo_remove (e, j->assoc, j);
     admit (e, j);
@@ -900,7 +900,7 @@ void prio_release_all (struct fluxacct_engine *e)
 }
 
 FLUXACCT_EXPORT int fluxacct_engine_next_release (fluxacct_engine_t *e,
-                                                  fluxacct_release_t *out)
+                                                  fluxacct_engine_release_t *out)
 {
     if (!e || !out || e->rel_n == 0)
         return 0;
@@ -974,7 +974,7 @@ static int attach (struct fluxacct_engine *e, struct job *j, struct assoc *a)
  * when it named none, the default project (unless "*") when it named
  * none. */
 static void jobspec_defaults (struct fluxacct_engine *e, struct job *j,
-                              fluxacct_jobspec_update_t *update)
+                              fluxacct_engine_jobspec_update_t *update)
 {
     struct assoc *a = j->assoc;
 
@@ -1026,9 +1026,9 @@ static void count_replayed (struct fluxacct_engine *e, struct job *j)
 
 FLUXACCT_EXPORT int fluxacct_engine_job_new (fluxacct_engine_t *e,
                                              uint64_t id,
-                                             const fluxacct_jobdesc_t *job,
+                                             const fluxacct_engine_jobdesc_t *job,
                                              int state,
-                                             fluxacct_jobspec_update_t *update,
+                                             fluxacct_engine_jobspec_update_t *update,
                                              fluxacct_error_t *error)
 {
     int js = map_state (state);
@@ -1124,7 +1124,7 @@ FLUXACCT_EXPORT int fluxacct_engine_job_depend (fluxacct_engine_t *e,
  * validation would have, bind it, and hold it in PRIORITY if a limit is
  * full. */
 static int bind_late (struct fluxacct_engine *e, struct job *j,
-                      fluxacct_jobspec_update_t *update,
+                      fluxacct_engine_jobspec_update_t *update,
                       fluxacct_error_t *error)
 {
     struct assoc *a = resolve (e, j->userid, j->bank);
@@ -1190,7 +1190,7 @@ static int64_t compute_priority (const struct fluxacct_engine *e,
 
 FLUXACCT_EXPORT int fluxacct_engine_job_priority (fluxacct_engine_t *e,
                                                   uint64_t id, int urgency,
-                                                  fluxacct_priority_t *out,
+                                                  fluxacct_engine_priority_t *out,
                                                   fluxacct_error_t *error)
 {
     struct job *j = job_get (e, id, error);

@@ -206,7 +206,7 @@ struct fluxacct_engine {
     struct job *unbound;            /* jobs waiting for data */
     size_t nunbound;
 
-    fluxacct_release_t *rel;        /* release queue (ring) */
+    fluxacct_engine_release_t *rel;        /* release queue (ring) */
     size_t rel_head, rel_n, rel_alloc;
 };
 

@@ -840,7 +840,7 @@ static int check_computed (const fluxacct_fstree_t *t, fluxacct_error_t *error)
     return 0;
 }
 
-static void fill_info (const fluxacct_fstree_t *t, int slot, fluxacct_fsnode_t *info)
+static void fill_info (const fluxacct_fstree_t *t, int slot, fluxacct_fstree_node_t *info)
 {
     const struct fsnode *n = &t->nodes[slot];
     const struct fsnode *p = n->parent >= 0 ? &t->nodes[n->parent] : NULL;
@@ -848,7 +848,7 @@ static void fill_info (const fluxacct_fstree_t *t, int slot, fluxacct_fsnode_t *
 
     memset (info, 0, sizeof (*info));
     info->index = n->index;
-    info->type = n->is_user ? FLUXACCT_FSNODE_USER : FLUXACCT_FSNODE_BANK;
+    info->type = n->is_user ? FLUXACCT_FSTREE_USER : FLUXACCT_FSTREE_BANK;
     info->name = n->name;
     info->bank = p ? p->name : NULL;
     info->parent = p ? p->index : -1;
@@ -873,7 +873,7 @@ static void fill_info (const fluxacct_fstree_t *t, int slot, fluxacct_fsnode_t *
 
 FLUXACCT_EXPORT int fluxacct_fstree_node (const fluxacct_fstree_t *t,
                                           int index,
-                                          fluxacct_fsnode_t *info,
+                                          fluxacct_fstree_node_t *info,
                                           fluxacct_error_t *error)
 {
     if (check_computed (t, error) < 0)
@@ -889,7 +889,7 @@ FLUXACCT_EXPORT int fluxacct_fstree_node (const fluxacct_fstree_t *t,
 
 FLUXACCT_EXPORT int fluxacct_fstree_user (const fluxacct_fstree_t *t,
                                           int i,
-                                          fluxacct_fsnode_t *info,
+                                          fluxacct_fstree_node_t *info,
                                           fluxacct_error_t *error)
 {
     if (check_computed (t, error) < 0)

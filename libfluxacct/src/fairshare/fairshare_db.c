@@ -247,7 +247,7 @@ fail:;
     return NULL;
 }
 
-FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fstree_from_db (fluxacct_db_t *db,
+FLUXACCT_EXPORT fluxacct_fstree_t *fluxacct_fairshare_tree (fluxacct_db_t *db,
                                                             fluxacct_error_t *error)
 {
     return tree_from_db (db, NULL, error);
@@ -318,7 +318,7 @@ static int write_fairshare (fluxacct_db_t *db, fluxacct_fstree_t *t,
         goto done;
     }
     for (int i = 0; i < n; i++) {
-        fluxacct_fsnode_t u;
+        fluxacct_fstree_node_t u;
         struct arow *a;
         if (fluxacct_fstree_user (t, i, &u, error) < 0) {
             rc = -1;
@@ -391,7 +391,7 @@ FLUXACCT_EXPORT int fluxacct_fairshare_update (fluxacct_db_t *db,
 FLUXACCT_EXPORT char *fluxacct_fairshare_export_json (fluxacct_db_t *db,
                                                       fluxacct_error_t *error)
 {
-    fluxacct_fstree_t *t = fluxacct_fstree_from_db (db, error);
+    fluxacct_fstree_t *t = fluxacct_fairshare_tree (db, error);
     json_t **nodes = NULL, *root = NULL;
     char *s = NULL;
     int n;
@@ -407,10 +407,10 @@ FLUXACCT_EXPORT char *fluxacct_fairshare_export_json (fluxacct_db_t *db,
         goto nomem;
     /* node indexes are depth-first: a parent comes before its children */
     for (int i = 0; i < n; i++) {
-        fluxacct_fsnode_t info;
+        fluxacct_fstree_node_t info;
         if (fluxacct_fstree_node (t, i, &info, error) < 0)
             goto done;
-        int user = info.type == FLUXACCT_FSNODE_USER;
+        int user = info.type == FLUXACCT_FSTREE_USER;
         nodes[i] = json_pack ("{s:s s:I s:f}", user ? "username" : "bank",
                               info.name, "shares", (json_int_t)info.shares,
                               "usage", info.usage);

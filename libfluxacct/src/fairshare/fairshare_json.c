@@ -518,7 +518,7 @@ static int sb_json_string (struct strbuf *b, const char *str)
 }
 
 static int write_user (struct strbuf *b, const fluxacct_fstree_t *t,
-                       const fluxacct_fsnode_t *u)
+                       const fluxacct_fstree_node_t *u)
 {
     char num[64];
 
@@ -547,7 +547,7 @@ FLUXACCT_EXPORT char *fluxacct_fstree_results_json (const fluxacct_fstree_t *t,
                                                     fluxacct_error_t *error)
 {
     struct strbuf b = { 0 };
-    fluxacct_fsnode_t u;
+    fluxacct_fstree_node_t u;
     int n = fluxacct_fstree_user_count (t, error);
 
     /* Node 0 (the root) exists in every computed tree: this checks that. */

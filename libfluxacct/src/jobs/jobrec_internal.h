@@ -49,7 +49,7 @@ struct jobrec {
     double requested_duration, actual_duration;
     int has_counts;             /* counts given (or known absent: no_counts) */
     int no_counts;              /* with has_counts: the source stores none */
-    fluxacct_rcount_t counts;
+    fluxacct_r_count_t counts;
     const char *charge_bank;
     int has_seq;
     sqlite3_int64 seq;

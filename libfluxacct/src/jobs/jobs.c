@@ -40,7 +40,7 @@ struct importer {
     int flags;
     fluxacct_report_f report;
     void *arg;
-    fluxacct_import_stats_t st;
+    fluxacct_jobs_import_stats_t st;
     struct jobnorm *norm;
     struct akey *keys;  /* sorted by (userid, bank) */
     size_t nkeys;
@@ -71,7 +71,7 @@ struct job_in {
     char *bank, *project;
     double duration;
     int have_counts;
-    fluxacct_rcount_t counts;
+    fluxacct_r_count_t counts;
 };
 
 static void job_in_clear (struct job_in *j)
@@ -394,7 +394,7 @@ static int idset_size (struct jspan v, struct idset_ranges *ranges,
 
 /* Count R's resources; 1 done, 0 leave it to r_count_json (which also
  * words any error exactly). */
-static int fast_r (struct jspan R, fluxacct_rcount_t *out)
+static int fast_r (struct jspan R, fluxacct_r_count_t *out)
 {
     struct jspan v, exec, rl, entry, children, x;
     struct idset_ranges ranks = { 0 };
@@ -629,7 +629,7 @@ fail:
 }
 
 static int import_end (struct importer *imp, int rc,
-                       fluxacct_import_stats_t *stats, fluxacct_error_t *error)
+                       fluxacct_jobs_import_stats_t *stats, fluxacct_error_t *error)
 {
     rc = jobnorm_finish (imp->norm, rc, error);
     /* The index sorts get memory of the page cache's size besides it: a
@@ -653,7 +653,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_buffer (fluxacct_db_t *db,
                                                  int flags,
                                                  fluxacct_report_f report_cb,
                                                  void *arg,
-                                                 fluxacct_import_stats_t *stats,
+                                                 fluxacct_jobs_import_stats_t *stats,
                                                  fluxacct_error_t *error)
 {
     struct importer imp;
@@ -742,7 +742,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
                                           int flags,
                                           fluxacct_report_f report_cb,
                                           void *arg,
-                                          fluxacct_import_stats_t *stats,
+                                          fluxacct_jobs_import_stats_t *stats,
                                           fluxacct_error_t *error)
 {
     struct importer imp;
@@ -831,7 +831,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
                                                   const char *archive,
                                                   fluxacct_report_f report_cb,
                                                   void *arg,
-                                                  fluxacct_import_stats_t *stats,
+                                                  fluxacct_jobs_import_stats_t *stats,
                                                   fluxacct_error_t *error)
 {
     /* t_cleanup and eventlog are the archive's own columns: they tell its
@@ -876,7 +876,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
 
 /* ---- records read by the caller ------------------------------------ */
 
-static int record_in (struct importer *imp, const fluxacct_job_record_t *r,
+static int record_in (struct importer *imp, const fluxacct_jobs_record_t *r,
                       fluxacct_error_t *error)
 {
     struct job_in j = { 0 };
@@ -910,12 +910,12 @@ static int record_in (struct importer *imp, const fluxacct_job_record_t *r,
 }
 
 FLUXACCT_EXPORT int fluxacct_jobs_import_records (fluxacct_db_t *db,
-                                                  const fluxacct_job_record_t
+                                                  const fluxacct_jobs_record_t
                                                       *recs,
                                                   size_t n, int flags,
                                                   fluxacct_report_f report_cb,
                                                   void *arg,
-                                                  fluxacct_import_stats_t
+                                                  fluxacct_jobs_import_stats_t
                                                       *stats,
                                                   fluxacct_error_t *error)
 {

@@ -42,7 +42,7 @@ void idset_ranges_clear (struct idset_ranges *ranges);
 /* Count R given either as a JSON object or as a JSON string holding R's
  * text (the job-list / KVS / archive sources differ).  Semantics, errors
  * and messages as fluxacct_r_count(). */
-int r_count_json (const json_t *R, fluxacct_rcount_t *out,
+int r_count_json (const json_t *R, fluxacct_r_count_t *out,
                   fluxacct_error_t *error);
 
 /* Count R text without building a JSON tree (rcount_fast.c).  Returns 1
@@ -50,7 +50,7 @@ int r_count_json (const json_t *R, fluxacct_rcount_t *out,
  * no repeated key among those read) and a well-formed R; the counts are
  * then those of fluxacct_r_count().  Returns 0 otherwise: ask
  * fluxacct_r_count(), which also words the error. */
-int r_count_fast (const char *R, fluxacct_rcount_t *out);
+int r_count_fast (const char *R, fluxacct_r_count_t *out);
 
 /* Parse a jobspec given as a JSON object (or a JSON string holding its
  * text).  Semantics, ownership, errors and messages as

@@ -273,11 +273,11 @@ static int scan_r (struct scan *sc)
            && sc->nentries > 0;
 }
 
-int r_count_fast (const char *R, fluxacct_rcount_t *out)
+int r_count_fast (const char *R, fluxacct_r_count_t *out)
 {
     struct scan sc;
     struct idset_ranges ranks = { 0 };
-    fluxacct_rcount_t sum = { 0, 0, 0 };
+    fluxacct_r_count_t sum = { 0, 0, 0 };
     int ok = 0;
 
     sc.has_version = sc.has_execution = sc.has_rlite = 0;

@@ -125,7 +125,7 @@ static int r_add (uint64_t nranks, uint64_t per_rank, uint64_t *total,
 }
 
 static int r_entry (const json_t *entry, size_t index,
-                    struct idset_ranges *ranks, fluxacct_rcount_t *sum,
+                    struct idset_ranges *ranks, fluxacct_r_count_t *sum,
                     fluxacct_error_t *error)
 {
     char path[80], sub[112];
@@ -163,11 +163,11 @@ static int r_entry (const json_t *entry, size_t index,
 }
 
 /* The R_lite array, after version and execution have been checked. */
-static int r_lite (const json_t *R_lite, fluxacct_rcount_t *out,
+static int r_lite (const json_t *R_lite, fluxacct_r_count_t *out,
                    fluxacct_error_t *error)
 {
     struct idset_ranges ranks = { 0 };
-    fluxacct_rcount_t sum = { 0, 0, 0 };
+    fluxacct_r_count_t sum = { 0, 0, 0 };
     const json_t *entry;
     size_t i;
 
@@ -192,7 +192,7 @@ static int r_lite (const json_t *R_lite, fluxacct_rcount_t *out,
     return 0;
 }
 
-static int r_count_obj (const json_t *R, fluxacct_rcount_t *out,
+static int r_count_obj (const json_t *R, fluxacct_r_count_t *out,
                         fluxacct_error_t *error)
 {
     const json_t *version, *execution;
@@ -219,7 +219,7 @@ static int r_count_obj (const json_t *R, fluxacct_rcount_t *out,
     return r_lite (json_object_get (execution, "R_lite"), out, error);
 }
 
-int r_count_json (const json_t *R, fluxacct_rcount_t *out,
+int r_count_json (const json_t *R, fluxacct_r_count_t *out,
                   fluxacct_error_t *error)
 {
     json_t *doc;
@@ -234,7 +234,7 @@ int r_count_json (const json_t *R, fluxacct_rcount_t *out,
     return rc;
 }
 
-FLUXACCT_EXPORT int fluxacct_r_count (const char *R, fluxacct_rcount_t *out,
+FLUXACCT_EXPORT int fluxacct_r_count (const char *R, fluxacct_r_count_t *out,
                                       fluxacct_error_t *error)
 {
     json_t *doc;

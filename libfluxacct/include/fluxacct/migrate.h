@@ -1,8 +1,6 @@
-/* libfluxacct - database administration: migrating a flux-accounting
- * database (update-db), exporting every table to CSV (export-db) and
- * populating tables from CSV (pop-db).
+/* libfluxacct - migrating a flux-accounting database (update-db).
  *
- * Migration.  fluxacct_db_migrate() takes a flux-accounting database of any
+ * fluxacct_migrate_db() takes a flux-accounting database of any
  * release (0.10 .. 0.60, schema versions 0 .. 38) and rewrites it in place
  * into the current libfluxacct schema, after writing PATH.backup, a byte
  * copy of the file.  Everything keeps its meaning:
@@ -45,26 +43,19 @@
  * the old database or the migrated one.  It is idempotent: a libfluxacct
  * database of the current schema is left untouched (stats->migrated = 0).
  *
- * CSV.  fluxacct_db_export_csv() writes every table to DIR/<table>.csv: a
- * header row with the column names, then one line per row, RFC 4180
- * quoting (fields holding a comma, quote, CR or LF are quoted, quotes
- * doubled).  NULL is an empty field; an empty string is "".  Reals are
- * written with enough digits to read back the same double.
- * fluxacct_db_import_csv() reads such a file into the table named by the
- * file's base name.
  */
-#ifndef FLUXACCT_ADMIN_H
-#define FLUXACCT_ADMIN_H
+#ifndef FLUXACCT_MIGRATE_H
+#define FLUXACCT_MIGRATE_H
 
 #include <stdint.h>
+#include <fluxacct/error.h>
 #include <fluxacct/db.h>
-#include <fluxacct/jobs.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Flags for fluxacct_db_migrate(). */
+/** Flags for fluxacct_migrate_db(). */
 enum {
     /** Do the whole migration, then roll it back: nothing is written (no
      *  backup either); stats tell what would be migrated. */
@@ -77,8 +68,11 @@ enum {
     FLUXACCT_MIGRATE_VACUUM = 2,
 };
 
-/** What fluxacct_db_migrate() found and did. */
+/** What fluxacct_migrate_db() found and did.  A versioned struct
+ *  (libfluxacct(3), "API RULES"): initialise it with
+ *  fluxacct_migrate_stats_init(). */
 typedef struct {
+    int version;
     int migrated;            /**< 1 migrated from flux-accounting (or would,
                                   dry run); 2 a libfluxacct database of an
                                   older schema upgraded in place (or would;
@@ -98,6 +92,37 @@ typedef struct {
     uint64_t other_tables;   /**< tables unknown to flux-accounting, kept */
 } fluxacct_migrate_stats_t;
 
+#define FLUXACCT_MIGRATE_STATS_VERSION 1
+
+/** Set stats->version to `version` (pass FLUXACCT_MIGRATE_STATS_VERSION)
+ *  and every counter to 0.  @return 0, or -1 with errno EINVAL (NULL
+ *  stats, unknown version). */
+int fluxacct_migrate_stats_init (fluxacct_migrate_stats_t *stats,
+                                 int version);
+
+/** Options for fluxacct_migrate_db().  A versioned struct: initialise it
+ *  with fluxacct_migrate_options_init(). */
+typedef struct {
+    int version;
+    /** 0, or FLUXACCT_MIGRATE_DRY_RUN, FLUXACCT_MIGRATE_VACUUM */
+    int flags;
+    /** optional: called once per notable finding (merged duplicates,
+     *  unparsable values, unknown tables kept), with `arg` */
+    fluxacct_report_f report;
+    /** optional: called as job records are copied ("update-db", records
+     *  so far, total 0: unknown), with `arg` */
+    fluxacct_progress_f progress;
+    void *arg;
+} fluxacct_migrate_options_t;
+
+#define FLUXACCT_MIGRATE_OPTIONS_VERSION 1
+
+/** Set opts->version to `version` (pass FLUXACCT_MIGRATE_OPTIONS_VERSION)
+ *  and every option to its default (0 / NULL).  @return 0, or -1 with
+ *  errno EINVAL (NULL opts, unknown version). */
+int fluxacct_migrate_options_init (fluxacct_migrate_options_t *opts,
+                                   int version);
+
 /**
  * Migrate the flux-accounting database at `path` to the current libfluxacct
  * schema, in place (see the file comment for what maps to what).  The
@@ -108,114 +133,22 @@ typedef struct {
  * upgraded in place in one transaction (stats->migrated = 2; the upgrades
  * change indexes only, so no backup is written).
  *
- * @param flags   0, FLUXACCT_MIGRATE_DRY_RUN, FLUXACCT_MIGRATE_VACUUM
- * @param report  optional: called once per notable finding (merged
- *                duplicates, unparsable values, unknown tables kept)
- * @param stats   optional out (zeroed first)
+ * @param opts    options, or NULL for the defaults
+ * @param stats   optional out (initialised by the caller; counters are
+ *                zeroed first)
  * @return 0, or -1 with errno: ENOENT no such file; EPROTO not a
  *   flux-accounting or libfluxacct database, or a newer libfluxacct schema;
  *   EEXIST duplicate bank names (the message lists them); EIO and others
  *   when the backup cannot be written (the message names it); EBUSY,
  *   EROFS, EACCES from SQLite.  On failure the database is unchanged.
  */
-int fluxacct_db_migrate (const char *path, int flags,
-                         fluxacct_report_f report, void *arg,
+int fluxacct_migrate_db (const char *path,
+                         const fluxacct_migrate_options_t *opts,
                          fluxacct_migrate_stats_t *stats,
                          fluxacct_error_t *error);
-
-/**
- * The same as fluxacct_db_migrate(), also calling `progress` (with the same
- * `arg`) as job records are copied ("update-db", records so far, total 0:
- * unknown).  progress may be NULL.  Errors as fluxacct_db_migrate().
- */
-int fluxacct_db_migrate_ex (const char *path, int flags,
-                            fluxacct_report_f report,
-                            fluxacct_progress_f progress, void *arg,
-                            fluxacct_migrate_stats_t *stats,
-                            fluxacct_error_t *error);
-
-/** Counters of the CSV calls. */
-typedef struct {
-    uint64_t tables;  /**< files written / read */
-    uint64_t rows;    /**< data rows written / inserted */
-    uint64_t bytes;   /**< bytes written / read */
-} fluxacct_csv_stats_t;
-
-/**
- * Write tables to DIR/<table>.csv (DIR is created if missing; existing
- * files are replaced).  The tables are read in one read transaction, so the
- * files are a consistent snapshot.
- *
- * @param dir     directory, or NULL for the current directory
- * @param tables  NULL-terminated table names, or NULL for every table
- * @param stats   optional out
- * @return 0, or -1 with errno: ENOENT an unknown table; the file system's
- *   errno when a file cannot be written (the message names it).
- */
-int fluxacct_db_export_csv (fluxacct_db_t *db, const char *dir,
-                            const char *const *tables,
-                            fluxacct_csv_stats_t *stats,
-                            fluxacct_error_t *error);
-
-/** Flags for fluxacct_db_import_csv(). */
-enum {
-    /** Delete the table's rows before loading (a restore); without it the
-     *  rows are added to what the table holds. */
-    FLUXACCT_CSV_REPLACE = 1,
-};
-
-/**
- * Populate the table named by the base name of `path` (without ".csv")
- * from a CSV file whose first row names the columns.  An empty field
- * leaves the column out of the row, so it takes the column's default (NULL
- * when it has none); "" is an empty string.  With `fields` (a comma list
- * of column names), only those columns of the file are loaded, matched to
- * the header BY NAME; the file's other columns are ignored.
- *
- * Rows are checked before anything is written: every line must have as
- * many fields as the header; integer and real columns must hold numbers;
- * association rows must name an existing bank (loaded earlier or in the
- * same call), and existing queues and projects; bank rows must name an
- * existing parent.  Job rows without nnodes/ncores/ngpus, charge_bank or
- * seq get them as an import would (counted from R, the bank or the user's
- * default bank, the next sequence number).
- *
- * Several files load in one transaction when `paths` holds more than one:
- * they are loaded in dependency order (banks, queues and projects before
- * associations), and any error leaves the database unchanged.
- *
- * @param paths   NULL-terminated list of CSV files
- * @param fields  optional comma list (applies to every file), or NULL
- * @param flags   0 or FLUXACCT_CSV_REPLACE
- * @param stats   optional out
- * @return 0, or -1 with errno: ENOENT unknown table or missing file;
- *   EINVAL malformed CSV, wrong field count, bad number, unknown column or
- *   field, unknown bank/queue/project (the message names the file and
- *   line); EEXIST a duplicate key (file and line); EROFS, EBUSY.
- */
-int fluxacct_db_import_csv (fluxacct_db_t *db, const char *const *paths,
-                            const char *fields, int flags,
-                            fluxacct_csv_stats_t *stats,
-                            fluxacct_error_t *error);
-
-/**
- * Load every DIR/<table>.csv whose base name is a table of the database,
- * as fluxacct_db_import_csv() does with the list of those files (one
- * transaction, dependency order).  Other files are left alone (each is
- * reported).  With FLUXACCT_CSV_REPLACE this restores what
- * fluxacct_db_export_csv() wrote: export, create a database, load the
- * directory with FLUXACCT_CSV_REPLACE, and the tables are equal.
- *
- * @return 0, or -1 with errno as fluxacct_db_import_csv(), or ENOENT when
- *   DIR holds no table file.
- */
-int fluxacct_db_import_csv_dir (fluxacct_db_t *db, const char *dir,
-                                int flags, fluxacct_report_f report,
-                                void *arg, fluxacct_csv_stats_t *stats,
-                                fluxacct_error_t *error);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* FLUXACCT_ADMIN_H */
+#endif /* FLUXACCT_MIGRATE_H */

@@ -45,8 +45,8 @@
  *
  * An engine must not be used from two threads at once.  Strings returned
  * with ownership are malloc'd; release them with free(). */
-#ifndef FLUXACCT_PRIORITY_H
-#define FLUXACCT_PRIORITY_H
+#ifndef FLUXACCT_ENGINE_H
+#define FLUXACCT_ENGINE_H
 
 #include <stdint.h>
 #include <fluxacct/error.h>
@@ -69,7 +69,7 @@ enum {
 };
 
 /** Limits that hold a job, one bit each; a held job carries one Flux
- *  dependency per bit, named by fluxacct_hold_name().  Listed in the order
+ *  dependency per bit, named by fluxacct_engine_hold_name().  Listed in the order
  *  the dependencies are added. */
 enum {
     FLUXACCT_HOLD_QUEUE_RUN_JOBS = 0x01,    /**< max-run-jobs-queue */
@@ -95,8 +95,9 @@ enum {
     FLUXACCT_VALIDATE_SUBMIT = 1,
 };
 
-/** A job as the engine needs it.  Strings are borrowed for the call.
- *  Initialise with FLUXACCT_JOBDESC_INIT; fields are only ever appended. */
+/** A job as the engine needs it.  Strings are borrowed for the call.  A
+ *  versioned struct (libfluxacct(3), "API RULES"): initialise it with
+ *  fluxacct_engine_jobdesc_init(). */
 typedef struct {
     int version;
     uint32_t userid;
@@ -112,22 +113,39 @@ typedef struct {
     /** version 3: the job's GPU count (for the allocation reservation,
      *  gpu_weight); 0 when none or unknown */
     int64_t ngpus;
-} fluxacct_jobdesc_t;
+} fluxacct_engine_jobdesc_t;
 
-#define FLUXACCT_JOBDESC_VERSION 3
-#define FLUXACCT_JOBDESC_INIT \
-    { FLUXACCT_JOBDESC_VERSION, 0, NULL, NULL, NULL, -1, -1, NULL, 0.0, 0 }
+#define FLUXACCT_ENGINE_JOBDESC_VERSION 3
+
+/** Set job->version to `version` (pass FLUXACCT_ENGINE_JOBDESC_VERSION) and
+ *  the members of that version to "unknown": userid 0, strings NULL,
+ *  nnodes and ncores -1, duration 0, ngpus 0.  @return 0, or -1 with errno
+ *  EINVAL (NULL job, unknown version). */
+int fluxacct_engine_jobdesc_init (fluxacct_engine_jobdesc_t *job,
+                                  int version);
 
 /** Jobspec attributes the caller should write into the job (Flux:
  *  flux_jobtap_jobspec_update_pack).  Borrowed; valid until the next call
- *  on the engine.  NULL: nothing to write. */
+ *  on the engine.  NULL: nothing to write.  A versioned struct: initialise
+ *  it with fluxacct_engine_jobspec_update_init(). */
 typedef struct {
+    int version;
     const char *bank;       /**< attributes.system.bank */
     const char *project;    /**< attributes.system.project */
-} fluxacct_jobspec_update_t;
+} fluxacct_engine_jobspec_update_t;
 
-/** The result of fluxacct_engine_job_priority(). */
+#define FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION 1
+
+/** Set update->version to `version` (pass
+ *  FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION) and both attributes to NULL.
+ *  @return 0, or -1 with errno EINVAL (NULL update, unknown version). */
+int fluxacct_engine_jobspec_update_init (fluxacct_engine_jobspec_update_t *update,
+                                         int version);
+
+/** The result of fluxacct_engine_job_priority().  A versioned struct:
+ *  initialise it with fluxacct_engine_priority_init(). */
 typedef struct {
+    int version;
     /** 0 to 4294967295, or FLUXACCT_PRIORITY_UNAVAILABLE: the job waits
      *  (no accounting data yet, or held by a limit in PRIORITY state). */
     int64_t priority;
@@ -136,15 +154,23 @@ typedef struct {
     /** non-zero: the fair-share differs by more than 1e-9 from the one
      *  last reported for this job (or none was): post a memo */
     int memo;
-    /** attributes to write (a job bound to its association only now) */
-    fluxacct_jobspec_update_t update;
-} fluxacct_priority_t;
+} fluxacct_engine_priority_t;
+
+#define FLUXACCT_ENGINE_PRIORITY_VERSION 1
+
+/** Set out->version to `version` (pass FLUXACCT_ENGINE_PRIORITY_VERSION)
+ *  and every member to 0.  @return 0, or -1 with errno EINVAL (NULL out,
+ *  unknown version). */
+int fluxacct_engine_priority_init (fluxacct_engine_priority_t *out,
+                                   int version);
 
 #define FLUXACCT_PRIORITY_UNAVAILABLE (-2)
 #define FLUXACCT_PRIORITY_MAX 4294967295LL
 
-/** A job whose limits have room again (fluxacct_engine_next_release()). */
+/** A job whose limits have room again (fluxacct_engine_next_release()).
+ *  A versioned struct: initialise it with fluxacct_engine_release_init(). */
 typedef struct {
+    int version;
     uint64_t id;
     /** FLUXACCT_HOLD_* dependencies to remove from the job.  A job held
      *  by an earlier instance of the plugin (reload) lists every bit: some
@@ -155,11 +181,19 @@ typedef struct {
      *  when its data arrived, after its DEPEND state): compute its
      *  priority and give it to the job manager */
     int reprioritize;
-} fluxacct_release_t;
+} fluxacct_engine_release_t;
+
+#define FLUXACCT_ENGINE_RELEASE_VERSION 1
+
+/** Set out->version to `version` (pass FLUXACCT_ENGINE_RELEASE_VERSION) and
+ *  every member to 0.  @return 0, or -1 with errno EINVAL (NULL out,
+ *  unknown version). */
+int fluxacct_engine_release_init (fluxacct_engine_release_t *out,
+                                  int version);
 
 /** The dependency name of one FLUXACCT_HOLD_* bit, or NULL if hold is not
  *  exactly one known bit.  Static storage. */
-const char *fluxacct_hold_name (unsigned int hold);
+const char *fluxacct_engine_hold_name (unsigned int hold);
 
 /** Create an empty engine: no associations, no queues, projects or banks,
  *  the default weights (fairshare 100000, queue 10000, bank 0, urgency
@@ -231,7 +265,7 @@ int fluxacct_engine_update (fluxacct_engine_t *e, const char *name,
  *  ("rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
  *  "rec_fac_update", "rec_config_update"), then "reprioritize".
  *  @return a static NULL-terminated array (not to be freed); never NULL. */
-const char *const *fluxacct_plugin_services (void);
+const char *const *fluxacct_engine_services (void);
 
 /** 1 when at least one association is loaded (jobs can be matched and
  *  prioritised), else 0 (also for NULL). */
@@ -252,7 +286,7 @@ int fluxacct_engine_has_data (const fluxacct_engine_t *e);
  *          text) and errno: ENOENT no association; EPERM a rule or limit;
  *          EINVAL bad arguments. */
 int fluxacct_engine_validate (fluxacct_engine_t *e,
-                              const fluxacct_jobdesc_t *job, int flags,
+                              const fluxacct_engine_jobdesc_t *job, int flags,
                               fluxacct_error_t *error);
 
 /** The maximum wall time per job of the association a job would be
@@ -265,7 +299,7 @@ int fluxacct_engine_validate (fluxacct_engine_t *e,
  *          association, the instance owner), or -1 with errno EINVAL (NULL
  *          or malformed arguments). */
 int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
-                                  const fluxacct_jobdesc_t *job);
+                                  const fluxacct_engine_jobdesc_t *job);
 
 /** A job enters the engine (job.new): at submission (state NEW), or when
  *  the plugin is loaded with the job already active (any later state,
@@ -274,12 +308,13 @@ int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
  *  matched to its association when data is loaded.
  *  @param update  out, may be NULL: at submission, the default bank (job
  *                 without bank) and default project (job without project,
- *                 default not "*") to write into the jobspec
+ *                 default not "*") to write into the jobspec (an
+ *                 initialised fluxacct_engine_jobspec_update_t)
  *  @return 0, or -1 with errno: EEXIST the id is known; EINVAL bad
  *          arguments; ENOMEM. */
 int fluxacct_engine_job_new (fluxacct_engine_t *e, uint64_t id,
-                             const fluxacct_jobdesc_t *job, int state,
-                             fluxacct_jobspec_update_t *update,
+                             const fluxacct_engine_jobdesc_t *job, int state,
+                             fluxacct_engine_jobspec_update_t *update,
                              fluxacct_error_t *error);
 
 /** The job reaches DEPEND (job.state.depend): check its limits.  If all
@@ -298,8 +333,12 @@ int fluxacct_engine_job_depend (fluxacct_engine_t *e, uint64_t id,
  *  section 6: round(W_fs*F + W_queue*Q + W_bank*B + W_urgency*(urgency-16))
  *  clamped to [0, 4294967295]; urgency 0 gives 0 and 31 gives 4294967295.
  *  A job submitted before any data is matched to its association here once
- *  data is loaded (out->update then says what to write into the jobspec).
+ *  data is loaded (*update then says what to write into the jobspec).
  *  @param urgency  0..31, or -1 for the urgency last given for this job
+ *  @param out      an initialised fluxacct_engine_priority_t
+ *  @param update   out, may be NULL: an initialised
+ *                  fluxacct_engine_jobspec_update_t, set to the attributes
+ *                  to write (NULL members: nothing)
  *  @return 0 with *out filled (priority may be
  *          FLUXACCT_PRIORITY_UNAVAILABLE), or -1 with errno: ENOENT
  *          unknown job, or data is loaded but the job matches no
@@ -309,7 +348,8 @@ int fluxacct_engine_job_depend (fluxacct_engine_t *e, uint64_t id,
  *          validation would have given).  The caller should then end the
  *          job with an exception carrying the message. */
 int fluxacct_engine_job_priority (fluxacct_engine_t *e, uint64_t id,
-                                  int urgency, fluxacct_priority_t *out,
+                                  int urgency, fluxacct_engine_priority_t *out,
+                                  fluxacct_engine_jobspec_update_t *update,
                                   fluxacct_error_t *error);
 
 /** The job reaches SCHED (job.state.sched).  @return 0, or -1 ENOENT. */
@@ -349,10 +389,11 @@ int fluxacct_engine_job_update (fluxacct_engine_t *e, uint64_t id,
  *  released, in submission order within an association, whenever a job
  *  runs or ends, a job moves, limits change or data arrives; they are then
  *  already counted as admitted.
- *  @return 1 with *out filled, 0 when none is waiting (also for NULL
- *          arguments). */
+ *  @param out  an initialised fluxacct_engine_release_t
+ *  @return 1 with *out filled, 0 when none is waiting, or -1 with errno
+ *          EINVAL (NULL arguments, unknown out->version). */
 int fluxacct_engine_next_release (fluxacct_engine_t *e,
-                                  fluxacct_release_t *out);
+                                  fluxacct_engine_release_t *out);
 
 /** The state as JSON text, in the shape of flux-accounting's
  *  `flux jobtap query mf_priority.so` reply: "mf_priority_map" (users,
@@ -373,4 +414,4 @@ char *fluxacct_engine_query (fluxacct_engine_t *e, fluxacct_error_t *error);
 }
 #endif
 
-#endif /* FLUXACCT_PRIORITY_H */
+#endif /* FLUXACCT_ENGINE_H */
