@@ -12,7 +12,7 @@ static void setup (void)
     add_bank ("p", "root", 1);
     add_bank ("p1", "p", 1);
     fluxacct_queue_fields_t q;
-    fluxacct_queue_fields_init (&q);
+    ck_ok (fluxacct_queue_fields_init (&q, FLUXACCT_QUEUE_FIELDS_VERSION));
     q.queue = "batch";
     ck_ok (fluxacct_queue_add (db, &q, &err));
     q.queue = "debug";
@@ -24,7 +24,7 @@ static void setup (void)
 static fluxacct_assoc_fields_t af (const char *user, const char *bank)
 {
     fluxacct_assoc_fields_t f;
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.username = user;
     f.bank = bank;
     return f;
@@ -149,7 +149,15 @@ START_TEST (add_errors)
                   "association_table.bank is empty");
     f = af ("dave", "a");
     f.version = 0;
-    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL, "version");
+    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_assoc_fields_t, 0));
+    f.version = FLUXACCT_ASSOC_FIELDS_VERSION + 1;
+    ck_fail_with (fluxacct_assoc_add (db, &f, &err), EINVAL,
+                  "fluxacct_assoc_fields_t: unknown version");
+    ck_fail_with (fluxacct_assoc_edit (db, "carol", "a", &f, &err), EINVAL,
+                  "fluxacct_assoc_fields_t: unknown version");
+    ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EINVAL,
+                  "fluxacct_assoc_fields_t: unknown version");
     ck_fail_with (fluxacct_assoc_add (db, NULL, &err), EINVAL, "invalid");
     ck_fail_with (fluxacct_assoc_add (NULL, &f, &err), EINVAL, "invalid");
     /* disabled bank */
@@ -197,7 +205,7 @@ START_TEST (edit_fields_and_resets)
     f.queues = "batch";
     ck_ok (fluxacct_assoc_add (db, &f, &err));
     add_user ("eve", "b");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.max_running_jobs = 50;
     f.max_nodes = 8;
     f.add_queues = "debug";
@@ -212,7 +220,7 @@ START_TEST (edit_fields_and_resets)
     ck_assert_int_eq (cell_int (r, "max_running_jobs"), 5);
     fluxacct_rows_destroy (r);
     /* all of the user's rows, resets */
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.max_running_jobs = FLUXACCT_RESET;
     f.max_nodes = FLUXACCT_RESET;
     f.delete_queues = "batch";
@@ -224,7 +232,7 @@ START_TEST (edit_fields_and_resets)
     ck_assert_str_eq (cell_text (r, "queues"), "debug");
     ck_assert_str_eq (cell_text (r, "projects"), "proj1,proj2,*");
     fluxacct_rows_destroy (r);
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.queues = "-1";
     f.projects = "-1";
     f.default_project = "-1";
@@ -234,7 +242,7 @@ START_TEST (edit_fields_and_resets)
     ck_assert_str_eq (cell_text (r, "projects"), "*");
     ck_assert_str_eq (cell_text (r, "default_project"), "*");
     fluxacct_rows_destroy (r);
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.default_bank = "b";
     f.userid = 777;
     ck_ok (fluxacct_assoc_edit (db, "eve", NULL, &f, &err));
@@ -250,7 +258,7 @@ START_TEST (edit_errors)
     add_user ("fay", "a");
     char *before = dump_db ();
     fluxacct_assoc_fields_t f;
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), EINVAL,
                   "no fields");
     f.shares = 2;
@@ -258,28 +266,28 @@ START_TEST (edit_errors)
                   "user nobody not found");
     ck_fail_with (fluxacct_assoc_edit (db, "fay", "b", &f, &err), ENOENT,
                   "in bank b");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.default_bank = "-1";
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), EINVAL,
                   "default bank cannot be reset");
     f.default_bank = "b";
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), ENOENT,
                   "no association in bank b");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.queues = "batch";
     f.add_queues = "debug";
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), EINVAL,
                   "--queues");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.add_queues = "debug";
     f.delete_queues = "debug";
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), EINVAL,
                   "both");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.add_queues = "nope";
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), ENOENT,
                   "queue nope");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.max_active_jobs = -9;
     ck_fail_with (fluxacct_assoc_edit (db, "fay", NULL, &f, &err), EINVAL,
                   "max_active_jobs");
@@ -300,7 +308,7 @@ START_TEST (edit_all)
     add_user ("g2", "a");
     add_user ("g3", "b");
     fluxacct_assoc_fields_t f;
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.max_active_jobs = 99;
     ck_ok (fluxacct_assoc_edit_all (db, "a", &f, &err));
     const char *filters[] = { "max_active_jobs=99", NULL };
@@ -318,7 +326,7 @@ START_TEST (edit_all)
     f.default_bank = "-1";
     ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EINVAL,
                   "default bank");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), EINVAL,
                   "no fields");
     f.userid = 5;
@@ -333,13 +341,13 @@ START_TEST (edit_all_bank_fields)
     add_user ("g1", "a");
     add_user ("g2", "b");
     fluxacct_assoc_fields_t f;
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.default_bank = "b";
     ck_fail_with (fluxacct_assoc_edit_all (db, NULL, &f, &err), ENOENT,
                   "user g1 has no active association in bank b");
     /* one bank's users only */
     ck_ok (fluxacct_assoc_edit_all (db, "b", &f, &err));
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.bank = "b";
     ck_ok (fluxacct_assoc_edit_all (db, NULL, &f, &err));
     const char *filters[] = { "bank=b", "default_bank=b", NULL };
@@ -451,6 +459,147 @@ START_TEST (view_and_list)
 }
 END_TEST
 
+/* fluxacct_assoc_fields_init(): every version sets its fields to "not
+ * given"; version 1 leaves max_wall_pj (version 2) alone. */
+START_TEST (fields_init)
+{
+    fluxacct_assoc_fields_t f;
+    for (int v = 1; v <= FLUXACCT_ASSOC_FIELDS_VERSION; v++) {
+        ck_init_version (fluxacct_assoc_fields_init, &f, v,
+                         v == 1 ? offsetof (fluxacct_assoc_fields_t,
+                                            max_wall_pj)
+                                : sizeof (f));
+        ck_assert_ptr_null (f.username);
+        ck_assert_ptr_null (f.bank);
+        ck_assert_int_eq (f.userid, FLUXACCT_UNSET);
+        ck_assert_ptr_null (f.default_bank);
+        ck_assert_int_eq (f.shares, FLUXACCT_UNSET);
+        ck_assert (isnan (f.fairshare));
+        ck_assert_int_eq (f.max_running_jobs, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_active_jobs, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_nodes, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_cores, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_sched_jobs, FLUXACCT_UNSET);
+        ck_assert_ptr_null (f.queues);
+        ck_assert_ptr_null (f.projects);
+        ck_assert_ptr_null (f.default_project);
+        ck_assert_ptr_null (f.add_queues);
+        ck_assert_ptr_null (f.delete_queues);
+        if (v >= 2)
+            ck_assert_int_eq (f.max_wall_pj, FLUXACCT_UNSET);
+    }
+    ck_init_rejects (fluxacct_assoc_fields_init, fluxacct_assoc_fields_t,
+                     FLUXACCT_ASSOC_FIELDS_VERSION);
+}
+END_TEST
+
+/* A version 1 caller's fluxacct_assoc_fields_t: the members up to, not
+ * including, max_wall_pj (added by version 2).  An array of these has the
+ * version 1 stride. */
+typedef struct {
+    int version;
+    const char *username;
+    const char *bank;
+    int64_t userid;
+    const char *default_bank;
+    int64_t shares;
+    double fairshare;
+    int64_t max_running_jobs;
+    int64_t max_active_jobs;
+    int64_t max_nodes;
+    int64_t max_cores;
+    int64_t max_sched_jobs;
+    const char *queues;
+    const char *projects;
+    const char *default_project;
+    const char *add_queues;
+    const char *delete_queues;
+} assoc_fields_v1_t;
+
+_Static_assert (sizeof (assoc_fields_v1_t)
+                    == offsetof (fluxacct_assoc_fields_t, max_wall_pj),
+                "assoc_fields_v1_t is not version 1 of "
+                "fluxacct_assoc_fields_t");
+_Static_assert (sizeof (assoc_fields_v1_t) < sizeof (fluxacct_assoc_fields_t),
+                "version 2 did not grow fluxacct_assoc_fields_t");
+
+static assoc_fields_v1_t af_v1 (const char *user, const char *bank,
+                                int64_t userid)
+{
+    assoc_fields_v1_t f;
+    /* init writes only the version 1 members: the size of this struct */
+    ck_assert_int_eq (fluxacct_assoc_fields_init ((fluxacct_assoc_fields_t *)&f,
+                                                  1), 0);
+    ck_assert_int_eq (f.version, 1);
+    f.username = user;
+    f.bank = bank;
+    f.userid = userid;
+    return f;
+}
+
+/* fluxacct_assoc_add_many() with an array of version 1 elements: the
+ * stride is the version 1 size, and max_wall_pj takes its default. */
+START_TEST (add_many_version1)
+{
+    assoc_fields_v1_t v[4] = {
+        af_v1 ("w1", "a", 201), af_v1 ("w2", "a", 202),
+        af_v1 ("w3", "b", 203), af_v1 ("w1", "b", 201),
+    };
+    v[1].shares = 7;
+    v[2].queues = "debug";
+    v[3].max_running_jobs = 3;
+    ck_ok (fluxacct_assoc_add_many (db, (const fluxacct_assoc_fields_t *)v, 4,
+                                    &err));
+    fluxacct_rows_t *r = fluxacct_assoc_list (db, NULL, NULL, &err);
+    ck_assert_ptr_nonnull (r);
+    ck_assert_int_eq (fluxacct_rows_count (r), 4);
+    fluxacct_rows_destroy (r);
+    static const struct {
+        const char *user, *bank;
+        int64_t userid, shares, max_running_jobs;
+        const char *queues;
+    } want[] = {
+        { "w1", "a", 201, 1, 5, "" },
+        { "w2", "a", 202, 7, 5, "" },
+        { "w3", "b", 203, 1, 5, "debug" },
+        { "w1", "b", 201, 1, 3, "" },
+    };
+    for (size_t i = 0; i < sizeof (want) / sizeof (want[0]); i++) {
+        r = view1 (want[i].user, want[i].bank);
+        ck_assert_int_eq (cell_int (r, "userid"), want[i].userid);
+        ck_assert_int_eq (cell_int (r, "shares"), want[i].shares);
+        ck_assert_int_eq (cell_int (r, "max_running_jobs"),
+                          want[i].max_running_jobs);
+        ck_assert_str_eq (cell_text (r, "queues"), want[i].queues);
+        ck_assert_int_eq (cell_int (r, "max_wall_pj"), FLUXACCT_UNLIMITED);
+        fluxacct_rows_destroy (r);
+    }
+}
+END_TEST
+
+/* An array whose first element has an unknown version is refused whole. */
+START_TEST (add_many_unknown_version)
+{
+    fluxacct_assoc_fields_t v[2] = { af ("x1", "a"), af ("x2", "a") };
+    char *before = dump_db ();
+    v[0].version = 0;
+    ck_fail_with (fluxacct_assoc_add_many (db, v, 2, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_assoc_fields_t, 0));
+    v[0].version = 99;
+    ck_fail_with (fluxacct_assoc_add_many (db, v, 2, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_assoc_fields_t, 99));
+    char *after = dump_db ();
+    ck_assert_str_eq (before, after);
+    free (before);
+    free (after);
+    /* with the version of element 0 right, both are added */
+    v[0].version = FLUXACCT_ASSOC_FIELDS_VERSION;
+    ck_ok (fluxacct_assoc_add_many (db, v, 2, &err));
+    fluxacct_rows_destroy (view1 ("x1", "a"));
+    fluxacct_rows_destroy (view1 ("x2", "a"));
+}
+END_TEST
+
 static Suite *assoc_suite (void)
 {
     Suite *s = suite_create ("assoc");
@@ -460,6 +609,9 @@ static Suite *assoc_suite (void)
     tcase_add_test (tc, add_lists_and_default_bank);
     tcase_add_test (tc, add_errors);
     tcase_add_test (tc, add_many_all_or_nothing);
+    tcase_add_test (tc, fields_init);
+    tcase_add_test (tc, add_many_version1);
+    tcase_add_test (tc, add_many_unknown_version);
     tcase_add_test (tc, edit_fields_and_resets);
     tcase_add_test (tc, edit_errors);
     tcase_add_test (tc, edit_all);

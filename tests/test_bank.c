@@ -5,11 +5,49 @@
 static fluxacct_bank_fields_t bf (const char *name, const char *parent)
 {
     fluxacct_bank_fields_t f;
-    fluxacct_bank_fields_init (&f);
+    ck_ok (fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION));
     f.bank = name;
     f.parent_bank = parent;
     return f;
 }
+
+/* A version 1 caller's fields: init writes the version 1 members only, so
+ * the allocation members (version 2) hold whatever the caller leaves there
+ * (here: zero, then the tests' garbage). */
+static fluxacct_bank_fields_t bf_v1 (const char *name, const char *parent)
+{
+    fluxacct_bank_fields_t f;
+    memset (&f, 0, sizeof (f));
+    ck_ok (fluxacct_bank_fields_init (&f, 1));
+    f.bank = name;
+    f.parent_bank = parent;
+    return f;
+}
+
+/* fluxacct_bank_fields_init(): every version sets its fields to "not
+ * given"; version 1 leaves the allocation members (version 2) alone. */
+START_TEST (fields_init)
+{
+    fluxacct_bank_fields_t f;
+    for (int v = 1; v <= FLUXACCT_BANK_FIELDS_VERSION; v++) {
+        ck_init_version (fluxacct_bank_fields_init, &f, v,
+                         v == 1 ? offsetof (fluxacct_bank_fields_t, allocation)
+                                : sizeof (f));
+        ck_assert_ptr_null (f.bank);
+        ck_assert_ptr_null (f.parent_bank);
+        ck_assert_int_eq (f.shares, FLUXACCT_UNSET);
+        ck_assert (isnan (f.priority));
+        ck_assert (isnan (f.ignore_older_than));
+        if (v >= 2) {
+            ck_assert (isnan (f.allocation));
+            ck_assert (isnan (f.allocation_start));
+            ck_assert (isnan (f.allocation_period));
+        }
+    }
+    ck_init_rejects (fluxacct_bank_fields_init, fluxacct_bank_fields_t,
+                     FLUXACCT_BANK_FIELDS_VERSION);
+}
+END_TEST
 
 START_TEST (add_view_list)
 {
@@ -244,19 +282,45 @@ START_TEST (allocation_fields)
     fluxacct_rows_destroy (r);
 
     /* version 1: only shares is an edit; the garbage is not looked at */
-    f = bf ("a", NULL);
-    f.version = 1;
+    f = bf_v1 ("a", NULL);
     f.shares = 4;
     f.allocation = -5;
     f.allocation_period = NAN;
     ck_ok (fluxacct_bank_edit (db, &f, &err));
-    f = bf ("a", NULL);
-    f.version = 1;
+    f = bf_v1 ("a", NULL);
     f.allocation = 5;
     ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL, "no fields");
     f.version = 3;
     ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL,
-                  "unknown fields version 3");
+                  UNKNOWN_VERSION (fluxacct_bank_fields_t, 3));
+    f.version = 0;
+    ck_fail_with (fluxacct_bank_edit (db, &f, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_bank_fields_t, 0));
+    char *before = dump_db ();
+    f = bf ("c", "root");
+    f.version = 3;
+    ck_fail_with (fluxacct_bank_add (db, &f, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_bank_fields_t, 3));
+    char *after = dump_db ();
+    ck_assert_str_eq (before, after);
+    free (before);
+    free (after);
+
+    /* a version 1 add: the allocation members are not read, the bank has
+     * no allocation */
+    f = bf_v1 ("v1", "root");
+    f.shares = 3;
+    f.allocation = -5;
+    f.allocation_start = 1.5;
+    f.allocation_period = NAN;
+    ck_ok (fluxacct_bank_add (db, &f, &err));
+    r = fluxacct_bank_view (db, "v1", NULL, &err);
+    ck_assert_ptr_nonnull (r);
+    ck_assert_int_eq (cell_int (r, "shares"), 3);
+    ck_assert_double_eq (cell_dbl (r, "allocation"), 0);
+    ck_assert_int_eq (cell_int (r, "allocation_start"), 0);
+    ck_assert_int_eq (cell_int (r, "allocation_period"), 0);
+    fluxacct_rows_destroy (r);
 
     /* the one validator's ranges */
     f = bf ("a", NULL);
@@ -320,6 +384,7 @@ static Suite *bank_suite (void)
     Suite *s = suite_create ("bank");
     TCase *tc = tcase_create ("bank");
     tcase_add_checked_fixture (tc, db_setup, db_teardown);
+    tcase_add_test (tc, fields_init);
     tcase_add_test (tc, add_view_list);
     tcase_add_test (tc, add_errors);
     tcase_add_test (tc, unicode_and_quotes_literal);

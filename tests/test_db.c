@@ -30,7 +30,8 @@ static char *read_file (const char *path, size_t *len)
 START_TEST (create_and_open)
 {
     fluxacct_db_create_options_t o;
-    fluxacct_db_create_options_init (&o);
+    ck_ok (fluxacct_db_create_options_init (&o,
+                                            FLUXACCT_DB_CREATE_OPTIONS_VERSION));
     o.priority_decay_half_life = 1209600;
     o.priority_usage_reset_period = 4838400;
     o.mode = 0640;
@@ -55,6 +56,44 @@ START_TEST (create_and_open)
 }
 END_TEST
 
+/* fluxacct_db_create_options_init(): every version, its defaults (0: the
+ * library's default), and the versions it refuses. */
+START_TEST (create_options_init)
+{
+    fluxacct_db_create_options_t o;
+    for (int v = 1; v <= FLUXACCT_DB_CREATE_OPTIONS_VERSION; v++) {
+        ck_init_version (fluxacct_db_create_options_init, &o, v, sizeof (o));
+        ck_assert_double_eq (o.priority_decay_half_life, 0);
+        ck_assert_double_eq (o.priority_usage_reset_period, 0);
+        ck_assert_double_eq (o.decay_factor, 0);
+        ck_assert_int_eq (o.mode, 0);
+        ck_assert_double_eq (o.usage_epoch, 0);
+    }
+    ck_init_rejects (fluxacct_db_create_options_init,
+                     fluxacct_db_create_options_t,
+                     FLUXACCT_DB_CREATE_OPTIONS_VERSION);
+    /* initialised options are the defaults, as NULL options are */
+    tmp_setup ();
+    ck_assert_int_eq (fluxacct_db_create_options_init (
+                          &o, FLUXACCT_DB_CREATE_OPTIONS_VERSION), 0);
+    ck_ok (fluxacct_db_create (test_path, &o, &err));
+    struct stat sb;
+    ck_assert_int_eq (stat (test_path, &sb), 0);
+    ck_assert_int_eq (sb.st_mode & 0777, 0644);
+    db = fluxacct_db_open (test_path, 0, &err);
+    ck_assert_ptr_nonnull (db);
+    char *v = fluxacct_config_get (db, "priority_decay_half_life", &err);
+    ck_assert_str_eq (v, "604800");
+    free (v);
+    v = fluxacct_config_get (db, "priority_usage_reset_period", &err);
+    ck_assert_str_eq (v, "2419200");
+    free (v);
+    fluxacct_db_close (db);
+    db = NULL;
+    tmp_teardown ();
+}
+END_TEST
+
 START_TEST (create_makes_parent_dirs)
 {
     char path[400];
@@ -68,7 +107,9 @@ END_TEST
 
 START_TEST (create_errors)
 {
-    fluxacct_db_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
+    fluxacct_db_create_options_t o;
+    ck_ok (fluxacct_db_create_options_init (&o,
+                                            FLUXACCT_DB_CREATE_OPTIONS_VERSION));
     tmp_setup ();
     ck_fail_with (fluxacct_db_create (NULL, NULL, &err), EINVAL, "path");
     ck_fail_with (fluxacct_db_create ("", NULL, &err), EINVAL, "path");
@@ -82,7 +123,12 @@ START_TEST (create_errors)
     o.priority_decay_half_life = 0;
     o.version = 99;
     ck_fail_with (fluxacct_db_create (test_path, &o, &err), EINVAL,
-                  "version");
+                  UNKNOWN_VERSION (fluxacct_db_create_options_t, 99));
+    ck_assert_msg (strstr (err.text, "fluxacct_db_create_options_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    o.version = 0;
+    ck_fail_with (fluxacct_db_create (test_path, &o, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_db_create_options_t, 0));
     ck_assert_int_ne (access (test_path, F_OK), 0);
     ck_ok (fluxacct_db_create (test_path, NULL, &err));
     ck_fail_with (fluxacct_db_create (test_path, NULL, &err), EEXIST,
@@ -202,7 +248,7 @@ START_TEST (readonly_refuses_writes)
     db = fluxacct_db_open (test_path, FLUXACCT_DB_READONLY, &err);
     ck_assert_ptr_nonnull (db);
     fluxacct_bank_fields_t f;
-    fluxacct_bank_fields_init (&f);
+    ck_ok (fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION));
     f.bank = "root";
     ck_fail_with (fluxacct_bank_add (db, &f, &err), EROFS, "read-only");
     ck_fail_with (fluxacct_db_begin (db, &err), EROFS, "read-only");
@@ -231,7 +277,7 @@ START_TEST (batch_commit_and_rollback)
     add_bank ("root", NULL, 1);
     /* a failing call inside a batch undoes only itself */
     fluxacct_bank_fields_t f;
-    fluxacct_bank_fields_init (&f);
+    ck_ok (fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION));
     f.bank = "x";
     f.parent_bank = "nope";
     ck_fail_with (fluxacct_bank_add (db, &f, &err), ENOENT, "nope");
@@ -273,7 +319,7 @@ START_TEST (busy_timeout_and_locked)
     ck_ok (fluxacct_db_begin (db, &err));
     ck_fail_with (fluxacct_db_begin (other, &err), EBUSY, "locked");
     fluxacct_bank_fields_t f;
-    fluxacct_bank_fields_init (&f);
+    ck_ok (fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION));
     f.bank = "root";
     ck_fail_with (fluxacct_bank_add (other, &f, &err), EBUSY, "locked");
     ck_ok (fluxacct_db_commit (db, &err));
@@ -300,7 +346,12 @@ START_TEST (concurrent_writers)
             for (int i = 0; h && i < 1000; i++) {
                 char name[32];
                 fluxacct_assoc_fields_t f;
-                fluxacct_assoc_fields_init (&f);
+                if (fluxacct_assoc_fields_init (&f,
+                                                FLUXACCT_ASSOC_FIELDS_VERSION)
+                    < 0) {
+                    failed = 1;
+                    break;
+                }
                 snprintf (name, sizeof (name), "p%d-u%d", p, i);
                 f.username = name;
                 f.bank = "a";
@@ -375,7 +426,7 @@ START_TEST (rows_accessors_and_json)
     free (js);
     fluxacct_rows_destroy (r);
     fluxacct_queue_fields_t q;
-    fluxacct_queue_fields_init (&q);
+    ck_ok (fluxacct_queue_fields_init (&q, FLUXACCT_QUEUE_FIELDS_VERSION));
     q.queue = "b";
     ck_ok (fluxacct_queue_add (db, &q, &err));
     r = fluxacct_queue_list (db, "queue,max_sched_jobs", &err);
@@ -396,6 +447,7 @@ static Suite *db_suite (void)
     TCase *tc = tcase_create ("db");
     tcase_set_timeout (tc, 120);
     tcase_add_test (tc, create_and_open);
+    tcase_add_test (tc, create_options_init);
     tcase_add_test (tc, create_makes_parent_dirs);
     tcase_add_test (tc, create_errors);
     tcase_add_test (tc, open_errors);

@@ -29,16 +29,56 @@ static const char *R1 =
     "{\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\",\"children\":"
     "{\"core\":\"0-3\",\"gpu\":\"0\"}}]}}";
 
+/* Import options: flags, and the report callback (collect or NULL). */
+static fluxacct_jobs_import_options_t opts (int flags,
+                                             fluxacct_report_f report)
+{
+    fluxacct_jobs_import_options_t o;
+    ck_ok (fluxacct_jobs_import_options_init (
+        &o, FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION));
+    o.flags = flags;
+    o.report = report;
+    return o;
+}
+
+/* Import counters, initialised (the calls fill them). */
+static fluxacct_jobs_import_stats_t stats0 (void)
+{
+    fluxacct_jobs_import_stats_t s;
+    ck_ok (fluxacct_jobs_import_stats_init (
+        &s, FLUXACCT_JOBS_IMPORT_STATS_VERSION));
+    return s;
+}
+
+/* One job record (strings borrowed), initialised. */
+static fluxacct_jobs_record_t rec (uint64_t id, int64_t userid,
+                                   double t_submit, double t_run,
+                                   double t_inactive, const char *ranks,
+                                   const char *R, const char *jobspec)
+{
+    fluxacct_jobs_record_t r;
+    ck_ok (fluxacct_jobs_record_init (&r, FLUXACCT_JOBS_RECORD_VERSION));
+    r.id = id;
+    r.userid = userid;
+    r.t_submit = t_submit;
+    r.t_run = t_run;
+    r.t_inactive = t_inactive;
+    r.ranks = ranks;
+    r.R = R;
+    r.jobspec = jobspec;
+    return r;
+}
+
 static int import (const char *text, int flags, fluxacct_jobs_import_stats_t *s)
 {
-    return fluxacct_jobs_import_buffer (db, text, strlen (text), flags,
-                                        collect, NULL, s, &err);
+    fluxacct_jobs_import_options_t o = opts (flags, collect);
+    return fluxacct_jobs_import_buffer (db, text, strlen (text), &o, s, &err);
 }
 
 START_TEST (import_basic_and_duplicates)
 {
     char buf[2048];
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     snprintf (buf, sizeof (buf),
               "{\"id\": 1, \"userid\": 5000, \"t_submit\": 1, \"t_run\": 10,"
               " \"t_inactive\": 110, \"R\": %s, \"jobspec\": {\"attributes\":"
@@ -74,7 +114,7 @@ END_TEST
 
 START_TEST (import_malformed_lines)
 {
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     const char *text =
         "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n"
         "{\"id\": 2, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 2\n"
@@ -119,21 +159,22 @@ END_TEST
 START_TEST (import_file_and_errors)
 {
     char path[400];
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     snprintf (path, sizeof (path), "%s/jobs.jsonl", test_dir);
     FILE *f = fopen (path, "w");
     fprintf (f, "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n");
     fclose (f);
-    ck_ok (fluxacct_jobs_import (db, path, 0, NULL, NULL, &s, &err));
+    ck_ok (fluxacct_jobs_import (db, path, NULL, &s, &err));
     ck_assert_int_eq (s.imported, 1);
-    ck_fail_with (fluxacct_jobs_import (db, "/nonexistent/x", 0, NULL, NULL,
-                                        &s, &err), ENOENT, "/nonexistent/x");
-    ck_fail_with (fluxacct_jobs_import (db, path, 99, NULL, NULL, &s, &err),
+    ck_fail_with (fluxacct_jobs_import (db, "/nonexistent/x", NULL, &s, &err),
+                  ENOENT, "/nonexistent/x");
+    fluxacct_jobs_import_options_t o = opts (99, NULL);
+    ck_fail_with (fluxacct_jobs_import (db, path, &o, &s, &err), EINVAL,
+                  "invalid");
+    ck_fail_with (fluxacct_jobs_import (NULL, path, NULL, &s, &err), EINVAL,
+                  "invalid");
+    ck_fail_with (fluxacct_jobs_import_buffer (db, NULL, 5, NULL, &s, &err),
                   EINVAL, "invalid");
-    ck_fail_with (fluxacct_jobs_import (NULL, path, 0, NULL, NULL, &s, &err),
-                  EINVAL, "invalid");
-    ck_fail_with (fluxacct_jobs_import_buffer (db, NULL, 5, 0, NULL, NULL,
-                                               &s, &err), EINVAL, "invalid");
 }
 END_TEST
 
@@ -141,7 +182,7 @@ START_TEST (import_archive)
 {
     char path[400], sql[2048];
     sqlite3 *h;
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     snprintf (path, sizeof (path), "%s/archive.db", test_dir);
     ck_assert_int_eq (sqlite3_open (path, &h), SQLITE_OK);
     snprintf (sql, sizeof (sql),
@@ -154,7 +195,8 @@ START_TEST (import_archive)
               R1);
     ck_assert_int_eq (sqlite3_exec (h, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close (h);
-    ck_ok (fluxacct_jobs_import_archive (db, path, collect, NULL, &s, &err));
+    fluxacct_jobs_import_options_t o = opts (0, collect);
+    ck_ok (fluxacct_jobs_import_archive (db, path, &o, &s, &err));
     ck_assert_int_eq (s.lines, 2);
     ck_assert_int_eq (s.imported, 1);
     const char *filters[] = { "bank=A", NULL };
@@ -167,38 +209,37 @@ START_TEST (import_archive)
     for (int i = 0; i < 100; i++)
         fputs ("not a database at all\n", f);
     fclose (f);
-    ck_fail_with (fluxacct_jobs_import_archive (db, path, NULL, NULL, &s, &err),
+    ck_fail_with (fluxacct_jobs_import_archive (db, path, NULL, &s, &err),
                   EPROTO, "not a flux-core job-archive");
     /* an accounting database has a jobs table, but not the archive's */
-    ck_fail_with (fluxacct_jobs_import_archive (db, test_path, NULL, NULL, &s,
+    ck_fail_with (fluxacct_jobs_import_archive (db, test_path, NULL, &s,
                                                 &err), EPROTO, "job-archive");
-    ck_fail_with (fluxacct_jobs_import_archive (db, "/nonexistent", NULL, NULL,
-                                                &s, &err), ENOENT,
+    ck_fail_with (fluxacct_jobs_import_archive (db, "/nonexistent", NULL, &s,
+                                                &err), ENOENT,
                   "/nonexistent");
 }
 END_TEST
 
 START_TEST (import_records)
 {
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     const fluxacct_jobs_record_t recs[] = {
         /* bank from the jobspec */
-        { .id = 11, .userid = 5000, .t_submit = 1, .t_run = 10,
-          .t_inactive = 110, .ranks = "0", .R = R1,
-          .jobspec = "{\"attributes\": {\"system\": {\"bank\": \"B\", "
-                     "\"duration\": 30}}}" },
+        rec (11, 5000, 1, 10, 110, "0", R1,
+             "{\"attributes\": {\"system\": {\"bank\": \"B\", "
+             "\"duration\": 30}}}"),
         /* no bank: the user's default bank; no R: stored, reported */
-        { .id = 12, .userid = 5000, .t_run = 10, .t_inactive = 20 },
+        rec (12, 5000, 0, 10, 20, NULL, NULL, NULL),
         /* not valid jobs: reported and skipped */
-        { .id = 13, .userid = -1, .t_inactive = 5 },
-        { .id = 14, .userid = 5000, .t_run = 30, .t_inactive = 20 },
-        { .id = 15, .userid = 5000, .t_inactive = 20, .jobspec = "{" },
-        { .id = 16, .userid = 5000, .t_inactive = NAN },
+        rec (13, -1, 0, 0, 5, NULL, NULL, NULL),
+        rec (14, 5000, 0, 30, 20, NULL, NULL, NULL),
+        rec (15, 5000, 0, 0, 20, NULL, NULL, "{"),
+        rec (16, 5000, 0, 0, NAN, NULL, NULL, NULL),
     };
     fluxacct_rows_t *r;
+    fluxacct_jobs_import_options_t o = opts (0, collect);
 
-    ck_ok (fluxacct_jobs_import_records (db, recs, 6, 0, collect, NULL, &s,
-                                         &err));
+    ck_ok (fluxacct_jobs_import_records (db, recs, 6, &o, &s, &err));
     ck_assert_int_eq (s.lines, 6);
     ck_assert_int_eq (s.imported, 2);
     ck_assert_int_eq (s.malformed, 4);
@@ -241,33 +282,30 @@ START_TEST (import_records)
         sqlite3_close (h);
     }
     /* again: duplicates */
-    ck_ok (fluxacct_jobs_import_records (db, recs, 2, 0, NULL, NULL, &s,
-                                         &err));
+    ck_ok (fluxacct_jobs_import_records (db, recs, 2, NULL, &s, &err));
     ck_assert_int_eq (s.duplicates, 2);
     /* strict: the first invalid record fails the whole import */
     const fluxacct_jobs_record_t more[] = {
-        { .id = 21, .userid = 5000, .t_inactive = 5 },
-        { .id = 22, .userid = 5000, .t_run = 9, .t_inactive = 5 },
+        rec (21, 5000, 0, 0, 5, NULL, NULL, NULL),
+        rec (22, 5000, 0, 9, 5, NULL, NULL, NULL),
     };
-    ck_fail_with (fluxacct_jobs_import_records (db, more, 2,
-                                                FLUXACCT_IMPORT_STRICT, NULL,
-                                                NULL, &s, &err), EINVAL,
-                  "record 2: jobs.t_inactive");
+    o = opts (FLUXACCT_IMPORT_STRICT, NULL);
+    ck_fail_with (fluxacct_jobs_import_records (db, more, 2, &o, &s, &err),
+                  EINVAL, "record 2: jobs.t_inactive");
     ck_assert_ptr_nonnull (r = fluxacct_jobs_list (db, NULL, &err));
     ck_assert_int_eq (fluxacct_rows_count (r), 2); /* nothing stored */
     fluxacct_rows_destroy (r);
     /* bad arguments */
-    ck_fail_with (fluxacct_jobs_import_records (NULL, recs, 1, 0, NULL,
-                                                 NULL, NULL, &err), EINVAL,
+    ck_fail_with (fluxacct_jobs_import_records (NULL, recs, 1, NULL, NULL,
+                                                 &err), EINVAL,
                   "invalid argument");
-    ck_fail_with (fluxacct_jobs_import_records (db, NULL, 1, 0, NULL, NULL,
-                                                 NULL, &err), EINVAL,
+    ck_fail_with (fluxacct_jobs_import_records (db, NULL, 1, NULL, NULL,
+                                                 &err), EINVAL,
                   "invalid argument");
-    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, 0x100, NULL,
-                                                 NULL, NULL, &err), EINVAL,
-                  "invalid argument");
-    ck_ok (fluxacct_jobs_import_records (db, NULL, 0, 0, NULL, NULL, &s,
-                                         &err));
+    o = opts (0x100, NULL);
+    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, &o, NULL, &err),
+                  EINVAL, "invalid argument");
+    ck_ok (fluxacct_jobs_import_records (db, NULL, 0, NULL, &s, &err));
     ck_assert_int_eq (s.lines, 0);
 }
 END_TEST
@@ -278,7 +316,7 @@ END_TEST
  * malformed either way. */
 START_TEST (import_fast_path_agrees)
 {
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     const char *text =
         "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20, "
         "\"R\": {\"version\":1,\"execution\":{\"R_lite\":[{\"rank\":\"0\","
@@ -379,7 +417,7 @@ END_TEST
 START_TEST (fetch_mark_and_known)
 {
     double since = -1;
-    fluxacct_jobs_import_stats_t s;
+    fluxacct_jobs_import_stats_t s = stats0 ();
     const char *text =
         "{\"id\": 7, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 1000}\n"
         "{\"id\": 8, \"userid\": 5000, \"t_run\": 100, \"t_inactive\": 5000}\n";
@@ -486,11 +524,152 @@ START_TEST (fetch_since_small_mark)
 }
 END_TEST
 
+/* The three init functions of the module: every version, its defaults
+ * (0 / NULL), and the versions they refuse. */
+START_TEST (init_functions)
+{
+    fluxacct_jobs_import_options_t o;
+    fluxacct_jobs_import_stats_t st;
+    fluxacct_jobs_record_t r;
+
+    for (int v = 1; v <= FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION; v++) {
+        ck_init_version (fluxacct_jobs_import_options_init, &o, v,
+                         sizeof (o));
+        ck_assert_int_eq (o.flags, 0);
+        ck_assert_ptr_null (o.report);
+        ck_assert_ptr_null (o.arg);
+    }
+    ck_init_rejects (fluxacct_jobs_import_options_init,
+                     fluxacct_jobs_import_options_t,
+                     FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION);
+    for (int v = 1; v <= FLUXACCT_JOBS_IMPORT_STATS_VERSION; v++) {
+        ck_init_version (fluxacct_jobs_import_stats_init, &st, v,
+                         sizeof (st));
+        ck_assert_int_eq (st.lines, 0);
+        ck_assert_int_eq (st.imported, 0);
+        ck_assert_int_eq (st.duplicates, 0);
+        ck_assert_int_eq (st.malformed, 0);
+        ck_assert_int_eq (st.no_resources, 0);
+        ck_assert_int_eq (st.unknown, 0);
+    }
+    ck_init_rejects (fluxacct_jobs_import_stats_init,
+                     fluxacct_jobs_import_stats_t,
+                     FLUXACCT_JOBS_IMPORT_STATS_VERSION);
+    for (int v = 1; v <= FLUXACCT_JOBS_RECORD_VERSION; v++) {
+        ck_init_version (fluxacct_jobs_record_init, &r, v, sizeof (r));
+        ck_assert_int_eq (r.id, 0);
+        ck_assert_int_eq (r.userid, 0);
+        ck_assert_double_eq (r.t_submit, 0);
+        ck_assert_double_eq (r.t_run, 0);
+        ck_assert_double_eq (r.t_inactive, 0);
+        ck_assert_ptr_null (r.ranks);
+        ck_assert_ptr_null (r.R);
+        ck_assert_ptr_null (r.jobspec);
+    }
+    ck_init_rejects (fluxacct_jobs_record_init, fluxacct_jobs_record_t,
+                     FLUXACCT_JOBS_RECORD_VERSION);
+}
+END_TEST
+
+/* Options, counters or records of an unknown version: every import call
+ * fails EINVAL naming the struct, imports nothing and leaves the counters
+ * alone. */
+START_TEST (import_unknown_versions)
+{
+    const char *text =
+        "{\"id\": 1, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n";
+    char path[400];
+    fluxacct_jobs_import_options_t o = opts (0, collect);
+    fluxacct_jobs_import_stats_t s = stats0 (), s_before;
+    fluxacct_jobs_record_t recs[] = { rec (1, 5000, 0, 10, 20, NULL, NULL,
+                                           NULL) };
+    char *before = dump_db (), *after;
+
+    snprintf (path, sizeof (path), "%s/jobs.jsonl", test_dir);
+    FILE *f = fopen (path, "w");
+    ck_assert_ptr_nonnull (f);
+    fputs (text, f);
+    fclose (f);
+
+    s.lines = 42;
+    memcpy (&s_before, &s, sizeof (s));
+    o.version = 99;
+    ck_fail_with (fluxacct_jobs_import_buffer (db, text, strlen (text), &o,
+                                               &s, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_options_t, 99));
+    ck_assert_msg (strstr (err.text, "fluxacct_jobs_import_options_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_fail_with (fluxacct_jobs_import (db, path, &o, &s, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_options_t, 99));
+    ck_fail_with (fluxacct_jobs_import_archive (db, path, &o, &s, &err),
+                  EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_options_t, 99));
+    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, &o, &s, &err),
+                  EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_options_t, 99));
+    o.version = 0;
+    ck_fail_with (fluxacct_jobs_import_buffer (db, text, strlen (text), &o,
+                                               &s, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_options_t, 0));
+    ck_assert_mem_eq (&s, &s_before, sizeof (s));
+
+    /* counters of version 0 (as "= {0}" makes them) */
+    memset (&s, 0, sizeof (s));
+    s.lines = 42;
+    memcpy (&s_before, &s, sizeof (s));
+    ck_fail_with (fluxacct_jobs_import_buffer (db, text, strlen (text), NULL,
+                                               &s, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_stats_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_jobs_import_stats_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_fail_with (fluxacct_jobs_import (db, path, NULL, &s, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_import_stats_t, 0));
+    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, NULL, &s, &err),
+                  EINVAL, UNKNOWN_VERSION (fluxacct_jobs_import_stats_t, 0));
+    ck_assert_mem_eq (&s, &s_before, sizeof (s));
+
+    /* records of an unknown version: element 0's version is the array's */
+    recs[0].version = 0;
+    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, NULL, NULL,
+                                                &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobs_record_t, 0));
+    recs[0].version = FLUXACCT_JOBS_RECORD_VERSION + 1;
+    ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, NULL, NULL,
+                                                &err), EINVAL,
+                  "fluxacct_jobs_record_t: unknown version");
+
+    after = dump_db ();
+    ck_assert_str_eq (before, after);
+    free (after);
+    free (before);
+    ck_assert_str_eq (reports, "");
+
+    /* NULL options are the defaults: not strict, no report */
+    s = stats0 ();
+    const char *two =
+        "{\"id\": 2, \"userid\": 5000, \"t_run\": 10, \"t_inactive\": 20}\n"
+        "not json\n";
+    ck_ok (fluxacct_jobs_import_buffer (db, two, strlen (two), NULL, &s,
+                                        &err));
+    ck_assert_int_eq (s.version, FLUXACCT_JOBS_IMPORT_STATS_VERSION);
+    ck_assert_int_eq (s.lines, 2);
+    ck_assert_int_eq (s.imported, 1);
+    ck_assert_int_eq (s.malformed, 1);
+    recs[0].version = FLUXACCT_JOBS_RECORD_VERSION;
+    s = stats0 ();
+    ck_ok (fluxacct_jobs_import_records (db, recs, 1, NULL, &s, &err));
+    ck_assert_int_eq (s.imported, 1);
+    ck_assert_str_eq (reports, "");
+}
+END_TEST
+
 static Suite *jobs_suite (void)
 {
     Suite *s = suite_create ("jobs");
     TCase *tc = tcase_create ("jobs");
     tcase_add_checked_fixture (tc, setup, db_teardown);
+    tcase_add_test (tc, init_functions);
+    tcase_add_test (tc, import_unknown_versions);
     tcase_add_test (tc, import_basic_and_duplicates);
     tcase_add_test (tc, import_malformed_lines);
     tcase_add_test (tc, import_file_and_errors);

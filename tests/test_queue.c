@@ -4,10 +4,34 @@
 static fluxacct_queue_fields_t qf (const char *name)
 {
     fluxacct_queue_fields_t f;
-    fluxacct_queue_fields_init (&f);
+    ck_ok (fluxacct_queue_fields_init (&f, FLUXACCT_QUEUE_FIELDS_VERSION));
     f.queue = name;
     return f;
 }
+
+/* fluxacct_queue_fields_init(): every field starts FLUXACCT_UNSET. */
+START_TEST (queue_fields_init)
+{
+    fluxacct_queue_fields_t f;
+    for (int v = 1; v <= FLUXACCT_QUEUE_FIELDS_VERSION; v++) {
+        ck_init_version (fluxacct_queue_fields_init, &f, v, sizeof (f));
+        ck_assert_ptr_null (f.queue);
+        ck_assert_int_eq (f.min_nodes_per_job, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_nodes_per_job, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_time_per_job, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.priority, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_running_jobs, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_nodes_per_assoc, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_sched_jobs, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_sched_nodes_per_assoc, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_sched_cores_per_assoc, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_nodes, FLUXACCT_UNSET);
+        ck_assert_int_eq (f.max_cores, FLUXACCT_UNSET);
+    }
+    ck_init_rejects (fluxacct_queue_fields_init, fluxacct_queue_fields_t,
+                     FLUXACCT_QUEUE_FIELDS_VERSION);
+}
+END_TEST
 
 START_TEST (queue_add_edit_view)
 {
@@ -60,6 +84,15 @@ START_TEST (queue_errors)
     ck_fail_with (fluxacct_queue_edit (db, NULL, &err), EINVAL, "invalid");
     ck_fail_with (fluxacct_queue_add (NULL, &f, &err), EINVAL, "invalid");
     ck_fail_with (fluxacct_queue_delete (db, "nope", &err), ENOENT, "nope");
+    f = qf ("y");
+    f.version = 0;
+    ck_fail_with (fluxacct_queue_add (db, &f, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_queue_fields_t, 0));
+    f = qf ("batch");
+    f.priority = 3;
+    f.version = FLUXACCT_QUEUE_FIELDS_VERSION + 1;
+    ck_fail_with (fluxacct_queue_edit (db, &f, &err), EINVAL,
+                  "fluxacct_queue_fields_t: unknown version");
     ck_null_with (fluxacct_queue_view (db, "nope", NULL, &err), ENOENT,
                   "queue nope not found");
     ck_null_with (fluxacct_queue_list (db, "x", &err), EINVAL, "invalid fields");
@@ -78,7 +111,7 @@ START_TEST (queue_delete_reports_references)
     ck_ok (fluxacct_queue_add (db, &f, &err));
     add_bank ("root", NULL, 1);
     fluxacct_assoc_fields_t a;
-    fluxacct_assoc_fields_init (&a);
+    ck_ok (fluxacct_assoc_fields_init (&a, FLUXACCT_ASSOC_FIELDS_VERSION));
     a.username = "u";
     a.bank = "root";
     a.queues = "batch";
@@ -113,7 +146,7 @@ START_TEST (projects)
     ck_fail_with (fluxacct_project_delete (db, "zz", &err), ENOENT, "zz");
     add_bank ("root", NULL, 1);
     fluxacct_assoc_fields_t a;
-    fluxacct_assoc_fields_init (&a);
+    ck_ok (fluxacct_assoc_fields_init (&a, FLUXACCT_ASSOC_FIELDS_VERSION));
     a.username = "u";
     a.bank = "root";
     a.projects = "proj";
@@ -128,6 +161,7 @@ static Suite *queue_suite (void)
     Suite *s = suite_create ("queue");
     TCase *tc = tcase_create ("queue");
     tcase_add_checked_fixture (tc, db_setup, db_teardown);
+    tcase_add_test (tc, queue_fields_init);
     tcase_add_test (tc, queue_add_edit_view);
     tcase_add_test (tc, queue_errors);
     tcase_add_test (tc, queue_delete_reports_references);

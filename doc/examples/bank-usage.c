@@ -10,6 +10,7 @@
  * The tests build it exactly this way (tests/check_example.sh) and compare
  * its output with doc/examples/bank-usage.out.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,22 @@ static const char jobs[] =
     " {\"R_lite\": [{\"rank\": \"0\", \"children\": {\"core\": \"0-3\"}}]}},"
     " \"jobspec\": {\"attributes\": {\"system\": {\"bank\": \"physics\"}}}}\n";
 
+/* The *_init() functions take no error buffer: say which one failed. */
+static int init_failed (const char *what, fluxacct_error_t *error)
+{
+    snprintf (error->text, sizeof (error->text), "%s: %s", what,
+              strerror (errno));
+    return -1;
+}
+
 static int add_bank (fluxacct_db_t *db, const char *name, const char *parent,
                      int64_t shares, fluxacct_error_t *error)
 {
     fluxacct_bank_fields_t f;
 
-    fluxacct_bank_fields_init (&f);
+    /* fails only when the library is older than this header */
+    if (fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION) < 0)
+        return init_failed ("fluxacct_bank_fields_init", error);
     f.bank = name;
     f.parent_bank = parent;
     f.shares = shares;
@@ -49,7 +60,9 @@ static int add_user (fluxacct_db_t *db, const char *name, int64_t userid,
 {
     fluxacct_assoc_fields_t f;
 
-    fluxacct_assoc_fields_init (&f);
+    /* fails only when the library is older than this header */
+    if (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION) < 0)
+        return init_failed ("fluxacct_assoc_fields_init", error);
     f.username = name;
     f.userid = userid;
     f.bank = bank;
@@ -67,8 +80,8 @@ static int populate (fluxacct_db_t *db, fluxacct_error_t *error)
         || add_user (db, "alice", 5001, "physics", error) < 0
         || add_user (db, "bob", 5002, "physics", error) < 0
         || add_user (db, "carol", 5003, "chemistry", error) < 0
-        || fluxacct_jobs_import_buffer (db, jobs, strlen (jobs), 0, NULL,
-                                        NULL, NULL, error) < 0
+        || fluxacct_jobs_import_buffer (db, jobs, strlen (jobs), NULL, NULL,
+                                        error) < 0
         || fluxacct_usage_update (db, 7200, NULL, error) < 0
         || fluxacct_fairshare_update (db, NULL, error) < 0) {
         fluxacct_db_rollback (db, NULL);
