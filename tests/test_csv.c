@@ -70,13 +70,13 @@ static void csv_setup (void)
     add_bank ("root", NULL, 1);
     add_bank ("A", "root", 3);
     add_bank ("odd; \"quoted\" bank", "root", 1);
-    fluxacct_queue_fields_init (&q);
+    ck_ok (fluxacct_queue_fields_init (&q, FLUXACCT_QUEUE_FIELDS_VERSION));
     q.queue = "batch";
     q.priority = -5;
     ck_ok (fluxacct_queue_add (db, &q, &err));
     ck_ok (fluxacct_project_add (db, "proj one", &err));
     add_user ("alice", "A");
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.username = "bob";
     f.bank = "odd; \"quoted\" bank";
     f.userid = 6000;
@@ -94,9 +94,28 @@ static void csv_setup (void)
                   "\"R\": %s}\n"
                   "{\"id\": 3, \"userid\": 6000, \"t_submit\": 1000000001,"
                   " \"t_run\": 0, \"t_inactive\": 1000000020}\n", R2, R2);
-    ck_ok (fluxacct_jobs_import_buffer (db, jobs, (size_t)n, 0, NULL, NULL,
-                                        NULL, &err));
+    ck_ok (fluxacct_jobs_import_buffer (db, jobs, (size_t)n, NULL, NULL,
+                                        &err));
     ck_ok (fluxacct_usage_update (db, 1000000200, NULL, &err));
+}
+
+/* Initialised CSV counters. */
+static fluxacct_csv_stats_t csv_stats0 (void)
+{
+    fluxacct_csv_stats_t st;
+    ck_ok (fluxacct_csv_stats_init (&st, FLUXACCT_CSV_STATS_VERSION));
+    return st;
+}
+
+/* CSV import options: flags and fields (NULL: every column). */
+static fluxacct_csv_import_options_t csv_opts (int flags, const char *fields)
+{
+    fluxacct_csv_import_options_t o;
+    ck_ok (fluxacct_csv_import_options_init (
+        &o, FLUXACCT_CSV_IMPORT_OPTIONS_VERSION));
+    o.flags = flags;
+    o.fields = fields;
+    return o;
 }
 
 static void csv_teardown (void)
@@ -162,7 +181,8 @@ static void assert_same_tables (const char *a, const char *b)
 
 START_TEST (csv_round_trip)
 {
-    fluxacct_csv_stats_t st;
+    fluxacct_csv_stats_t st = csv_stats0 ();
+    fluxacct_csv_import_options_t o = csv_opts (FLUXACCT_CSV_REPLACE, NULL);
     char other[320];
     fluxacct_db_t *db2;
 
@@ -173,14 +193,14 @@ START_TEST (csv_round_trip)
     ck_ok (fluxacct_db_create (other, NULL, &err));
     db2 = fluxacct_db_open (other, 0, &err);
     ck_assert_ptr_nonnull (db2);
-    ck_ok (fluxacct_csv_import_dir (db2, csv_dir, FLUXACCT_CSV_REPLACE, NULL,
-                                       NULL, &st, &err));
+    ck_ok (fluxacct_csv_import_dir (db2, csv_dir, &o, &st, &err));
     ck_assert_int_eq (st.tables, 12);
     fluxacct_db_close (db2);
     assert_same_tables (test_path, other);
     /* and the copy keeps working: same usage at the same time */
     db2 = fluxacct_db_open (other, 0, &err);
     fluxacct_usage_stats_t us;
+    ck_ok (fluxacct_usage_stats_init (&us, FLUXACCT_USAGE_STATS_VERSION));
     ck_ok (fluxacct_usage_update (db2, 1000000200, &us, &err));
     ck_assert_int_eq (us.full_recompute, 0);
     ck_assert_int_eq (us.new_jobs, 0);
@@ -211,7 +231,7 @@ static void load_fails (const char *table, const char *content, int e,
     write_file (path, content);
     memset (&err, 0, sizeof (err));
     errno = 0;
-    ck_assert_int_eq (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err),
+    ck_assert_int_eq (fluxacct_csv_import (db, paths, NULL, NULL, &err),
                       -1);
     ck_assert_msg (errno == e, "%s: errno %d, expected %d (%s)", content,
                    errno, e, err.text);
@@ -292,7 +312,7 @@ START_TEST (csv_malformed_refused)
     write_file (a, "queue,priority\nnewq,3\n");
     write_file (b, "creation_time,username,userid,bank,default_bank\n"
                 "1,erin,8000,A,A\n1,erin,8000,nobank,A\n");
-    ck_fail_with (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err),
+    ck_fail_with (fluxacct_csv_import (db, paths, NULL, NULL, &err),
                   EINVAL, "association_table.csv:3: bank nobank");
     after = dump_db ();
     ck_assert_str_eq (before, after);
@@ -307,21 +327,21 @@ START_TEST (csv_fields_by_name)
 {
     char path[400];
     const char *paths[] = { path, NULL };
-    fluxacct_csv_stats_t st;
+    fluxacct_csv_stats_t st = csv_stats0 ();
+    fluxacct_csv_import_options_t o = csv_opts (0, "username,bank,nope");
 
     mkdir (csv_dir, 0755);
     snprintf (path, sizeof (path), "%s/association_table.csv", csv_dir);
     write_file (path, "shares,bank,max_running_jobs,username,userid,"
                 "default_bank,creation_time\n"
                 "42,A,9,carol,7000,A,1700000000\n");
-    ck_fail_with (fluxacct_csv_import (db, paths, "username,bank,nope", 0,
-                                          NULL, &err), EINVAL,
+    ck_fail_with (fluxacct_csv_import (db, paths, &o, NULL, &err), EINVAL,
                   "invalid fields: nope");
-    ck_fail_with (fluxacct_csv_import (db, paths, "username,bank,"
-                                          "max_cores", 0, NULL, &err),
-                  EINVAL, "field max_cores is not in the header");
-    ck_ok (fluxacct_csv_import (db, paths, "creation_time,username,"
-                                   "default_bank,userid,bank", 0, &st, &err));
+    o = csv_opts (0, "username,bank,max_cores");
+    ck_fail_with (fluxacct_csv_import (db, paths, &o, NULL, &err), EINVAL,
+                  "field max_cores is not in the header");
+    o = csv_opts (0, "creation_time,username,default_bank,userid,bank");
+    ck_ok (fluxacct_csv_import (db, paths, &o, &st, &err));
     ck_assert_int_eq (st.rows, 1);
     fluxacct_rows_t *r = fluxacct_assoc_view (db, "carol", NULL, &err);
     ck_assert_ptr_nonnull (r);
@@ -345,11 +365,11 @@ START_TEST (csv_blank_cells_take_defaults)
     /* "" is an empty string, which no name may be (the rules of add-*) */
     write_file (path, "queue,min_nodes_per_job,priority,max_nodes\r\n"
                 "gold,,7,\r\n\r\n\"\",2,,3\r\n");
-    ck_fail_with (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err),
+    ck_fail_with (fluxacct_csv_import (db, paths, NULL, NULL, &err),
                   EINVAL, "queue_table.csv:4: queue_table.queue is empty");
     write_file (path, "queue,min_nodes_per_job,priority,max_nodes\r\n"
                 "gold,,7,\r\n\r\n\"x\",2,,3\r\n");
-    ck_ok (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err));
+    ck_ok (fluxacct_csv_import (db, paths, NULL, NULL, &err));
     fluxacct_rows_t *r = fluxacct_queue_view (db, "gold", NULL, &err);
     ck_assert_int_eq (cell_int (r, "min_nodes_per_job"), 1);
     ck_assert_int_eq (cell_int (r, "priority"), 7);
@@ -386,7 +406,7 @@ START_TEST (csv_jobs_get_derived_columns)
               "101,5000,1,2,4,0,%s,{},*,A\n", qR, qR);
     free (qR);
     write_file (path, text);
-    ck_ok (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err));
+    ck_ok (fluxacct_csv_import (db, paths, NULL, NULL, &err));
     v = sql_text (test_path, "SELECT group_concat(id || ':' || nnodes || '/' "
                   "|| ncores || '/' || ngpus || ':' || charge_bank || ':' || "
                   "seq, ' ') FROM (SELECT * FROM jobs WHERE CAST(id AS INTEGER) "
@@ -411,11 +431,93 @@ START_TEST (csv_export_errors)
     write_file (file, "x");
     ck_fail_with (fluxacct_csv_export (db, file, NULL, NULL, &err),
                   ENOTDIR, "not a directory");
-    ck_fail_with (fluxacct_csv_import_dir (db, test_dir, 0, NULL, NULL,
-                                              NULL, &err), ENOENT,
-                  "holds no TABLE.csv");
+    ck_fail_with (fluxacct_csv_import_dir (db, test_dir, NULL, NULL, &err),
+                  ENOENT, "holds no TABLE.csv");
 }
 END_TEST
+
+/* fluxacct_csv_stats_init() and fluxacct_csv_import_options_init(): every
+ * version, the defaults, the versions refused. */
+START_TEST (csv_init_functions)
+{
+    fluxacct_csv_stats_t st;
+    fluxacct_csv_import_options_t o;
+
+    for (int v = 1; v <= FLUXACCT_CSV_STATS_VERSION; v++) {
+        ck_init_version (fluxacct_csv_stats_init, &st, v, sizeof (st));
+        ck_assert_int_eq (st.tables, 0);
+        ck_assert_int_eq (st.rows, 0);
+        ck_assert_int_eq (st.bytes, 0);
+    }
+    ck_init_rejects (fluxacct_csv_stats_init, fluxacct_csv_stats_t,
+                     FLUXACCT_CSV_STATS_VERSION);
+    for (int v = 1; v <= FLUXACCT_CSV_IMPORT_OPTIONS_VERSION; v++) {
+        ck_init_version (fluxacct_csv_import_options_init, &o, v, sizeof (o));
+        ck_assert_int_eq (o.flags, 0);
+        ck_assert_ptr_null (o.fields);
+        ck_assert_ptr_null (o.report);
+        ck_assert_ptr_null (o.arg);
+    }
+    ck_init_rejects (fluxacct_csv_import_options_init,
+                     fluxacct_csv_import_options_t,
+                     FLUXACCT_CSV_IMPORT_OPTIONS_VERSION);
+}
+END_TEST
+
+/* Options or counters of an unknown version: export, import and
+ * import_dir fail EINVAL naming the struct, and change nothing (no file
+ * written, no row loaded, the counters as they were). */
+START_TEST (csv_unknown_versions)
+{
+    char path[400], *before, *after;
+    const char *paths[] = { path, NULL };
+    fluxacct_csv_stats_t st, st_before;
+    fluxacct_csv_import_options_t o = csv_opts (0, NULL);
+
+    memset (&st, 0, sizeof (st)); /* "= {0}": version 0 */
+    st.rows = 42;
+    memcpy (&st_before, &st, sizeof (st));
+    ck_fail_with (fluxacct_csv_export (db, csv_dir, NULL, &st, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_csv_stats_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_csv_stats_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_int_ne (access (csv_dir, F_OK), 0);
+
+    mkdir (csv_dir, 0755);
+    snprintf (path, sizeof (path), "%s/queue_table.csv", csv_dir);
+    write_file (path, "queue,priority\nnewq,3\n");
+    before = dump_db ();
+    ck_fail_with (fluxacct_csv_import (db, paths, NULL, &st, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_csv_stats_t, 0));
+    ck_fail_with (fluxacct_csv_import_dir (db, csv_dir, NULL, &st, &err),
+                  EINVAL, UNKNOWN_VERSION (fluxacct_csv_stats_t, 0));
+    ck_assert_mem_eq (&st, &st_before, sizeof (st));
+    o.version = 0;
+    ck_fail_with (fluxacct_csv_import (db, paths, &o, NULL, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_csv_import_options_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_csv_import_options_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    o.version = 99;
+    ck_fail_with (fluxacct_csv_import_dir (db, csv_dir, &o, NULL, &err),
+                  EINVAL, UNKNOWN_VERSION (fluxacct_csv_import_options_t, 99));
+    after = dump_db ();
+    ck_assert_str_eq (before, after);
+    free (before);
+    free (after);
+
+    /* initialised, the same calls work and fill the counters */
+    st = csv_stats0 ();
+    ck_ok (fluxacct_csv_import (db, paths, NULL, &st, &err));
+    ck_assert_int_eq (st.version, FLUXACCT_CSV_STATS_VERSION);
+    ck_assert_int_eq (st.tables, 1);
+    ck_assert_int_eq (st.rows, 1);
+    fluxacct_rows_t *r = fluxacct_queue_view (db, "newq", NULL, &err);
+    ck_assert_ptr_nonnull (r);
+    ck_assert_int_eq (cell_int (r, "priority"), 3);
+    fluxacct_rows_destroy (r);
+}
+END_TEST
+
 static Suite *csv_suite (void)
 {
     Suite *s = suite_create ("csv");
@@ -433,6 +535,8 @@ static Suite *csv_suite (void)
     tcase_add_test (csv, csv_blank_cells_take_defaults);
     tcase_add_test (csv, csv_jobs_get_derived_columns);
     tcase_add_test (csv, csv_export_errors);
+    tcase_add_test (csv, csv_init_functions);
+    tcase_add_test (csv, csv_unknown_versions);
     suite_add_tcase (s, csv);
     return s;
 }

@@ -24,7 +24,7 @@ static void setup (void)
     add_bank ("B2", "B", 1);
     add_user ("alice", "A");   /* userid 5000 */
     fluxacct_assoc_fields_t f;
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.username = "bob";
     f.bank = "B1";
     f.userid = 6000;
@@ -50,6 +50,8 @@ static void job (int id, int userid, const char *bank, double t_run,
 {
     char line[1024], spec[128] = "", ranks[32], cores[32], gpus[64] = "";
     fluxacct_jobs_import_stats_t s;
+    ck_ok (fluxacct_jobs_import_stats_init (
+        &s, FLUXACCT_JOBS_IMPORT_STATS_VERSION));
     if (bank)
         snprintf (spec, sizeof (spec), ", \"jobspec\": {\"attributes\": "
                   "{\"system\": {\"bank\": \"%s\"}}}", bank);
@@ -66,8 +68,8 @@ static void job (int id, int userid, const char *bank, double t_run,
               "{\"R_lite\": [{\"rank\": \"%s\", \"children\": {\"core\": "
               "\"%s\"%s}}]}}%s}",
               id, userid, t_run, t_run, t_end, ranks, cores, gpus, spec);
-    ck_ok (fluxacct_jobs_import_buffer (db, line, strlen (line), 0, NULL, NULL,
-                                        &s, &err));
+    ck_ok (fluxacct_jobs_import_buffer (db, line, strlen (line), NULL, &s,
+                                        &err));
     ck_assert_int_eq (s.imported, 1);
     ck_assert_int_eq (s.no_resources, 0);
 }
@@ -193,7 +195,7 @@ START_TEST (default_bank_and_unknown)
     ck_assert_double_eq (usage_of ("alice", "A"), 100);
     ck_assert_double_eq (bank_usage ("A"), 100);
     fluxacct_assoc_fields_t f;
-    fluxacct_assoc_fields_init (&f);
+    ck_ok (fluxacct_assoc_fields_init (&f, FLUXACCT_ASSOC_FIELDS_VERSION));
     f.username = "dave";
     f.bank = "A";
     f.userid = 8000;
@@ -257,8 +259,8 @@ static void many_jobs (int n, double start, double span, unsigned seed)
                       100000 + i, users[u], t_run, t_run + len,
                       1 + (int)((seed >> 12) % 4), banks[u]);
     }
-    ck_ok (fluxacct_jobs_import_buffer (db, buf, (size_t)(p - buf), 0, NULL,
-                                        NULL, NULL, &err));
+    ck_ok (fluxacct_jobs_import_buffer (db, buf, (size_t)(p - buf), NULL,
+                                        NULL, &err));
     free (buf);
 }
 
@@ -452,12 +454,204 @@ START_TEST (crash_safety)
 }
 END_TEST
 
+/* fluxacct_usage_stats_init() and fluxacct_usage_report_options_init():
+ * every version, the defaults, the versions refused. */
+START_TEST (init_functions)
+{
+    fluxacct_usage_stats_t st;
+    fluxacct_usage_report_options_t o;
+
+    for (int v = 1; v <= FLUXACCT_USAGE_STATS_VERSION; v++) {
+        ck_init_version (fluxacct_usage_stats_init, &st, v, sizeof (st));
+        ck_assert_int_eq (st.new_jobs, 0);
+        ck_assert_int_eq (st.uncharged, 0);
+        ck_assert_int_eq (st.associations, 0);
+        ck_assert_int_eq (st.full_recompute, 0);
+        ck_assert_double_eq (st.now, 0);
+    }
+    ck_init_rejects (fluxacct_usage_stats_init, fluxacct_usage_stats_t,
+                     FLUXACCT_USAGE_STATS_VERSION);
+    for (int v = 1; v <= FLUXACCT_USAGE_REPORT_OPTIONS_VERSION; v++) {
+        ck_init_version (fluxacct_usage_report_options_init, &o, v,
+                         sizeof (o));
+        ck_assert_double_eq (o.start, 0);
+        ck_assert (o.end >= FLUXACCT_TIME_MAX); /* every job */
+        ck_assert_int_eq (o.by, FLUXACCT_REPORT_BYASSOCIATION);
+        ck_assert_ptr_null (o.username);
+        ck_assert_ptr_null (o.bank);
+        ck_assert_ptr_null (o.bins);
+        ck_assert_int_eq (o.nbins, 0);
+        ck_assert_double_eq (o.unit, 1);
+    }
+    ck_init_rejects (fluxacct_usage_report_options_init,
+                     fluxacct_usage_report_options_t,
+                     FLUXACCT_USAGE_REPORT_OPTIONS_VERSION);
+}
+END_TEST
+
+/* Counters of an unknown version: the update fails EINVAL naming the
+ * struct, charges nothing and leaves the counters alone; initialised ones
+ * are filled and keep their version. */
+START_TEST (update_stats_version)
+{
+    fluxacct_usage_stats_t st;
+    job (1, 5000, "A", T0 + 100, T0 + 200, 1, 1, 0);
+    char *before = usage_dump ();
+    char *db_before = dump_db ();
+    memset (&st, 0, sizeof (st)); /* "= {0}": version 0 */
+    st.new_jobs = 42;
+    ck_fail_with (fluxacct_usage_update (db, T0 + 300, &st, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_usage_stats_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_usage_stats_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_int_eq (st.version, 0);
+    ck_assert_int_eq (st.new_jobs, 42);
+    st.version = FLUXACCT_USAGE_STATS_VERSION + 1;
+    ck_fail_with (fluxacct_usage_update (db, T0 + 300, &st, &err), EINVAL,
+                  "fluxacct_usage_stats_t: unknown version");
+    char *after = usage_dump ();
+    char *db_after = dump_db ();
+    ck_assert_str_eq (before, after);
+    ck_assert_str_eq (db_before, db_after);
+    ck_assert_double_eq (usage_of ("alice", "A"), 0);
+    free (before);
+    free (after);
+    free (db_before);
+    free (db_after);
+
+    ck_ok (fluxacct_usage_stats_init (&st, FLUXACCT_USAGE_STATS_VERSION));
+    st.new_jobs = 42; /* the call sets every counter */
+    ck_ok (fluxacct_usage_update (db, T0 + 300, &st, &err));
+    ck_assert_int_eq (st.version, FLUXACCT_USAGE_STATS_VERSION);
+    ck_assert_int_eq (st.new_jobs, 1);
+    ck_assert_int_eq (st.uncharged, 0);
+    ck_assert_double_eq (st.now, T0 + 300);
+    ck_assert_double_eq (usage_of ("alice", "A"), 100);
+}
+END_TEST
+
+/* The total of the report row whose key is `key`, or -1 without one. */
+static double report_total (fluxacct_rows_t *r, const char *key)
+{
+    int t = fluxacct_rows_column_index (r, "total");
+    ck_assert_int_ge (t, 0);
+    for (size_t i = 0; i < fluxacct_rows_count (r); i++)
+        if (!strcmp (fluxacct_rows_text (r, i, 0), key))
+            return fluxacct_rows_real (r, i, (size_t)t);
+    return -1;
+}
+
+static fluxacct_usage_report_options_t report_opts (void)
+{
+    fluxacct_usage_report_options_t o;
+    ck_ok (fluxacct_usage_report_options_init (
+        &o, FLUXACCT_USAGE_REPORT_OPTIONS_VERSION));
+    return o;
+}
+
+/* fluxacct_usage_report(): NULL options report every job by association in
+ * seconds, as initialised options do; each option; an unknown version. */
+START_TEST (report_options)
+{
+    fluxacct_usage_report_options_t o;
+    fluxacct_rows_t *r;
+    char *a, *b;
+
+    job (1, 5000, "A", T0 + 100, T0 + 200, 1, 1, 0);   /* 100 node-s */
+    job (2, 6000, "B1", T0 + 100, T0 + 300, 2, 1, 0);  /* 400 */
+    job (3, 7000, "B2", T0 + 1000, T0 + 1100, 1, 1, 0); /* 100 */
+
+    /* NULL: every job, by association ("bank:username"), seconds */
+    ck_assert_ptr_nonnull (r = fluxacct_usage_report (db, NULL, &err));
+    ck_assert_int_eq (fluxacct_rows_columns (r), 2);
+    ck_assert_str_eq (fluxacct_rows_column_name (r, 0), "key");
+    ck_assert_str_eq (fluxacct_rows_column_name (r, 1), "total");
+    ck_assert_int_eq (fluxacct_rows_count (r), 3);
+    ck_assert_str_eq (fluxacct_rows_text (r, 0, 0), "B1:bob"); /* largest */
+    ck_assert_double_eq (report_total (r, "B1:bob"), 400);
+    ck_assert_double_eq (report_total (r, "A:alice"), 100);
+    ck_assert_double_eq (report_total (r, "B2:carol"), 100);
+    ck_assert_ptr_nonnull (a = fluxacct_rows_to_json (r, 0, &err));
+    fluxacct_rows_destroy (r);
+    o = report_opts ();
+    ck_assert_ptr_nonnull (r = fluxacct_usage_report (db, &o, &err));
+    ck_assert_ptr_nonnull (b = fluxacct_rows_to_json (r, 0, &err));
+    fluxacct_rows_destroy (r);
+    ck_assert_str_eq (a, b);
+    free (a);
+    free (b);
+
+    /* a window, by bank, size bins, minutes */
+    static const int64_t bins[] = { 0, 2 };
+    o = report_opts ();
+    o.start = T0 + 150;
+    o.end = T0 + 400;
+    o.by = FLUXACCT_REPORT_BYBANK;
+    o.bins = bins;
+    o.nbins = 2;
+    o.unit = 60;
+    ck_assert_ptr_nonnull (r = fluxacct_usage_report (db, &o, &err));
+    ck_assert_int_eq (fluxacct_rows_count (r), 2);
+    ck_assert_int_eq (fluxacct_rows_columns (r), 4);
+    ck_assert_str_eq (fluxacct_rows_column_name (r, 1), "0+");
+    ck_assert_str_eq (fluxacct_rows_column_name (r, 2), "2+");
+    ck_assert_str_eq (fluxacct_rows_text (r, 0, 0), "B1");
+    ck_assert_double_eq (fluxacct_rows_real (r, 0, 1), 0);
+    ck_assert_double_eq_tol (fluxacct_rows_real (r, 0, 2), 400 / 60.0, 1e-12);
+    ck_assert_str_eq (fluxacct_rows_text (r, 1, 0), "A");
+    ck_assert_double_eq_tol (fluxacct_rows_real (r, 1, 1), 100 / 60.0, 1e-12);
+    fluxacct_rows_destroy (r);
+
+    /* one user, by user; one bank */
+    o = report_opts ();
+    o.by = FLUXACCT_REPORT_BYUSER;
+    o.username = "carol";
+    ck_assert_ptr_nonnull (r = fluxacct_usage_report (db, &o, &err));
+    ck_assert_int_eq (fluxacct_rows_count (r), 1);
+    ck_assert_double_eq (report_total (r, "carol"), 100);
+    fluxacct_rows_destroy (r);
+    o = report_opts ();
+    o.bank = "A";
+    ck_assert_ptr_nonnull (r = fluxacct_usage_report (db, &o, &err));
+    ck_assert_int_eq (fluxacct_rows_count (r), 1);
+    ck_assert_double_eq (report_total (r, "A:alice"), 100);
+    fluxacct_rows_destroy (r);
+
+    /* bad options */
+    o = report_opts ();
+    o.start = T0 + 400;
+    o.end = T0 + 150;
+    ck_null_with (fluxacct_usage_report (db, &o, &err), EINVAL,
+                  "invalid report window");
+    o = report_opts ();
+    o.by = 3;
+    ck_null_with (fluxacct_usage_report (db, &o, &err), EINVAL, "invalid");
+    o = report_opts ();
+    o.unit = 0;
+    ck_null_with (fluxacct_usage_report (db, &o, &err), EINVAL, "invalid");
+    o = report_opts ();
+    o.version = 0;
+    ck_null_with (fluxacct_usage_report (db, &o, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_usage_report_options_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_usage_report_options_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    o.version = FLUXACCT_USAGE_REPORT_OPTIONS_VERSION + 1;
+    ck_null_with (fluxacct_usage_report (db, &o, &err), EINVAL,
+                  "fluxacct_usage_report_options_t: unknown version");
+    ck_null_with (fluxacct_usage_report (NULL, NULL, &err), EINVAL,
+                  "invalid");
+}
+END_TEST
+
 static Suite *usage_suite (void)
 {
     Suite *s = suite_create ("usage");
     TCase *tc = tcase_create ("usage");
     tcase_add_checked_fixture (tc, setup, db_teardown);
     tcase_set_timeout (tc, 120);
+    tcase_add_test (tc, init_functions);
+    tcase_add_test (tc, update_stats_version);
+    tcase_add_test (tc, report_options);
     tcase_add_test (tc, binned_worked_example);
     tcase_add_test (tc, continuous_worked_example);
     tcase_add_test (tc, resource_weights);
