@@ -117,7 +117,7 @@ START_TEST (moved_bank_order)
     /* a bank moved under a bank created after it is still loaded */
     add_bank ("C", "root", 1);
     fluxacct_bank_fields_t f;
-    fluxacct_bank_fields_init (&f);
+    ck_ok (fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION));
     f.bank = "B1";
     f.parent_bank = "C";
     ck_ok (fluxacct_bank_edit (db, &f, &err));

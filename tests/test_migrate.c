@@ -101,11 +101,33 @@ static double cell_real (fluxacct_rows_t *r, const char *col)
     return fluxacct_rows_real (r, 0, (size_t)c);
 }
 
+/* Initialised migration counters (the call fills them). */
+static fluxacct_migrate_stats_t migrate_stats0 (void)
+{
+    fluxacct_migrate_stats_t st;
+    ck_ok (fluxacct_migrate_stats_init (&st, FLUXACCT_MIGRATE_STATS_VERSION));
+    return st;
+}
+
+/* Migration options: flags, the report callback and its argument. */
+static fluxacct_migrate_options_t migrate_opts (int flags,
+                                                fluxacct_report_f report,
+                                                void *arg)
+{
+    fluxacct_migrate_options_t o;
+    ck_ok (fluxacct_migrate_options_init (&o,
+                                          FLUXACCT_MIGRATE_OPTIONS_VERSION));
+    o.flags = flags;
+    o.report = report;
+    o.arg = arg;
+    return o;
+}
+
 static void migrate_ok (fluxacct_migrate_stats_t *st)
 {
     memset (&err, 0, sizeof (err));
-    ck_assert_msg (fluxacct_migrate_db (test_path, 0, NULL, NULL, st, &err)
-                   == 0, "migrate: %s", err.text);
+    ck_assert_msg (fluxacct_migrate_db (test_path, NULL, st, &err) == 0,
+                   "migrate: %s", err.text);
 }
 
 /* ---- the corpus -------------------------------------------------------- */
@@ -174,7 +196,7 @@ static size_t read_old (const char *path, struct oldassoc *v, size_t max)
 static void check_corpus_file (const char *file)
 {
     struct oldassoc old[16];
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char orig[400], *v;
     size_t n;
     int version;
@@ -259,27 +281,29 @@ END_TEST
 
 START_TEST (dry_run_writes_nothing)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char orig[400];
 
     copy_corpus ("FluxAccountingv0-60-0.db");
     snprintf (orig, sizeof (orig), "%s.orig", test_path);
     copy_file (test_path, orig);
-    ck_ok (fluxacct_migrate_db (test_path, FLUXACCT_MIGRATE_DRY_RUN, NULL,
-                                NULL, &st, &err));
+    fluxacct_migrate_options_t o = migrate_opts (FLUXACCT_MIGRATE_DRY_RUN,
+                                                 NULL, NULL);
+    ck_ok (fluxacct_migrate_db (test_path, &o, &st, &err));
     ck_assert_int_eq (st.migrated, 1);
     ck_assert_int_eq (st.associations, 1);
     ck_assert_int_eq (st.from_version, 37);
     ck_assert (same_bytes (test_path, orig));
     ck_assert (!exists (backup_path));
-    ck_fail_with (fluxacct_migrate_db (test_path, 99, NULL, NULL, &st, &err),
-                  EINVAL, "flags");
+    o = migrate_opts (99, NULL, NULL);
+    ck_fail_with (fluxacct_migrate_db (test_path, &o, &st, &err), EINVAL,
+                  "flags");
 }
 END_TEST
 
 START_TEST (vacuum_gives_space_back)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     struct stat a, b;
     char other[400];
 
@@ -287,8 +311,9 @@ START_TEST (vacuum_gives_space_back)
     snprintf (other, sizeof (other), "%s/other.db", test_dir);
     copy_file (test_path, other);
     migrate_ok (&st);
-    ck_ok (fluxacct_migrate_db (other, FLUXACCT_MIGRATE_VACUUM, NULL, NULL,
-                                &st, &err));
+    fluxacct_migrate_options_t o = migrate_opts (FLUXACCT_MIGRATE_VACUUM,
+                                                 NULL, NULL);
+    ck_ok (fluxacct_migrate_db (other, &o, &st, &err));
     ck_assert_int_eq (st.migrated, 1);
     char *v = sql_text (other, "PRAGMA integrity_check");
     ck_assert_str_eq (v, "ok");
@@ -304,7 +329,7 @@ END_TEST
 
 START_TEST (current_database_untouched)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char orig[400];
 
     ck_ok (fluxacct_db_create (test_path, NULL, &err));
@@ -320,31 +345,31 @@ END_TEST
 
 START_TEST (refuses_what_it_cannot_migrate)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     FILE *f;
 
-    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err),
                   ENOENT, test_path);
-    ck_fail_with (fluxacct_migrate_db (NULL, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (NULL, NULL, &st, &err),
                   EINVAL, "path");
-    ck_fail_with (fluxacct_migrate_db (test_dir, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_dir, NULL, &st, &err),
                   EPROTO, "directory");
     f = fopen (test_path, "w");
     fputs ("this is not a database, not even close to one\n", f);
     fclose (f);
-    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err),
                   EPROTO, "not an SQLite database");
     unlink (test_path);
     sql (test_path, "CREATE TABLE t (x)");
-    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err),
                   EPROTO, "not a flux-accounting database");
     sql (test_path, "PRAGMA application_id = 1234");
-    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err),
                   EPROTO, "not an accounting database");
     unlink (test_path);
     ck_ok (fluxacct_db_create (test_path, NULL, &err));
     sql (test_path, "PRAGMA user_version = 5000");
-    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err),
                   EPROTO, "newer");
     ck_assert (!exists (backup_path));
 }
@@ -352,7 +377,7 @@ END_TEST
 
 START_TEST (duplicate_bank_names_refused)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char orig[400];
 
     copy_corpus ("FluxAccountingv0-60-0.db");
@@ -360,7 +385,7 @@ START_TEST (duplicate_bank_names_refused)
          "VALUES ('A', 'root', 3), ('B', 'root', 1), ('B', 'A', 1)");
     snprintf (orig, sizeof (orig), "%s.orig", test_path);
     copy_file (test_path, orig);
-    ck_fail_with (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st, &err),
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err),
                   EEXIST, "A (ids 2, 3), B (ids 4, 5)");
     ck_assert_ptr_nonnull (strstr (err.text, "unique"));
     ck_assert (same_bytes (test_path, orig));
@@ -370,7 +395,7 @@ END_TEST
 
 START_TEST (backup_failure_changes_nothing)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char orig[400];
 
     copy_corpus ("FluxAccountingv0-60-0.db");
@@ -378,8 +403,7 @@ START_TEST (backup_failure_changes_nothing)
     copy_file (test_path, orig);
     ck_assert_int_eq (mkdir (backup_path, 0755), 0); /* rename onto a dir fails */
     memset (&err, 0, sizeof (err));
-    ck_assert_int_eq (fluxacct_migrate_db (test_path, 0, NULL, NULL, &st,
-                                           &err), -1);
+    ck_assert_int_eq (fluxacct_migrate_db (test_path, NULL, &st, &err), -1);
     ck_assert_ptr_nonnull (strstr (err.text, "cannot write the backup"));
     ck_assert_ptr_nonnull (strstr (err.text, "nothing was changed"));
     ck_assert (same_bytes (test_path, orig));
@@ -394,7 +418,7 @@ END_TEST
  * usage_factor_period_N columns. */
 START_TEST (legacy_columns_keep_their_meaning)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char *v;
 
     copy_corpus ("FluxAccountingv0-13-0.db");
@@ -459,7 +483,7 @@ END_TEST
  * flux-accounting's next runs would have. */
 START_TEST (usage_continues_from_the_bins)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     double E;
 
     copy_corpus ("FluxAccountingv0-60-0.db");
@@ -499,7 +523,7 @@ END_TEST
  * ahead, and its first bin holds the present. */
 START_TEST (young_database_keeps_its_usage)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     double now = floor ((double)time (NULL));
     char q[512];
 
@@ -534,7 +558,7 @@ static const char *R2 =
 /* Job records: counts from R, charged bank, sequence order, pending. */
 START_TEST (job_records_are_imported)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char q[2048], *v;
 
     copy_corpus ("FluxAccountingv0-60-0.db");
@@ -576,7 +600,7 @@ END_TEST
 /* 0.37's jobs table has no bank or project: they come from the jobspec. */
 START_TEST (job_records_without_bank_column)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char q[2048], *v;
 
     copy_corpus ("FluxAccountingv0-37-0.db");
@@ -604,7 +628,7 @@ static void report_to (void *arg, const char *msg)
 
 START_TEST (reports_findings)
 {
-    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
     char *msgs = NULL;
     size_t len = 0;
     FILE *f = open_memstream (&msgs, &len);
@@ -613,7 +637,8 @@ START_TEST (reports_findings)
     sql (test_path, "CREATE TABLE site_notes (x); UPDATE bank_table SET "
          "ignore_older_than = '2024-01-01' WHERE bank = 'A';"
          "INSERT INTO project_table (project) VALUES ('*')");
-    ck_ok (fluxacct_migrate_db (test_path, 0, report_to, f, &st, &err));
+    fluxacct_migrate_options_t o = migrate_opts (0, report_to, f);
+    ck_ok (fluxacct_migrate_db (test_path, &o, &st, &err));
     fclose (f);
     ck_assert_int_eq (st.other_tables, 1);
     ck_assert_ptr_nonnull (strstr (msgs, "site_notes"));
@@ -634,11 +659,144 @@ START_TEST (reports_findings)
 }
 END_TEST
 
+/* ---- the options and counters (versioned structs) ---------------------- */
+
+/* fluxacct_migrate_options_init() and fluxacct_migrate_stats_init(): every
+ * version, the defaults, the versions refused. */
+START_TEST (init_functions)
+{
+    fluxacct_migrate_options_t o;
+    fluxacct_migrate_stats_t st;
+
+    for (int v = 1; v <= FLUXACCT_MIGRATE_OPTIONS_VERSION; v++) {
+        ck_init_version (fluxacct_migrate_options_init, &o, v, sizeof (o));
+        ck_assert_int_eq (o.flags, 0);
+        ck_assert_ptr_null (o.report);
+        ck_assert_ptr_null (o.progress);
+        ck_assert_ptr_null (o.arg);
+    }
+    ck_init_rejects (fluxacct_migrate_options_init, fluxacct_migrate_options_t,
+                     FLUXACCT_MIGRATE_OPTIONS_VERSION);
+    for (int v = 1; v <= FLUXACCT_MIGRATE_STATS_VERSION; v++) {
+        ck_init_version (fluxacct_migrate_stats_init, &st, v, sizeof (st));
+        ck_assert_int_eq (st.migrated, 0);
+        ck_assert_int_eq (st.from_version, 0);
+        ck_assert_int_eq (st.associations, 0);
+        ck_assert_int_eq (st.banks, 0);
+        ck_assert_int_eq (st.queues, 0);
+        ck_assert_int_eq (st.qos, 0);
+        ck_assert_int_eq (st.projects, 0);
+        ck_assert_int_eq (st.jobs, 0);
+        ck_assert_int_eq (st.jobs_no_resources, 0);
+        ck_assert_int_eq (st.jobs_pending, 0);
+        ck_assert_int_eq (st.period_rows, 0);
+        ck_assert_int_eq (st.config_keys, 0);
+        ck_assert_int_eq (st.other_tables, 0);
+    }
+    ck_init_rejects (fluxacct_migrate_stats_init, fluxacct_migrate_stats_t,
+                     FLUXACCT_MIGRATE_STATS_VERSION);
+}
+END_TEST
+
+/* Options or counters of an unknown version: the migration fails EINVAL
+ * naming the struct, before anything is written (no backup either). */
+START_TEST (unknown_versions_change_nothing)
+{
+    fluxacct_migrate_stats_t st;
+    fluxacct_migrate_options_t o = migrate_opts (0, NULL, NULL);
+    char orig[400];
+
+    copy_corpus ("FluxAccountingv0-60-0.db");
+    snprintf (orig, sizeof (orig), "%s.orig", test_path);
+    copy_file (test_path, orig);
+    memset (&st, 0, sizeof (st)); /* "= {0}": version 0 */
+    st.jobs = 42;
+    ck_fail_with (fluxacct_migrate_db (test_path, NULL, &st, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_migrate_stats_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_migrate_stats_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_int_eq (st.version, 0);
+    ck_assert_int_eq (st.jobs, 42);
+    st.version = FLUXACCT_MIGRATE_STATS_VERSION + 1;
+    ck_fail_with (fluxacct_migrate_db (test_path, &o, &st, &err), EINVAL,
+                  "fluxacct_migrate_stats_t: unknown version");
+    o.version = 0;
+    ck_fail_with (fluxacct_migrate_db (test_path, &o, NULL, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_migrate_options_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_migrate_options_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    o.version = 99;
+    ck_fail_with (fluxacct_migrate_db (test_path, &o, NULL, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_migrate_options_t, 99));
+    ck_assert (same_bytes (test_path, orig));
+    ck_assert (!exists (backup_path));
+    /* NULL options and NULL counters: a plain migration */
+    ck_ok (fluxacct_migrate_db (test_path, NULL, NULL, &err));
+    ck_assert (exists (backup_path));
+    char *v = sql_text (test_path, "PRAGMA user_version");
+    ck_assert_int_eq (atoi (v), FLUXACCT_SCHEMA_VERSION);
+    free (v);
+}
+END_TEST
+
+struct progress_seen {
+    int calls;
+    char what[32];
+    uint64_t done, total;
+};
+
+static void progress_to (void *arg, const char *what, uint64_t done,
+                         uint64_t total)
+{
+    struct progress_seen *p = arg;
+    p->calls++;
+    snprintf (p->what, sizeof (p->what), "%s", what);
+    p->done = done;
+    p->total = total;
+}
+
+/* The progress callback comes in the options (fluxacct_db_migrate_ex()
+ * before 1.0), with their arg, and says how many job records were copied;
+ * a dry run reports too. */
+START_TEST (options_progress)
+{
+    fluxacct_migrate_stats_t st = migrate_stats0 ();
+    struct progress_seen seen = { 0 };
+    fluxacct_migrate_options_t o = migrate_opts (FLUXACCT_MIGRATE_DRY_RUN,
+                                                 NULL, &seen);
+    char q[1024];
+
+    copy_corpus ("FluxAccountingv0-60-0.db");
+    snprintf (q, sizeof (q),
+              "INSERT INTO jobs (id, userid, t_submit, t_run, t_inactive, "
+              "ranks, R, jobspec, project, bank) VALUES "
+              "('11', 65534, 1, 50, 100, '3-4', '%s', '{}', '*', 'A'),"
+              "('12', 65534, 1, 150, 200, '3-4', '%s', '{}', '*', 'A');",
+              R2, R2);
+    sql (test_path, q);
+    o.progress = progress_to;
+    ck_ok (fluxacct_migrate_db (test_path, &o, &st, &err));
+    ck_assert_int_eq (st.jobs, 2);
+    ck_assert_int_ge (seen.calls, 1);
+    ck_assert_str_eq (seen.what, "update-db");
+    ck_assert_int_eq (seen.done, 2);
+    ck_assert (!exists (backup_path));
+    /* without the callback nothing is called */
+    memset (&seen, 0, sizeof (seen));
+    o = migrate_opts (0, NULL, &seen);
+    ck_ok (fluxacct_migrate_db (test_path, &o, &st, &err));
+    ck_assert_int_eq (st.migrated, 1);
+    ck_assert_int_eq (seen.calls, 0);
+}
+END_TEST
+
 /* ---- internal fast paths ------------------------------------------------ */
 
 static void check_rcount (const char *R, int expect_fast)
 {
     fluxacct_r_count_t a, b;
+    ck_ok (fluxacct_r_count_init (&a, FLUXACCT_R_COUNT_VERSION));
+    ck_ok (fluxacct_r_count_init (&b, FLUXACCT_R_COUNT_VERSION));
     int fast = r_count_fast (R, &a);
     if (expect_fast >= 0)
         ck_assert_msg (fast == expect_fast, "fast path %d on %s", fast, R);
@@ -684,6 +842,7 @@ START_TEST (fast_r_count_agrees)
     };
     fluxacct_r_count_t c;
 
+    ck_ok (fluxacct_r_count_init (&c, FLUXACCT_R_COUNT_VERSION));
     for (size_t i = 0; i < sizeof (good) / sizeof (good[0]); i++)
         check_rcount (good[i], 1);
     for (size_t i = 0; i < sizeof (slow) / sizeof (slow[0]); i++)
@@ -759,6 +918,9 @@ static Suite *migrate_suite (void)
     tcase_add_test (tc, job_records_are_imported);
     tcase_add_test (tc, job_records_without_bank_column);
     tcase_add_test (tc, reports_findings);
+    tcase_add_test (tc, init_functions);
+    tcase_add_test (tc, unknown_versions_change_nothing);
+    tcase_add_test (tc, options_progress);
     suite_add_tcase (s, tc);
 
     TCase *fp = tcase_create ("fast paths");

@@ -1181,11 +1181,11 @@ START_TEST (export_roundtrip)
 
     add_bank ("root", NULL, 1);
     add_bank ("A", "root", 1);
-    fluxacct_queue_fields_init (&q);
+    ck_ok (fluxacct_queue_fields_init (&q, FLUXACCT_QUEUE_FIELDS_VERSION));
     q.queue = "batch";
     q.priority = 4;
     ck_ok (fluxacct_queue_add (db, &q, &err));
-    fluxacct_assoc_fields_init (&a);
+    ck_ok (fluxacct_assoc_fields_init (&a, FLUXACCT_ASSOC_FIELDS_VERSION));
     a.username = "alice";
     a.bank = "A";
     a.userid = 5001;
