@@ -128,7 +128,8 @@ static int q_bool (const char *bank, const char *key)
 
 static fluxacct_engine_jobdesc_t job (unsigned uid, double duration)
 {
-    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d;
+    ck_ok (fluxacct_engine_jobdesc_init (&d, FLUXACCT_ENGINE_JOBDESC_VERSION));
     d.userid = uid;
     d.nnodes = 1;
     d.ncores = 1;
@@ -155,6 +156,7 @@ static void run (uint64_t id)
 static void expect_release (uint64_t id, unsigned remove)
 {
     fluxacct_engine_release_t r;
+    ck_ok (fluxacct_engine_release_init (&r, FLUXACCT_ENGINE_RELEASE_VERSION));
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 1);
     ck_assert_uint_eq (r.id, id);
     ck_assert_uint_eq (r.remove, remove);
@@ -163,6 +165,7 @@ static void expect_release (uint64_t id, unsigned remove)
 static void expect_no_release (void)
 {
     fluxacct_engine_release_t r;
+    ck_ok (fluxacct_engine_release_init (&r, FLUXACCT_ENGINE_RELEASE_VERSION));
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 0);
 }
 

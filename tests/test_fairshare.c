@@ -11,12 +11,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "testutil.h"
 
 #include <fluxacct/fairshare.h>
 
 #define TOL 1e-12
 
 /* ---- helpers -------------------------------------------------------- */
+
+/* A node record to fill, initialised. */
+static fluxacct_fstree_node_t node0 (void)
+{
+    fluxacct_fstree_node_t n;
+    ck_assert_int_eq (fluxacct_fstree_node_init (&n,
+                                                 FLUXACCT_FSTREE_NODE_VERSION),
+                      0);
+    return n;
+}
 
 static void bank (fluxacct_fstree_t *t, const char *name, const char *parent,
                   uint64_t shares, double usage)
@@ -44,7 +55,7 @@ static fluxacct_fstree_node_t node_of_user (fluxacct_fstree_t *t, const char *na
                                        const char *bank_name)
 {
     fluxacct_error_t e;
-    fluxacct_fstree_node_t info;
+    fluxacct_fstree_node_t info = node0 ();
     int i = fluxacct_fstree_find_user (t, name, bank_name, &e);
     ck_assert_msg (i >= 0, "find_user %s/%s: %s", name, bank_name, e.text);
     ck_assert_int_eq (fluxacct_fstree_node (t, i, &info, &e), 0);
@@ -54,7 +65,7 @@ static fluxacct_fstree_node_t node_of_user (fluxacct_fstree_t *t, const char *na
 static fluxacct_fstree_node_t node_of_bank (fluxacct_fstree_t *t, const char *name)
 {
     fluxacct_error_t e;
-    fluxacct_fstree_node_t info;
+    fluxacct_fstree_node_t info = node0 ();
     int i = fluxacct_fstree_find_bank (t, name, &e);
     ck_assert_msg (i >= 0, "find_bank %s: %s", name, e.text);
     ck_assert_int_eq (fluxacct_fstree_node (t, i, &info, &e), 0);
@@ -75,7 +86,7 @@ static void expect (fluxacct_fstree_t *t, const char *name, const char *bank_nam
 /* The i-th user in visit order is name. */
 static void expect_visit (fluxacct_fstree_t *t, int i, const char *name)
 {
-    fluxacct_fstree_node_t u;
+    fluxacct_fstree_node_t u = node0 ();
     ck_assert_int_eq (fluxacct_fstree_user (t, i, &u, NULL), 0);
     ck_assert_str_eq (u.name, name);
     ck_assert_int_eq (u.user_index, i);
@@ -260,7 +271,7 @@ START_TEST (test_tied_banks_interleave)
     expect_visit (t, 3, "b2");
     const char *order[] = { "root", "A", "a1", "a2", "B", "b1", "b2" };
     for (int i = 0; i < 7; i++) {
-        fluxacct_fstree_node_t n;
+        fluxacct_fstree_node_t n = node0 ();
         ck_assert_int_eq (fluxacct_fstree_node (t, i, &n, NULL), 0);
         ck_assert_str_eq (n.name, order[i]);
         ck_assert_int_eq (n.index, i);
@@ -578,7 +589,7 @@ START_TEST (test_insertion_order)
 {
     fluxacct_fstree_t *a = tree_ordered (false);
     fluxacct_fstree_t *b = tree_ordered (true);
-    fluxacct_fstree_node_t x, y;
+    fluxacct_fstree_node_t x = node0 (), y = node0 ();
 
     ck_assert_int_eq (fluxacct_fstree_user_count (a, NULL), 60);
     for (int i = 0; i < 60; i++) {
@@ -628,7 +639,7 @@ START_TEST (test_node_details)
           2 },
     };
     fluxacct_fstree_t *t = tree_no_ties ();
-    fluxacct_fstree_node_t n;
+    fluxacct_fstree_node_t n = node0 ();
 
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq (fluxacct_fstree_node (t, i, &n, NULL), 0);
@@ -679,7 +690,7 @@ END_TEST
 START_TEST (test_recompute)
 {
     fluxacct_error_t e;
-    fluxacct_fstree_node_t n;
+    fluxacct_fstree_node_t n = node0 ();
     fluxacct_fstree_t *t = tree_no_ties ();
     const char *name = node_of_user (t, "a1", "A").name;
 
@@ -787,7 +798,7 @@ END_TEST
 START_TEST (test_errors_results)
 {
     fluxacct_error_t e;
-    fluxacct_fstree_node_t n;
+    fluxacct_fstree_node_t n = node0 ();
     fluxacct_fstree_t *t = fluxacct_fstree_create (NULL);
 
     expect_errno (fluxacct_fstree_user_count (NULL, &e), EINVAL, &e, "NULL");
@@ -1076,6 +1087,75 @@ START_TEST (test_json_float_repr)
 }
 END_TEST
 
+/* fluxacct_fstree_node_init(): every version, all 0 / NULL; the versions
+ * refused.  A node record of an unknown version is refused by both lookups,
+ * naming the type, and left alone; an initialised one keeps its version. */
+START_TEST (test_node_versions)
+{
+    fluxacct_error_t e;
+    fluxacct_fstree_node_t n, before;
+    fluxacct_fstree_t *t = tree_no_ties ();
+
+    for (int v = 1; v <= FLUXACCT_FSTREE_NODE_VERSION; v++) {
+        ck_init_version (fluxacct_fstree_node_init, &n, v, sizeof (n));
+        ck_assert_int_eq (n.index, 0);
+        ck_assert_int_eq (n.type, 0);
+        ck_assert_ptr_null (n.name);
+        ck_assert_ptr_null (n.bank);
+        ck_assert_int_eq (n.parent, 0);
+        ck_assert_int_eq (n.depth, 0);
+        ck_assert_uint_eq (n.shares, 0);
+        ck_assert_double_eq (n.usage, 0);
+        ck_assert_double_eq (n.level_shares, 0);
+        ck_assert_double_eq (n.level_usage, 0);
+        ck_assert_double_eq (n.weight, 0);
+        ck_assert_int_eq (n.position, 0);
+        ck_assert_int_eq (n.siblings, 0);
+        ck_assert_double_eq (n.norm_shares, 0);
+        ck_assert_double_eq (n.norm_usage, 0);
+        ck_assert_double_eq (n.fairshare, 0);
+        ck_assert_int_eq (n.rank, 0);
+        ck_assert_int_eq (n.tied, 0);
+        ck_assert_int_eq (n.user_index, 0);
+    }
+    ck_init_rejects (fluxacct_fstree_node_init, fluxacct_fstree_node_t,
+                     FLUXACCT_FSTREE_NODE_VERSION);
+
+    memset (&n, 0, sizeof (n)); /* "= {0}": version 0 */
+    n.index = 77;
+    memcpy (&before, &n, sizeof (n));
+    errno = 0;
+    expect_errno (fluxacct_fstree_node (t, 2, &n, &e), EINVAL, &e,
+                  UNKNOWN_VERSION (fluxacct_fstree_node_t, 0));
+    ck_assert_msg (strstr (e.text, "fluxacct_fstree_node_init()"),
+                   "message '%s' does not say how to initialise", e.text);
+    ck_assert_mem_eq (&n, &before, sizeof (n));
+    errno = 0;
+    expect_errno (fluxacct_fstree_user (t, 0, &n, &e), EINVAL, &e,
+                  UNKNOWN_VERSION (fluxacct_fstree_node_t, 0));
+    ck_assert_mem_eq (&n, &before, sizeof (n));
+    n.version = FLUXACCT_FSTREE_NODE_VERSION + 1;
+    memcpy (&before, &n, sizeof (n));
+    errno = 0;
+    expect_errno (fluxacct_fstree_node (t, 2, &n, &e), EINVAL, &e,
+                  "fluxacct_fstree_node_t: unknown version");
+    ck_assert_mem_eq (&n, &before, sizeof (n));
+    errno = 0;
+    expect_errno (fluxacct_fstree_node (t, 2, &n, NULL), EINVAL, NULL, NULL);
+
+    /* initialised: filled, the version kept */
+    n = node0 ();
+    ck_assert_int_eq (fluxacct_fstree_node (t, 2, &n, &e), 0);
+    ck_assert_int_eq (n.version, FLUXACCT_FSTREE_NODE_VERSION);
+    ck_assert_str_eq (n.name, "a1");
+    ck_assert_int_eq (n.index, 2);
+    ck_assert_int_eq (fluxacct_fstree_user (t, 0, &n, &e), 0);
+    ck_assert_int_eq (n.version, FLUXACCT_FSTREE_NODE_VERSION);
+    ck_assert_str_eq (n.name, "a1");
+    fluxacct_fstree_destroy (t);
+}
+END_TEST
+
 static Suite *fairshare_suite (void)
 {
     Suite *s = suite_create ("fairshare");
@@ -1104,6 +1184,7 @@ static Suite *fairshare_suite (void)
     tc = tcase_create ("nodes");
     tcase_add_test (tc, test_node_details);
     tcase_add_test (tc, test_recompute);
+    tcase_add_test (tc, test_node_versions);
     suite_add_tcase (s, tc);
 
     tc = tcase_create ("errors");

@@ -73,6 +73,7 @@ START_TEST (update_matches_emulator)
     ck_assert_int_eq (users, 5);
     for (int i = 0; i < users; i++) {
         fluxacct_fstree_node_t u;
+        ck_ok (fluxacct_fstree_node_init (&u, FLUXACCT_FSTREE_NODE_VERSION));
         ck_ok (fluxacct_fstree_user (t, i, &u, &err));
         ck_assert_double_eq (fairshare_of (u.name, u.bank), u.fairshare);
     }

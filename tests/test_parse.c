@@ -16,6 +16,8 @@
 #include <jansson.h>
 #include "fluxacct/parse.h"
 #include "parse/parse_internal.h"
+#define TESTUTIL_VERSIONED_ONLY /* the init checks; no database */
+#include "testutil.h"
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 
@@ -24,6 +26,23 @@ static void set_tz (const char *tz)
 {
     setenv ("TZ", tz, 1);
     tzset ();
+}
+
+/* Initialised output structs. */
+static fluxacct_r_count_t rcount0 (void)
+{
+    fluxacct_r_count_t c;
+    ck_assert_int_eq (fluxacct_r_count_init (&c, FLUXACCT_R_COUNT_VERSION), 0);
+    return c;
+}
+
+static fluxacct_jobspec_info_t jsinfo0 (void)
+{
+    fluxacct_jobspec_info_t info;
+    ck_assert_int_eq (fluxacct_jobspec_info_init (&info,
+                                                  FLUXACCT_JOBSPEC_INFO_VERSION),
+                      0);
+    return info;
 }
 
 /* Assert a failure: rc -1, errno, and a message containing want. */
@@ -303,7 +322,7 @@ static const struct {
 START_TEST (test_r_good)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_r_count_t c;
+    fluxacct_r_count_t c = rcount0 ();
     int rc = fluxacct_r_count (r_good[_i].R, &c, &err);
 
     ck_assert_msg (rc == 0, "%s: %s", r_good[_i].R, err.text);
@@ -316,18 +335,23 @@ END_TEST
 START_TEST (test_r_bad)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_r_count_t c = { 7, 7, 7 };
-    int rc = fluxacct_r_count (r_bad[_i].R, &c, &err);
+    fluxacct_r_count_t c = rcount0 ();
+    int rc;
 
+    c.nnodes = c.ncores = c.ngpus = 7;
+    rc = fluxacct_r_count (r_bad[_i].R, &c, &err);
     ck_fail_with (rc, err, r_bad[_i].errnum, r_bad[_i].text);
     ck_assert_uint_eq (c.nnodes, 7); /* untouched */
+    ck_assert_uint_eq (c.ncores, 7);
+    ck_assert_uint_eq (c.ngpus, 7);
+    ck_assert_int_eq (c.version, FLUXACCT_R_COUNT_VERSION);
 }
 END_TEST
 
 START_TEST (test_r_json)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_r_count_t c;
+    fluxacct_r_count_t c = rcount0 ();
     json_t *obj, *str;
     const char *R = RL (ENTRYG ("0-1", "0-3", "0-1"));
 
@@ -356,13 +380,59 @@ END_TEST
 START_TEST (test_r_badparam)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_r_count_t c;
+    fluxacct_r_count_t c = rcount0 ();
 
     ck_fail_with (fluxacct_r_count (NULL, &c, &err), err, EINVAL, "NULL");
     ck_fail_with (fluxacct_r_count ("{}", NULL, &err), err, EINVAL, "NULL");
     errno = 0;
     ck_assert_int_eq (fluxacct_r_count ("{}", &c, NULL), -1);
     ck_assert_int_eq (errno, EINVAL);
+}
+END_TEST
+
+/* fluxacct_r_count_init(): every version, counts 0; the versions refused.
+ * A count of an unknown version is refused, naming the type, and left
+ * alone. */
+START_TEST (test_r_versions)
+{
+    fluxacct_error_t err = { "" };
+    fluxacct_r_count_t c, before;
+    const char *R = RL (ENTRYG ("0-1", "0-3", "0-1"));
+
+    for (int v = 1; v <= FLUXACCT_R_COUNT_VERSION; v++) {
+        ck_init_version (fluxacct_r_count_init, &c, v, sizeof (c));
+        ck_assert_uint_eq (c.nnodes, 0);
+        ck_assert_uint_eq (c.ncores, 0);
+        ck_assert_uint_eq (c.ngpus, 0);
+    }
+    ck_init_rejects (fluxacct_r_count_init, fluxacct_r_count_t,
+                     FLUXACCT_R_COUNT_VERSION);
+
+    memset (&c, 0, sizeof (c)); /* "= {0}": version 0 */
+    c.nnodes = 7;
+    memcpy (&before, &c, sizeof (c));
+    errno = 0;
+    ck_fail_with (fluxacct_r_count (R, &c, &err), err, EINVAL,
+                  UNKNOWN_VERSION (fluxacct_r_count_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_r_count_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_mem_eq (&c, &before, sizeof (c));
+    c.version = FLUXACCT_R_COUNT_VERSION + 1;
+    memcpy (&before, &c, sizeof (c));
+    errno = 0;
+    ck_fail_with (fluxacct_r_count (R, &c, &err), err, EINVAL,
+                  "fluxacct_r_count_t: unknown version");
+    ck_assert_mem_eq (&c, &before, sizeof (c));
+    errno = 0;
+    ck_assert_int_eq (fluxacct_r_count (R, &c, NULL), -1);
+    ck_assert_int_eq (errno, EINVAL);
+    /* initialised: counted, the version kept */
+    c = rcount0 ();
+    ck_assert_int_eq (fluxacct_r_count (R, &c, &err), 0);
+    ck_assert_int_eq (c.version, FLUXACCT_R_COUNT_VERSION);
+    ck_assert_uint_eq (c.nnodes, 2);
+    ck_assert_uint_eq (c.ncores, 8);
+    ck_assert_uint_eq (c.ngpus, 4);
 }
 END_TEST
 
@@ -499,7 +569,7 @@ static void check_str (const char *got, const char *want)
 START_TEST (test_jobspec_good)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_jobspec_info_t info;
+    fluxacct_jobspec_info_t info = jsinfo0 ();
     int rc = fluxacct_jobspec_parse (js_good[_i].js, &info, &err);
 
     ck_assert_msg (rc == 0, "%s: %s", js_good[_i].js, err.text);
@@ -520,13 +590,16 @@ END_TEST
 START_TEST (test_jobspec_bad)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_jobspec_info_t info;
+    fluxacct_jobspec_info_t info = jsinfo0 ();
     int rc;
 
-    memset (&info, 0xff, sizeof (info));
+    /* garbage in every member but the version: overwritten on entry */
+    memset ((char *)&info + offsetof (fluxacct_jobspec_info_t, nnodes), 0xff,
+            sizeof (info) - offsetof (fluxacct_jobspec_info_t, nnodes));
     rc = fluxacct_jobspec_parse (js_bad[_i].js, &info, &err);
     ck_fail_with (rc, err, js_bad[_i].errnum, js_bad[_i].text);
-    /* left zeroed: nothing to free */
+    /* left zeroed: nothing to free; the version kept */
+    ck_assert_int_eq (info.version, FLUXACCT_JOBSPEC_INFO_VERSION);
     ck_assert_uint_eq (info.nnodes, 0);
     ck_assert_ptr_null (info.bank);
     ck_assert_ptr_null (info.queue);
@@ -538,7 +611,7 @@ END_TEST
 START_TEST (test_jobspec_partial_strings)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_jobspec_info_t info;
+    fluxacct_jobspec_info_t info = jsinfo0 ();
     const char *js = JS ("[" SLOT ("1", V ("core", "1")) "]",
                          SYS ("\"bank\":\"b\",\"queue\":\"q\",\"project\":7"));
 
@@ -553,7 +626,7 @@ START_TEST (test_jobspec_deep)
 {
     static const int depths[] = { 64, 65 }; /* the limit, and one more */
     fluxacct_error_t err = { "" };
-    fluxacct_jobspec_info_t info;
+    fluxacct_jobspec_info_t info = jsinfo0 ();
     char s[4096];
     size_t d;
     int i;
@@ -582,7 +655,7 @@ END_TEST
 START_TEST (test_jobspec_json)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_jobspec_info_t info;
+    fluxacct_jobspec_info_t info = jsinfo0 ();
     const char *js = JS ("[" VW ("node", "2", SLOT ("1", V ("core", "4"))) "]",
                          SYS ("\"queue\":\"debug\",\"duration\":60"));
     json_t *obj = json_loads (js, 0, NULL);
@@ -611,7 +684,7 @@ END_TEST
 START_TEST (test_jobspec_badparam)
 {
     fluxacct_error_t err = { "" };
-    fluxacct_jobspec_info_t info;
+    fluxacct_jobspec_info_t info = jsinfo0 ();
 
     ck_fail_with (fluxacct_jobspec_parse (NULL, &info, &err), err, EINVAL,
                   "NULL");
@@ -620,6 +693,61 @@ START_TEST (test_jobspec_badparam)
     errno = 42;
     fluxacct_jobspec_info_clear (NULL);
     ck_assert_int_eq (errno, 42);
+}
+END_TEST
+
+/* fluxacct_jobspec_info_init(): every version, all 0 / NULL (nothing to
+ * free); the versions refused.  An info of an unknown version is refused,
+ * naming the type, and left alone (its strings are not freed: it holds
+ * none the library knows of). */
+START_TEST (test_jobspec_versions)
+{
+    fluxacct_error_t err = { "" };
+    fluxacct_jobspec_info_t info, before;
+    const char *js = JS ("[" VW ("node", "2", SLOT ("1", V ("core", "4"))) "]",
+                         SYS ("\"bank\":\"b\""));
+
+    for (int v = 1; v <= FLUXACCT_JOBSPEC_INFO_VERSION; v++) {
+        ck_init_version (fluxacct_jobspec_info_init, &info, v, sizeof (info));
+        ck_assert_uint_eq (info.nnodes, 0);
+        ck_assert_uint_eq (info.ncores, 0);
+        ck_assert_uint_eq (info.ngpus, 0);
+        ck_assert_uint_eq (info.nslots, 0);
+        ck_assert_double_eq (info.duration, 0);
+        ck_assert_ptr_null (info.bank);
+        ck_assert_ptr_null (info.queue);
+        ck_assert_ptr_null (info.project);
+    }
+    ck_init_rejects (fluxacct_jobspec_info_init, fluxacct_jobspec_info_t,
+                     FLUXACCT_JOBSPEC_INFO_VERSION);
+
+    memset (&info, 0, sizeof (info)); /* "= {0}": version 0 */
+    info.nnodes = 7;
+    memcpy (&before, &info, sizeof (info));
+    errno = 0;
+    ck_fail_with (fluxacct_jobspec_parse (js, &info, &err), err, EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobspec_info_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_jobspec_info_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_mem_eq (&info, &before, sizeof (info));
+    info.version = FLUXACCT_JOBSPEC_INFO_VERSION + 1;
+    memcpy (&before, &info, sizeof (info));
+    errno = 0;
+    ck_fail_with (fluxacct_jobspec_parse (js, &info, &err), err, EINVAL,
+                  "fluxacct_jobspec_info_t: unknown version");
+    ck_assert_mem_eq (&info, &before, sizeof (info));
+    /* initialised: parsed; clear keeps the version for the next parse */
+    info = jsinfo0 ();
+    ck_assert_int_eq (fluxacct_jobspec_parse (js, &info, &err), 0);
+    ck_assert_int_eq (info.version, FLUXACCT_JOBSPEC_INFO_VERSION);
+    ck_assert_uint_eq (info.nnodes, 2);
+    ck_assert_str_eq (info.bank, "b");
+    fluxacct_jobspec_info_clear (&info);
+    ck_assert_int_eq (info.version, FLUXACCT_JOBSPEC_INFO_VERSION);
+    ck_assert_ptr_null (info.bank);
+    ck_assert_int_eq (fluxacct_jobspec_parse (js, &info, &err), 0);
+    ck_assert_uint_eq (info.ncores, 8);
+    fluxacct_jobspec_info_clear (&info);
 }
 END_TEST
 
@@ -1245,6 +1373,7 @@ static Suite *parse_suite (void)
     tcase_add_loop_test (tc, test_r_bad, 0, N_ELEMENTS (r_bad));
     tcase_add_test (tc, test_r_json);
     tcase_add_test (tc, test_r_badparam);
+    tcase_add_test (tc, test_r_versions);
     suite_add_tcase (s, tc);
 
     tc = tcase_create ("jobspec");
@@ -1254,6 +1383,7 @@ static Suite *parse_suite (void)
     tcase_add_test (tc, test_jobspec_deep);
     tcase_add_test (tc, test_jobspec_json);
     tcase_add_test (tc, test_jobspec_badparam);
+    tcase_add_test (tc, test_jobspec_versions);
     suite_add_tcase (s, tc);
 
     tc = tcase_create ("fsd");

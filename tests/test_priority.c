@@ -1,4 +1,4 @@
-/* libfluxacct priority engine (fluxacct/priority.h) and the plugin feed
+/* libfluxacct priority engine (fluxacct/engine.h) and the plugin feed
  * export (fluxacct/export.h), through the public API only.  The same
  * scenarios run through mf_priority.so and the job-manager host in
  * tests/plugin/scripts. */
@@ -131,7 +131,8 @@ static fluxacct_engine_jobdesc_t job (unsigned uid, const char *bank,
                                const char *queue_name, int64_t nnodes,
                                int64_t ncores)
 {
-    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d;
+    ck_ok (fluxacct_engine_jobdesc_init (&d, FLUXACCT_ENGINE_JOBDESC_VERSION));
     d.userid = uid;
     d.bank = bank;
     d.queue = queue_name;
@@ -151,18 +152,43 @@ static unsigned submit (uint64_t id, fluxacct_engine_jobdesc_t d)
     return add;
 }
 
-static int64_t prio (uint64_t id, int urgency)
+/* Initialised output structs of the engine calls. */
+static fluxacct_engine_priority_t prio0 (void)
 {
     fluxacct_engine_priority_t p;
-    ck_ok (fluxacct_engine_job_priority (e, id, urgency, &p, &err));
+    ck_ok (fluxacct_engine_priority_init (&p,
+                                          FLUXACCT_ENGINE_PRIORITY_VERSION));
+    return p;
+}
+
+static fluxacct_engine_release_t release0 (void)
+{
+    fluxacct_engine_release_t r;
+    ck_ok (fluxacct_engine_release_init (&r, FLUXACCT_ENGINE_RELEASE_VERSION));
+    return r;
+}
+
+static fluxacct_engine_jobspec_update_t update0 (void)
+{
+    fluxacct_engine_jobspec_update_t u;
+    ck_ok (fluxacct_engine_jobspec_update_init (
+        &u, FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION));
+    return u;
+}
+
+static int64_t prio (uint64_t id, int urgency)
+{
+    fluxacct_engine_priority_t p = prio0 ();
+    ck_ok (fluxacct_engine_job_priority (e, id, urgency, &p, NULL, &err));
     return p.priority;
 }
 
 /* The next release must be id with these removals. */
 static void expect_release (uint64_t id, unsigned remove, int reprioritize)
 {
-    fluxacct_engine_release_t r;
+    fluxacct_engine_release_t r = release0 ();
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 1);
+    ck_assert_int_eq (r.version, FLUXACCT_ENGINE_RELEASE_VERSION);
     ck_assert_uint_eq (r.id, id);
     ck_assert_uint_eq (r.remove, remove);
     ck_assert_int_eq (r.reprioritize, reprioritize);
@@ -170,7 +196,7 @@ static void expect_release (uint64_t id, unsigned remove, int reprioritize)
 
 static void expect_no_release (void)
 {
-    fluxacct_engine_release_t r;
+    fluxacct_engine_release_t r = release0 ();
     ck_assert_int_eq (fluxacct_engine_next_release (e, &r), 0);
 }
 
@@ -205,8 +231,8 @@ END_TEST
 START_TEST (badparams)
 {
     fluxacct_engine_jobdesc_t d = job (1, NULL, NULL, 1, 1);
-    fluxacct_engine_priority_t p;
-    fluxacct_engine_release_t r;
+    fluxacct_engine_priority_t p = prio0 ();
+    fluxacct_engine_release_t r = release0 ();
     unsigned a;
 
     fluxacct_engine_destroy (NULL);
@@ -227,9 +253,16 @@ START_TEST (badparams)
                   "invalid");
     d.version = 0;
     ck_fail_with (fluxacct_engine_validate (e, &d, 0, &err), EINVAL,
-                  "invalid");
+                  UNKNOWN_VERSION (fluxacct_engine_jobdesc_t, 0));
     ck_fail_with (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, NULL,
-                                           &err), EINVAL, "invalid");
+                                           &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_engine_jobdesc_t, 0));
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_max_wall (e, &d), -1);
+    ck_assert_int_eq (errno, EINVAL);
+    d.version = FLUXACCT_ENGINE_JOBDESC_VERSION + 1;
+    ck_fail_with (fluxacct_engine_validate (e, &d, 0, &err), EINVAL,
+                  "fluxacct_engine_jobdesc_t: unknown version");
     d.version = FLUXACCT_ENGINE_JOBDESC_VERSION;
     ck_fail_with (fluxacct_engine_job_new (e, 1, &d, 3, NULL, &err), EINVAL,
                   "invalid");
@@ -238,12 +271,12 @@ START_TEST (badparams)
                                            &err), EEXIST, "already known");
     ck_fail_with (fluxacct_engine_job_depend (e, 2, &a, NULL, &err), ENOENT,
                   "job 2 is unknown");
-    ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, &err), ENOENT,
-                  "unknown");
-    ck_fail_with (fluxacct_engine_job_priority (e, 1, 16, NULL, &err), EINVAL,
-                  "invalid");
-    ck_fail_with (fluxacct_engine_job_priority (e, 1, 32, &p, &err), EINVAL,
-                  "urgency");
+    ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, NULL, &err),
+                  ENOENT, "unknown");
+    ck_fail_with (fluxacct_engine_job_priority (e, 1, 16, NULL, NULL, &err),
+                  EINVAL, "invalid");
+    ck_fail_with (fluxacct_engine_job_priority (e, 1, 32, &p, NULL, &err),
+                  EINVAL, "urgency");
     ck_fail_with (fluxacct_engine_job_sched (e, 2, &err), ENOENT, "unknown");
     ck_fail_with (fluxacct_engine_job_run (e, 2, &err), ENOENT, "unknown");
     ck_fail_with (fluxacct_engine_job_inactive (e, 2, &err), ENOENT,
@@ -257,8 +290,12 @@ START_TEST (badparams)
                   ENOENT, "unknown");
     ck_fail_with (fluxacct_engine_job_update (e, 2, "A", NULL, &err), ENOENT,
                   "unknown");
-    ck_assert_int_eq (fluxacct_engine_next_release (NULL, &r), 0);
-    ck_assert_int_eq (fluxacct_engine_next_release (e, NULL), 0);
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_next_release (NULL, &r), -1);
+    ck_assert_int_eq (errno, EINVAL);
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_next_release (e, NULL), -1);
+    ck_assert_int_eq (errno, EINVAL);
     ck_null_with (fluxacct_engine_query (NULL, &err), EINVAL, "invalid");
     ck_ok (fluxacct_engine_job_inactive (e, 1, &err));
 }
@@ -318,28 +355,28 @@ END_TEST
 
 START_TEST (priority_default_weights_and_memo)
 {
-    fluxacct_engine_priority_t p;
+    fluxacct_engine_priority_t p = prio0 ();
     char a[512];
 
     update ("rec_update", "[%s]", simple (a, sizeof (a), 5001, "A", 0.5, 5,
                                           7, ""));
     submit (1, job (5001, NULL, NULL, 1, 1));
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, NULL, &err));
     ck_assert_int_eq (p.priority, 50000);
     ck_assert_double_eq (p.fairshare, 0.5);
     ck_assert_int_eq (p.memo, 1);
     /* Same fair-share: no memo. */
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, NULL, &err));
     ck_assert_int_eq (p.memo, 0);
     /* A change within 1e-9: no memo. */
     update ("rec_update", "[%s]", simple (a, sizeof (a), 5001, "A",
                                           0.5 + 5e-10, 5, 7, ""));
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, NULL, &err));
     ck_assert_int_eq (p.memo, 0);
     ck_assert_int_eq (p.priority, 50000);
     update ("rec_update", "[%s]", simple (a, sizeof (a), 5001, "A", 0.75, 5,
                                           7, ""));
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, NULL, &err));
     ck_assert_int_eq (p.memo, 1);
     ck_assert_int_eq (p.priority, 75000);
     /* urgency -1: the last one given. */
@@ -653,8 +690,8 @@ END_TEST
 /* Jobs before any data wait (priority unavailable); data binds them. */
 START_TEST (late_data)
 {
-    fluxacct_engine_jobspec_update_t u;
-    fluxacct_engine_priority_t p;
+    fluxacct_engine_jobspec_update_t u = update0 ();
+    fluxacct_engine_priority_t p = prio0 ();
     fluxacct_engine_jobdesc_t d;
     char a1[512], a2[512], q[512];
 
@@ -668,9 +705,12 @@ START_TEST (late_data)
     submit (3, job (5001, NULL, "secret", 1, 1));
     submit (4, job (5001, NULL, NULL, 1, 1));
     submit (5, job (5001, NULL, NULL, -1, -1));
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &u, &err));
     ck_assert_int_eq (p.priority, FLUXACCT_PRIORITY_UNAVAILABLE);
-    ck_assert_ptr_null (p.update.bank);
+    ck_assert_int_eq (p.version, FLUXACCT_ENGINE_PRIORITY_VERSION);
+    ck_assert_ptr_null (u.bank);
+    ck_assert_ptr_null (u.project);
+    ck_assert_int_eq (u.version, FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION);
     ck_fail_with (fluxacct_engine_job_check_update (e, 1, "bank", "A", &err),
                   EAGAIN, "update_bank: plugin still waiting on "
                   "flux-accounting data");
@@ -688,31 +728,31 @@ START_TEST (late_data)
                                            2147483647L, 2147483647L,
                                            2147483647L, 2147483647L));
     ck_assert_int_eq (fluxacct_engine_has_data (e), 1);
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &u, &err));
     ck_assert_int_eq (p.priority, 50000);
-    ck_assert_str_eq (p.update.bank, "A");
-    ck_assert_str_eq (p.update.project, "physics");
+    ck_assert_str_eq (u.bank, "A");
+    ck_assert_str_eq (u.project, "physics");
     ck_assert_int_eq (p.memo, 1);
-    ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, &err), ENOENT,
+    ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, &u, &err), ENOENT,
                   "cannot find user/bank or user/default bank entry for "
                   "uid: 7777");
-    ck_fail_with (fluxacct_engine_job_priority (e, 3, 16, &p, &err), EPERM,
+    ck_fail_with (fluxacct_engine_job_priority (e, 3, 16, &p, &u, &err), EPERM,
                   "queue \"secret\" not valid for user");
-    ck_fail_with (fluxacct_engine_job_priority (e, 5, 16, &p, &err), EPERM,
+    ck_fail_with (fluxacct_engine_job_priority (e, 5, 16, &p, &u, &err), EPERM,
                   "unable to count resources for job");
     /* Job 4 meets max_running_jobs 1 in PRIORITY: held there. */
-    ck_ok (fluxacct_engine_job_priority (e, 4, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 4, 16, &p, &u, &err));
     ck_assert_int_eq (p.priority, FLUXACCT_PRIORITY_UNAVAILABLE);
-    ck_assert_str_eq (p.update.bank, "A");
+    ck_assert_str_eq (u.bank, "A");
     o = query ();
     json_t *h = json_object_get (json_object_get (q_assoc (o, 5001, "A"),
                                                   "held_jobs"), "4");
     ck_assert_str_eq (json_string_value (json_object_get (h, "held_in")),
                       "PRIORITY");
     json_decref (o);
-    ck_ok (fluxacct_engine_job_priority (e, 4, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 4, 16, &p, &u, &err));
     ck_assert_int_eq (p.priority, FLUXACCT_PRIORITY_UNAVAILABLE);
-    ck_assert_ptr_null (p.update.bank);
+    ck_assert_ptr_null (u.bank);
     ck_ok (fluxacct_engine_job_sched (e, 1, &err));
     ck_ok (fluxacct_engine_job_run (e, 1, &err));
     ck_ok (fluxacct_engine_job_inactive (e, 1, &err));
@@ -724,14 +764,13 @@ START_TEST (late_data)
     /* After data, new jobs of unknown users are rejected at once. */
     d = job (7777, NULL, NULL, 1, 1);
     reject (d, 1, ENOENT, "cannot find user/bank");
-    (void)u;
 }
 END_TEST
 
 START_TEST (instance_owner)
 {
-    fluxacct_engine_jobspec_update_t u;
-    fluxacct_engine_priority_t p;
+    fluxacct_engine_jobspec_update_t u = update0 ();
+    fluxacct_engine_priority_t p = prio0 ();
     fluxacct_engine_jobdesc_t d;
     char a[512];
 
@@ -741,7 +780,7 @@ START_TEST (instance_owner)
     ck_ok (fluxacct_engine_validate (e, &d, 1, &err));
     ck_ok (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, &u, &err));
     ck_assert_ptr_null (u.bank);
-    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &err));
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, NULL, &err));
     ck_assert_int_eq (p.priority, 50000);
     rules_data ();
     update ("rec_config_update", "{\"deny_unknown_queues\": true}");
@@ -1116,7 +1155,7 @@ END_TEST
 START_TEST (replay)
 {
     fluxacct_engine_jobdesc_t d = job (6001, NULL, NULL, 2, 4);
-    fluxacct_engine_jobspec_update_t u;
+    fluxacct_engine_jobspec_update_t u = update0 ();
     unsigned add, remove;
     char a[512];
 
@@ -1274,6 +1313,7 @@ END_TEST
 START_TEST (jobspec_parse_json)
 {
     fluxacct_jobspec_info_t info;
+    ck_ok (fluxacct_jobspec_info_init (&info, FLUXACCT_JOBSPEC_INFO_VERSION));
     json_t *js = json_pack ("{s:i s:[{s:s s:i s:[{s:s s:i}]}] s:{s:{s:s}}}",
                             "version", 1, "resources", "type", "node",
                             "count", 2, "with", "type", "core", "count", 4,
@@ -1365,6 +1405,172 @@ START_TEST (max_wall_per_job)
 }
 END_TEST
 
+/* The engine's init functions: every version, the defaults ("unknown" for
+ * a job description, 0 / NULL for the results), the versions refused. */
+START_TEST (engine_init_functions)
+{
+    fluxacct_engine_jobdesc_t d;
+    fluxacct_engine_jobspec_update_t u;
+    fluxacct_engine_priority_t p;
+    fluxacct_engine_release_t r;
+    static const size_t jobdesc_end[] = {
+        offsetof (fluxacct_engine_jobdesc_t, duration),  /* version 1 */
+        offsetof (fluxacct_engine_jobdesc_t, ngpus),     /* version 2 */
+        sizeof (fluxacct_engine_jobdesc_t),              /* version 3 */
+    };
+
+    ck_assert_int_eq (FLUXACCT_ENGINE_JOBDESC_VERSION, 3);
+    for (int v = 1; v <= FLUXACCT_ENGINE_JOBDESC_VERSION; v++) {
+        ck_init_version (fluxacct_engine_jobdesc_init, &d, v,
+                         jobdesc_end[v - 1]);
+        ck_assert_uint_eq (d.userid, 0);
+        ck_assert_ptr_null (d.bank);
+        ck_assert_ptr_null (d.queue);
+        ck_assert_ptr_null (d.project);
+        ck_assert_int_eq (d.nnodes, -1);
+        ck_assert_int_eq (d.ncores, -1);
+        ck_assert_ptr_null (d.size_error);
+        if (v >= 2)
+            ck_assert_double_eq (d.duration, 0);
+        if (v >= 3)
+            ck_assert_int_eq (d.ngpus, 0);
+    }
+    ck_init_rejects (fluxacct_engine_jobdesc_init, fluxacct_engine_jobdesc_t,
+                     FLUXACCT_ENGINE_JOBDESC_VERSION);
+    for (int v = 1; v <= FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION; v++) {
+        ck_init_version (fluxacct_engine_jobspec_update_init, &u, v,
+                         sizeof (u));
+        ck_assert_ptr_null (u.bank);
+        ck_assert_ptr_null (u.project);
+    }
+    ck_init_rejects (fluxacct_engine_jobspec_update_init,
+                     fluxacct_engine_jobspec_update_t,
+                     FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION);
+    for (int v = 1; v <= FLUXACCT_ENGINE_PRIORITY_VERSION; v++) {
+        ck_init_version (fluxacct_engine_priority_init, &p, v, sizeof (p));
+        ck_assert_int_eq (p.priority, 0);
+        ck_assert_double_eq (p.fairshare, 0);
+        ck_assert_int_eq (p.memo, 0);
+    }
+    ck_init_rejects (fluxacct_engine_priority_init, fluxacct_engine_priority_t,
+                     FLUXACCT_ENGINE_PRIORITY_VERSION);
+    for (int v = 1; v <= FLUXACCT_ENGINE_RELEASE_VERSION; v++) {
+        ck_init_version (fluxacct_engine_release_init, &r, v, sizeof (r));
+        ck_assert_uint_eq (r.id, 0);
+        ck_assert_uint_eq (r.remove, 0);
+        ck_assert_int_eq (r.reprioritize, 0);
+    }
+    ck_init_rejects (fluxacct_engine_release_init, fluxacct_engine_release_t,
+                     FLUXACCT_ENGINE_RELEASE_VERSION);
+}
+END_TEST
+
+/* Output structs of an unknown version: the call fails EINVAL naming the
+ * struct (next_release: -1 EINVAL), writes nothing into it, and leaves
+ * the engine as it was (the job is not added, the fair-share not marked
+ * reported, the release still waiting). */
+START_TEST (engine_unknown_versions)
+{
+    fluxacct_engine_jobdesc_t d = job (5001, NULL, NULL, 1, 1);
+    fluxacct_engine_jobspec_update_t u, u_before;
+    fluxacct_engine_priority_t p, p_before;
+    fluxacct_engine_release_t r, r_before;
+    char a[512], *q_before, *q_after;
+
+    update ("rec_update", "[%s]", simple (a, sizeof (a), 5001, "A", 0.5, 1,
+                                          100, ""));
+    q_before = fluxacct_engine_query (e, &err);
+    ck_assert_ptr_nonnull (q_before);
+
+    /* job_new: its update out-parameter */
+    memset (&u, 0, sizeof (u)); /* "= {0}": version 0 */
+    u.bank = "junk";
+    memcpy (&u_before, &u, sizeof (u));
+    ck_fail_with (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, &u,
+                                           &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_engine_jobspec_update_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_engine_jobspec_update_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_mem_eq (&u, &u_before, sizeof (u));
+    u.version = FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION + 1;
+    ck_fail_with (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, &u,
+                                           &err), EINVAL,
+                  "fluxacct_engine_jobspec_update_t: unknown version");
+    q_after = fluxacct_engine_query (e, &err);
+    ck_assert_str_eq (q_before, q_after); /* job 1 is not known */
+    free (q_after);
+    u = update0 ();
+    ck_ok (fluxacct_engine_job_new (e, 1, &d, FLUXACCT_JOB_NEW, &u, &err));
+    ck_assert_int_eq (u.version, FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION);
+    ck_assert_str_eq (u.bank, "A"); /* the default bank, to write */
+
+    /* job_priority: its out and update parameters */
+    unsigned add = 7;
+    ck_ok (fluxacct_engine_job_depend (e, 1, &add, NULL, &err));
+    ck_assert_uint_eq (add, 0);
+    memset (&p, 0, sizeof (p));
+    p.priority = 12345;
+    memcpy (&p_before, &p, sizeof (p));
+    ck_fail_with (fluxacct_engine_job_priority (e, 1, 16, &p, NULL, &err),
+                  EINVAL, UNKNOWN_VERSION (fluxacct_engine_priority_t, 0));
+    ck_assert_msg (strstr (err.text, "fluxacct_engine_priority_init()"),
+                   "message '%s' does not say how to initialise", err.text);
+    ck_assert_mem_eq (&p, &p_before, sizeof (p));
+    p = prio0 ();
+    memset (&u, 0, sizeof (u));
+    ck_fail_with (fluxacct_engine_job_priority (e, 1, 16, &p, &u, &err),
+                  EINVAL,
+                  UNKNOWN_VERSION (fluxacct_engine_jobspec_update_t, 0));
+    ck_assert_int_eq (p.priority, 0);
+    /* nothing was reported: the first good call still asks for a memo */
+    u = update0 ();
+    ck_ok (fluxacct_engine_job_priority (e, 1, 16, &p, &u, &err));
+    ck_assert_int_eq (p.version, FLUXACCT_ENGINE_PRIORITY_VERSION);
+    ck_assert_int_eq (p.priority, 50000);
+    ck_assert_int_eq (p.memo, 1);
+
+    /* next_release: a job released by job 1's end stays waiting */
+    ck_assert_uint_eq (submit (2, job (5001, "A", NULL, 1, 1)),
+                       FLUXACCT_HOLD_RUN_JOBS);
+    ck_ok (fluxacct_engine_job_sched (e, 1, &err));
+    ck_ok (fluxacct_engine_job_run (e, 1, &err));
+    ck_ok (fluxacct_engine_job_inactive (e, 1, &err));
+    memset (&r, 0, sizeof (r));
+    r.id = 99;
+    memcpy (&r_before, &r, sizeof (r));
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_next_release (e, &r), -1);
+    ck_assert_int_eq (errno, EINVAL);
+    ck_assert_mem_eq (&r, &r_before, sizeof (r));
+    r.version = FLUXACCT_ENGINE_RELEASE_VERSION + 1;
+    errno = 0;
+    ck_assert_int_eq (fluxacct_engine_next_release (e, &r), -1);
+    ck_assert_int_eq (errno, EINVAL);
+    expect_release (2, FLUXACCT_HOLD_RUN_JOBS, 0);
+    expect_no_release ();
+    ck_ok (fluxacct_engine_job_inactive (e, 2, &err));
+    free (q_before);
+
+    /* the jobspec readers of fluxacct/json.h */
+    fluxacct_jobspec_info_t info;
+    json_t *js = json_pack ("{s:i s:[{s:s s:i}]}", "version", 1, "resources",
+                            "type", "node", "count", 2);
+    memset (&info, 0, sizeof (info));
+    ck_fail_with (fluxacct_jobspec_parse_json (js, &info, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobspec_info_t, 0));
+    ck_fail_with (fluxacct_jobspec_count_json (js, &info, &err), EINVAL,
+                  UNKNOWN_VERSION (fluxacct_jobspec_info_t, 0));
+    ck_assert_int_eq (info.nnodes, 0);
+    ck_ok (fluxacct_jobspec_info_init (&info, FLUXACCT_JOBSPEC_INFO_VERSION));
+    ck_ok (fluxacct_jobspec_parse_json (js, &info, &err));
+    ck_assert_int_eq (info.version, FLUXACCT_JOBSPEC_INFO_VERSION);
+    ck_assert_int_eq (info.nnodes, 2);
+    fluxacct_jobspec_info_clear (&info);
+    ck_assert_int_eq (info.version, FLUXACCT_JOBSPEC_INFO_VERSION);
+    json_decref (js);
+}
+END_TEST
+
 static Suite *priority_suite (void)
 {
     Suite *s = suite_create ("priority");
@@ -1372,6 +1578,8 @@ static Suite *priority_suite (void)
     tcase_add_checked_fixture (tc, engine_setup, engine_teardown);
     tcase_add_test (tc, hold_names);
     tcase_add_test (tc, badparams);
+    tcase_add_test (tc, engine_init_functions);
+    tcase_add_test (tc, engine_unknown_versions);
     tcase_add_test (tc, priority_formula);
     tcase_add_test (tc, priority_default_weights_and_memo);
     tcase_add_test (tc, load_weights);

@@ -14,6 +14,57 @@
 #include <sqlite3.h>
 #include <fluxacct/fluxacct.h>
 
+/* The rules of every fluxacct_X_init (p, version) (libfluxacct(3), "API
+ * RULES"), for the checks of each module's suite.
+ *
+ * ck_init_version: fill *p with junk, init it at version v, and check that
+ * init returned 0, set the version, and left every byte from offset `end`
+ * on alone (end is sizeof (*p) for the latest version, the offset of the
+ * first member a later version added for an older one: a caller of an
+ * older version has no such bytes).  The caller then checks the defaults.
+ *
+ * ck_init_rejects: 0, -1, latest + 1 and INT_MAX fail -1 EINVAL, and so
+ * does a NULL pointer with the latest version. */
+#define INIT_JUNK 0xa5
+
+#define ck_init_version(init, p, v, end)                                    \
+    do {                                                                    \
+        size_t end_ = (end);                                                \
+        memset ((p), INIT_JUNK, sizeof (*(p)));                             \
+        errno = 0;                                                          \
+        ck_assert_msg (init ((p), (v)) == 0, "%s (p, %d): %s", #init,       \
+                       (int)(v), strerror (errno));                         \
+        ck_assert_int_eq ((p)->version, (v));                               \
+        for (size_t i_ = end_; i_ < sizeof (*(p)); i_++)                    \
+            ck_assert_msg (((unsigned char *)(p))[i_] == INIT_JUNK,         \
+                           "%s (p, %d) wrote byte %zu, past its version's " \
+                           "%zu", #init, (int)(v), i_, end_);               \
+    } while (0)
+
+#define ck_init_rejects(init, type, latest)                                 \
+    do {                                                                    \
+        type s_;                                                            \
+        const int bad_[] = { 0, -1, (latest) + 1, INT_MAX };                \
+        for (size_t i_ = 0; i_ < sizeof (bad_) / sizeof (bad_[0]); i_++) {  \
+            errno = 0;                                                      \
+            ck_assert_msg (init (&s_, bad_[i_]) == -1 && errno == EINVAL,   \
+                           "%s (p, %d) did not fail EINVAL", #init,         \
+                           bad_[i_]);                                       \
+        }                                                                   \
+        errno = 0;                                                          \
+        ck_assert_msg (init (NULL, (latest)) == -1 && errno == EINVAL,      \
+                       "%s (NULL, %d) did not fail EINVAL", #init,          \
+                       (int)(latest));                                      \
+    } while (0)
+
+/* The message of a call given a struct of unknown version v. */
+#define UNKNOWN_VERSION(type, v) #type ": unknown version " #v
+
+/* A suite that needs none of the database fixtures below (and has names
+ * of its own, such as a local `err`) defines TESTUTIL_VERSIONED_ONLY
+ * before including this file: it gets the checks above only. */
+#ifndef TESTUTIL_VERSIONED_ONLY
+
 static char test_dir[256];
 static char test_path[300];
 static fluxacct_db_t *db;
@@ -72,52 +123,6 @@ static inline void db_teardown (void)
         ck_assert_msg (strstr (err.text, (s)) != NULL,                      \
                        "message '%s' lacks '%s'", err.text, (s));           \
     } while (0)
-
-/* The rules of every fluxacct_X_init (p, version) (libfluxacct(3), "API
- * RULES"), for the checks of each module's suite.
- *
- * ck_init_version: fill *p with junk, init it at version v, and check that
- * init returned 0, set the version, and left every byte from offset `end`
- * on alone (end is sizeof (*p) for the latest version, the offset of the
- * first member a later version added for an older one: a caller of an
- * older version has no such bytes).  The caller then checks the defaults.
- *
- * ck_init_rejects: 0, -1, latest + 1 and INT_MAX fail -1 EINVAL, and so
- * does a NULL pointer with the latest version. */
-#define INIT_JUNK 0xa5
-
-#define ck_init_version(init, p, v, end)                                    \
-    do {                                                                    \
-        size_t end_ = (end);                                                \
-        memset ((p), INIT_JUNK, sizeof (*(p)));                             \
-        errno = 0;                                                          \
-        ck_assert_msg (init ((p), (v)) == 0, "%s (p, %d): %s", #init,       \
-                       (int)(v), strerror (errno));                         \
-        ck_assert_int_eq ((p)->version, (v));                               \
-        for (size_t i_ = end_; i_ < sizeof (*(p)); i_++)                    \
-            ck_assert_msg (((unsigned char *)(p))[i_] == INIT_JUNK,         \
-                           "%s (p, %d) wrote byte %zu, past its version's " \
-                           "%zu", #init, (int)(v), i_, end_);               \
-    } while (0)
-
-#define ck_init_rejects(init, type, latest)                                 \
-    do {                                                                    \
-        type s_;                                                            \
-        const int bad_[] = { 0, -1, (latest) + 1, INT_MAX };                \
-        for (size_t i_ = 0; i_ < sizeof (bad_) / sizeof (bad_[0]); i_++) {  \
-            errno = 0;                                                      \
-            ck_assert_msg (init (&s_, bad_[i_]) == -1 && errno == EINVAL,   \
-                           "%s (p, %d) did not fail EINVAL", #init,         \
-                           bad_[i_]);                                       \
-        }                                                                   \
-        errno = 0;                                                          \
-        ck_assert_msg (init (NULL, (latest)) == -1 && errno == EINVAL,      \
-                       "%s (NULL, %d) did not fail EINVAL", #init,          \
-                       (int)(latest));                                      \
-    } while (0)
-
-/* The message of a call given a struct of unknown version v. */
-#define UNKNOWN_VERSION(type, v) #type ": unknown version " #v
 
 #define ck_ok(call) ck_assert_msg ((call) == 0, "%s: %s", #call, err.text)
 
@@ -203,5 +208,6 @@ static inline char *sql_text (const char *path, const char *text)
     return v;
 }
 
+#endif /* !TESTUTIL_VERSIONED_ONLY */
 
 #endif
