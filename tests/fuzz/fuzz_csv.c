@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     FUZZ_ASSERT (fclose (f) == 0);
     FUZZ_ASSERT (fluxacct_db_begin (db, &err) == 0);
     errno = 0;
-    if (fluxacct_csv_import (db, paths, NULL, 0, NULL, &err) < 0)
+    if (fluxacct_csv_import (db, paths, NULL, NULL, &err) < 0)
         fuzz_check_error (&err);
     else {
         /* the tree stays printable: the fair-share tree loads */

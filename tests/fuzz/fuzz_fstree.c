@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             FUZZ_ASSERT (n >= 0);
             for (int i = 0; i < n; i++) {
                 fluxacct_fstree_node_t node;
+                FUZZ_ASSERT (fluxacct_fstree_node_init (
+                                 &node, FLUXACCT_FSTREE_NODE_VERSION) == 0);
                 FUZZ_ASSERT (fluxacct_fstree_user (t, i, &node, &err) == 0);
                 FUZZ_ASSERT (node.fairshare >= 0 && node.fairshare <= 1);
             }

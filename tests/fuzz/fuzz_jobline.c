@@ -11,10 +11,12 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     fluxacct_error_t err;
     fluxacct_rows_t *r;
 
+    FUZZ_ASSERT (fluxacct_jobs_import_stats_init (
+                     &st, FLUXACCT_JOBS_IMPORT_STATS_VERSION) == 0);
     FUZZ_ASSERT (fluxacct_db_begin (db, &err) == 0);
     errno = 0;
-    if (fluxacct_jobs_import_buffer (db, (const char *)data, size, 0, NULL,
-                                     NULL, &st, &err) < 0)
+    if (fluxacct_jobs_import_buffer (db, (const char *)data, size, NULL, &st,
+                                     &err) < 0)
         fuzz_check_error (&err);
     if ((r = fluxacct_jobs_list (db, NULL, &err))) {
         int c = fluxacct_rows_column_index (r, "t_inactive");

@@ -21,6 +21,10 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     json_t *str;
     int rc, rc2;
 
+    FUZZ_ASSERT (fluxacct_jobspec_info_init (&a, FLUXACCT_JOBSPEC_INFO_VERSION)
+                 == 0);
+    FUZZ_ASSERT (fluxacct_jobspec_info_init (&b, FLUXACCT_JOBSPEC_INFO_VERSION)
+                 == 0);
     rc = fluxacct_jobspec_parse (s, &a, &err);
     if (rc < 0) {
         fuzz_check_failure (errno, &err, "jobspec: ", true);

@@ -10,7 +10,7 @@
  *     zero too. */
 #include <jansson.h>
 #include "fuzz.h"
-#include "fluxacct/priority.h"
+#include "fluxacct/engine.h"
 
 static const char *const entry[8] = {
     "rec_update", "rec_q_update", "rec_proj_update", "rec_bank_update",
@@ -35,11 +35,13 @@ static fluxacct_engine_t *baseline (void)
         "\"max_running_jobs\": 2, \"max_nodes_per_assoc\": 5, "
         "\"max_sched_jobs\": 5, \"max_sched_nodes_per_assoc\": 5, "
         "\"max_sched_cores_per_assoc\": 5}]}";
-    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d;
     fluxacct_error_t err;
     fluxacct_engine_t *e = fluxacct_engine_create (&err);
     unsigned add;
 
+    FUZZ_ASSERT (fluxacct_engine_jobdesc_init (
+                     &d, FLUXACCT_ENGINE_JOBDESC_VERSION) == 0);
     FUZZ_ASSERT (e && fluxacct_engine_load (e, data, &err) == 0);
     FUZZ_ASSERT (fluxacct_engine_set_owner (e, 0, &err) == 0);
     d.nnodes = d.ncores = 1;
@@ -61,24 +63,33 @@ static fluxacct_engine_t *baseline (void)
 static void drain (fluxacct_engine_t *e)
 {
     fluxacct_engine_release_t r;
-    while (fluxacct_engine_next_release (e, &r) == 1)
+    int rc;
+
+    FUZZ_ASSERT (fluxacct_engine_release_init (
+                     &r, FLUXACCT_ENGINE_RELEASE_VERSION) == 0);
+    while ((rc = fluxacct_engine_next_release (e, &r)) == 1)
         FUZZ_ASSERT (r.id >= 1 && r.id <= 5);
+    FUZZ_ASSERT (rc == 0);
 }
 
 /* Jobs still work after the payload, and all counters go back to 0. */
 static void exercise (fluxacct_engine_t *e)
 {
-    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d;
     fluxacct_engine_priority_t p;
     fluxacct_error_t err;
     unsigned add;
 
+    FUZZ_ASSERT (fluxacct_engine_jobdesc_init (
+                     &d, FLUXACCT_ENGINE_JOBDESC_VERSION) == 0);
+    FUZZ_ASSERT (fluxacct_engine_priority_init (
+                     &p, FLUXACCT_ENGINE_PRIORITY_VERSION) == 0);
     d.userid = 1;
     d.nnodes = d.ncores = 1;
     if (fluxacct_engine_job_new (e, 5, &d, FLUXACCT_JOB_NEW, NULL, &err) == 0)
         (void)fluxacct_engine_job_depend (e, 5, &add, NULL, &err);
     for (uint64_t id = 1; id <= 5; id++) {
-        if (fluxacct_engine_job_priority (e, id, 16, &p, &err) == 0)
+        if (fluxacct_engine_job_priority (e, id, 16, &p, NULL, &err) == 0)
             FUZZ_ASSERT (p.priority == FLUXACCT_PRIORITY_UNAVAILABLE
                          || (p.priority >= 0
                              && p.priority <= FLUXACCT_PRIORITY_MAX));

@@ -7,6 +7,14 @@
 #include "fluxacct/parse.h"
 #include "parse/parse_internal.h"
 
+/* Member by member: the padding after `version` is no count. */
+static bool same_counts (const fluxacct_r_count_t *a,
+                         const fluxacct_r_count_t *b)
+{
+    return a->version == b->version && a->nnodes == b->nnodes
+           && a->ncores == b->ncores && a->ngpus == b->ngpus;
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     char *s = fuzz_string (data, size);
@@ -15,6 +23,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     json_t *str;
     int rc, rc2;
 
+    FUZZ_ASSERT (fluxacct_r_count_init (&c, FLUXACCT_R_COUNT_VERSION) == 0);
+    FUZZ_ASSERT (fluxacct_r_count_init (&c2, FLUXACCT_R_COUNT_VERSION) == 0);
     rc = fluxacct_r_count (s, &c, &err);
     if (rc < 0)
         fuzz_check_failure (errno, &err, "R: ", true);
@@ -22,14 +32,14 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         FUZZ_ASSERT (c.nnodes >= 1);
     if (r_count_fast (s, &c2) == 1) {
         FUZZ_ASSERT (rc == 0);
-        FUZZ_ASSERT (memcmp (&c, &c2, sizeof (c)) == 0);
+        FUZZ_ASSERT (same_counts (&c, &c2));
     }
     /* the importer path: R handed over as a JSON string */
     if ((str = json_string_nocheck (s))) {
         rc2 = r_count_json (str, &c2, &err2);
         FUZZ_ASSERT (rc == rc2);
         if (rc == 0)
-            FUZZ_ASSERT (memcmp (&c, &c2, sizeof (c)) == 0);
+            FUZZ_ASSERT (same_counts (&c, &c2));
         else
             FUZZ_ASSERT (strcmp (err.text, err2.text) == 0);
         json_decref (str);
