@@ -48,13 +48,15 @@ static inline fluxacct_db_t *fuzz_db (void)
     atexit (fuzz_db_cleanup);
     FUZZ_ASSERT (fluxacct_db_create (fuzz_path ("f.db"), NULL, &err) == 0);
     FUZZ_ASSERT ((fuzz_dbh = fluxacct_db_open (fuzz_path ("f.db"), 0, &err)));
-    fluxacct_bank_fields_init (&b);
+    FUZZ_ASSERT (fluxacct_bank_fields_init (&b, FLUXACCT_BANK_FIELDS_VERSION)
+                 == 0);
     b.bank = "root";
     FUZZ_ASSERT (fluxacct_bank_add (fuzz_dbh, &b, &err) == 0);
     b.bank = "A";
     b.parent_bank = "root";
     FUZZ_ASSERT (fluxacct_bank_add (fuzz_dbh, &b, &err) == 0);
-    fluxacct_assoc_fields_init (&a);
+    FUZZ_ASSERT (fluxacct_assoc_fields_init (&a, FLUXACCT_ASSOC_FIELDS_VERSION)
+                 == 0);
     a.username = "alice";
     a.bank = "A";
     a.userid = 1001;
