@@ -5,6 +5,7 @@
  * Prints associations/s for the batch call (fluxacct_assoc_add_many), for
  * per-call adds inside one batch, and for per-call adds each in its own
  * transaction (on a sample), then ms per view/list call. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,15 @@ static void die (const char *what, fluxacct_error_t *e)
     exit (1);
 }
 
+/* The *_init() functions take no error buffer. */
+static void init_check (int rc, const char *what)
+{
+    if (rc < 0) {
+        fprintf (stderr, "bench_db: %s: %s\n", what, strerror (errno));
+        exit (1);
+    }
+}
+
 static fluxacct_db_t *fresh (const char *path, int nbanks)
 {
     fluxacct_error_t e;
@@ -37,7 +47,8 @@ static fluxacct_db_t *fresh (const char *path, int nbanks)
         || !(db = fluxacct_db_open (path, 0, &e)))
         die ("create", &e);
     fluxacct_bank_fields_t b;
-    fluxacct_bank_fields_init (&b);
+    init_check (fluxacct_bank_fields_init (&b, FLUXACCT_BANK_FIELDS_VERSION),
+                "fluxacct_bank_fields_init");
     b.bank = "root";
     if (fluxacct_bank_add (db, &b, &e) < 0)
         die ("add root", &e);
@@ -56,7 +67,9 @@ static void fill (fluxacct_assoc_fields_t *v, char (*names)[32],
                   char (*banks)[32], int n, int nbanks)
 {
     for (int i = 0; i < n; i++) {
-        fluxacct_assoc_fields_init (&v[i]);
+        init_check (fluxacct_assoc_fields_init (&v[i],
+                                                FLUXACCT_ASSOC_FIELDS_VERSION),
+                    "fluxacct_assoc_fields_init");
         snprintf (names[i], 32, "user%06d", i);
         snprintf (banks[i], 32, "bank%03d", i % nbanks);
         v[i].username = names[i];

@@ -119,6 +119,8 @@ static double checksum (const fluxacct_fstree_t *t)
     fluxacct_fstree_node_t u;
     double sum = 0;
 
+    if (fluxacct_fstree_node_init (&u, FLUXACCT_FSTREE_NODE_VERSION) < 0)
+        return NAN;
     for (int i = 0; i < n; i++) {
         fluxacct_fstree_user (t, i, &u, NULL);
         sum += u.fairshare * (i % 7 + 1);

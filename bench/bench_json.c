@@ -337,7 +337,8 @@ static unsigned long long phase_rcount (const struct line *l)
 {
     fluxacct_r_count_t c;
 
-    if (!l->R || r_count_fast (l->R, &c) != 1)
+    if (!l->R || fluxacct_r_count_init (&c, FLUXACCT_R_COUNT_VERSION) < 0
+        || r_count_fast (l->R, &c) != 1)
         return 0;
     return c.nnodes + c.ncores + c.ngpus;
 }
@@ -346,7 +347,8 @@ static unsigned long long phase_rjansson (const struct line *l)
 {
     fluxacct_r_count_t c;
 
-    if (!l->R || fluxacct_r_count (l->R, &c, NULL) < 0)
+    if (!l->R || fluxacct_r_count_init (&c, FLUXACCT_R_COUNT_VERSION) < 0
+        || fluxacct_r_count (l->R, &c, NULL) < 0)
         return 0;
     return c.nnodes + c.ncores + c.ngpus;
 }

@@ -16,12 +16,13 @@
  * shared machine than wall-clock); the job phase is run ROUNDS times (3,
  * or $BENCH_ROUNDS), alternating mf_priority and the null plugin, and the
  * best time of each is kept. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
-#include <fluxacct/priority.h>
+#include <fluxacct/engine.h>
 #include "host.h"
 
 static double now (void)
@@ -124,13 +125,21 @@ static double run_engine (long njobs, long nassoc, const char *conf_data)
 {
     fluxacct_error_t error;
     fluxacct_engine_t *e = fluxacct_engine_create (&error);
-    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d;
     fluxacct_engine_jobspec_update_t u;
     fluxacct_engine_priority_t p;
     fluxacct_engine_release_t r;
     unsigned add;
     double t0;
 
+    if (fluxacct_engine_jobdesc_init (&d, FLUXACCT_ENGINE_JOBDESC_VERSION) < 0
+        || fluxacct_engine_jobspec_update_init (
+               &u, FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION) < 0
+        || fluxacct_engine_priority_init (&p, FLUXACCT_ENGINE_PRIORITY_VERSION)
+               < 0
+        || fluxacct_engine_release_init (&r, FLUXACCT_ENGINE_RELEASE_VERSION)
+               < 0)
+        die ("engine init", strerror (errno));
     if (fluxacct_engine_load (e, conf_data, &error) < 0)
         die ("engine load", error.text);
     d.bank = "A";
@@ -144,13 +153,16 @@ static double run_engine (long njobs, long nassoc, const char *conf_data)
             || fluxacct_engine_job_new (e, i, &d, FLUXACCT_JOB_NEW, &u, &error)
                    < 0
             || fluxacct_engine_job_depend (e, i, &add, NULL, &error) < 0
-            || fluxacct_engine_job_priority (e, i, 16, &p, &error) < 0
+            || fluxacct_engine_job_priority (e, i, 16, &p, &u, &error) < 0
             || fluxacct_engine_job_sched (e, i, &error) < 0
             || fluxacct_engine_job_run (e, i, &error) < 0
             || fluxacct_engine_job_inactive (e, i, &error) < 0)
             die ("engine", error.text);
-        while (fluxacct_engine_next_release (e, &r))
+        int rc;
+        while ((rc = fluxacct_engine_next_release (e, &r)) == 1)
             ;
+        if (rc < 0)
+            die ("engine next_release", strerror (errno));
     }
     t0 = now () - t0;
     fluxacct_engine_destroy (e);
@@ -162,12 +174,16 @@ static double priority_ns (long npending, long nassoc, const char *conf_data)
 {
     fluxacct_error_t error;
     fluxacct_engine_t *e = fluxacct_engine_create (&error);
-    fluxacct_engine_jobdesc_t d = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t d;
     fluxacct_engine_priority_t p;
     int64_t sum = 0;
     double t0;
     int rounds = 20;
 
+    if (fluxacct_engine_jobdesc_init (&d, FLUXACCT_ENGINE_JOBDESC_VERSION) < 0
+        || fluxacct_engine_priority_init (&p, FLUXACCT_ENGINE_PRIORITY_VERSION)
+               < 0)
+        die ("engine init", strerror (errno));
     if (fluxacct_engine_load (e, conf_data, &error) < 0)
         die ("engine load", error.text);
     d.bank = "A";
@@ -182,7 +198,7 @@ static double priority_ns (long npending, long nassoc, const char *conf_data)
     t0 = now ();
     for (int r = 0; r < rounds; r++)
         for (long i = 1; i <= npending; i++) {
-            fluxacct_engine_job_priority (e, i, 16 + r % 2, &p, &error);
+            fluxacct_engine_job_priority (e, i, 16 + r % 2, &p, NULL, &error);
             sum += p.priority;
         }
     t0 = now () - t0;

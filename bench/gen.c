@@ -12,6 +12,7 @@
  * durations (seconds to a day), charged to random associations. */
 #include <getopt.h>
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,15 @@ static void die (const char *what, fluxacct_error_t *e)
 {
     fprintf (stderr, "gen: %s: %s\n", what, e->text);
     exit (1);
+}
+
+/* The *_init() functions take no error buffer. */
+static void init_check (int rc, const char *what)
+{
+    if (rc < 0) {
+        fprintf (stderr, "gen: %s: %s\n", what, strerror (errno));
+        exit (1);
+    }
 }
 
 static int nleaves (int banks)
@@ -58,7 +68,8 @@ static void make_db (const char *path, int banks, int assocs)
         die ("create", &e);
     if (fluxacct_db_begin (db, &e) < 0)
         die ("begin", &e);
-    fluxacct_bank_fields_init (&b);
+    init_check (fluxacct_bank_fields_init (&b, FLUXACCT_BANK_FIELDS_VERSION),
+                "fluxacct_bank_fields_init");
     b.bank = "root";
     if (fluxacct_bank_add (db, &b, &e) < 0)
         die ("root", &e);
@@ -82,7 +93,9 @@ static void make_db (const char *path, int banks, int assocs)
     fluxacct_assoc_fields_t *v = calloc (assocs, sizeof (*v));
     char (*names)[32] = calloc (assocs, 32), (*bk)[32] = calloc (assocs, 32);
     for (int i = 0; i < assocs; i++) {
-        fluxacct_assoc_fields_init (&v[i]);
+        init_check (fluxacct_assoc_fields_init (&v[i],
+                                                FLUXACCT_ASSOC_FIELDS_VERSION),
+                    "fluxacct_assoc_fields_init");
         snprintf (names[i], 32, "user%06d", i);
         leaf_name (bk[i], 32, i % leaves);
         v[i].username = names[i];
