@@ -528,8 +528,8 @@ static assoc_fields_v1_t af_v1 (const char *user, const char *bank,
 {
     assoc_fields_v1_t f;
     /* init writes only the version 1 members: the size of this struct */
-    ck_assert_int_eq (fluxacct_assoc_fields_init ((fluxacct_assoc_fields_t *)&f,
-                                                  1), 0);
+    ck_assert_int_eq (fluxacct_assoc_fields_init (
+                          (fluxacct_assoc_fields_t *)&f, 1), 0);
     ck_assert_int_eq (f.version, 1);
     f.username = user;
     f.bank = bank;

@@ -30,8 +30,8 @@ static char *read_file (const char *path, size_t *len)
 START_TEST (create_and_open)
 {
     fluxacct_db_create_options_t o;
-    ck_ok (fluxacct_db_create_options_init (&o,
-                                            FLUXACCT_DB_CREATE_OPTIONS_VERSION));
+    ck_ok (fluxacct_db_create_options_init (
+        &o, FLUXACCT_DB_CREATE_OPTIONS_VERSION));
     o.priority_decay_half_life = 1209600;
     o.priority_usage_reset_period = 4838400;
     o.mode = 0640;
@@ -108,8 +108,8 @@ END_TEST
 START_TEST (create_errors)
 {
     fluxacct_db_create_options_t o;
-    ck_ok (fluxacct_db_create_options_init (&o,
-                                            FLUXACCT_DB_CREATE_OPTIONS_VERSION));
+    ck_ok (fluxacct_db_create_options_init (
+        &o, FLUXACCT_DB_CREATE_OPTIONS_VERSION));
     tmp_setup ();
     ck_fail_with (fluxacct_db_create (NULL, NULL, &err), EINVAL, "path");
     ck_fail_with (fluxacct_db_create ("", NULL, &err), EINVAL, "path");

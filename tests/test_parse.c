@@ -39,9 +39,8 @@ static fluxacct_r_count_t rcount0 (void)
 static fluxacct_jobspec_info_t jsinfo0 (void)
 {
     fluxacct_jobspec_info_t info;
-    ck_assert_int_eq (fluxacct_jobspec_info_init (&info,
-                                                  FLUXACCT_JOBSPEC_INFO_VERSION),
-                      0);
+    ck_assert_int_eq (fluxacct_jobspec_info_init (
+                          &info, FLUXACCT_JOBSPEC_INFO_VERSION), 0);
     return info;
 }
 

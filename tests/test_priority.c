@@ -733,13 +733,13 @@ START_TEST (late_data)
     ck_assert_str_eq (u.bank, "A");
     ck_assert_str_eq (u.project, "physics");
     ck_assert_int_eq (p.memo, 1);
-    ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, &u, &err), ENOENT,
-                  "cannot find user/bank or user/default bank entry for "
+    ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, &u, &err),
+                  ENOENT, "cannot find user/bank or user/default bank entry for "
                   "uid: 7777");
-    ck_fail_with (fluxacct_engine_job_priority (e, 3, 16, &p, &u, &err), EPERM,
-                  "queue \"secret\" not valid for user");
-    ck_fail_with (fluxacct_engine_job_priority (e, 5, 16, &p, &u, &err), EPERM,
-                  "unable to count resources for job");
+    ck_fail_with (fluxacct_engine_job_priority (e, 3, 16, &p, &u, &err),
+                  EPERM, "queue \"secret\" not valid for user");
+    ck_fail_with (fluxacct_engine_job_priority (e, 5, 16, &p, &u, &err),
+                  EPERM, "unable to count resources for job");
     /* Job 4 meets max_running_jobs 1 in PRIORITY: held there. */
     ck_ok (fluxacct_engine_job_priority (e, 4, 16, &p, &u, &err));
     ck_assert_int_eq (p.priority, FLUXACCT_PRIORITY_UNAVAILABLE);
