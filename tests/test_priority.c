@@ -734,8 +734,8 @@ START_TEST (late_data)
     ck_assert_str_eq (u.project, "physics");
     ck_assert_int_eq (p.memo, 1);
     ck_fail_with (fluxacct_engine_job_priority (e, 2, 16, &p, &u, &err),
-                  ENOENT, "cannot find user/bank or user/default bank entry for "
-                  "uid: 7777");
+                  ENOENT, "cannot find user/bank or user/default bank entry "
+                  "for uid: 7777");
     ck_fail_with (fluxacct_engine_job_priority (e, 3, 16, &p, &u, &err),
                   EPERM, "queue \"secret\" not valid for user");
     ck_fail_with (fluxacct_engine_job_priority (e, 5, 16, &p, &u, &err),
