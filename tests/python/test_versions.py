@@ -80,11 +80,13 @@ def test_no_struct_allocated_without_init():
 
 
 def test_defaults_come_from_the_library():
-    """What init sets, not zeroes: +infinity end and unit 1 of the report
-    options, -1 sizes of the job description, NaN/UNSET of the fields."""
+    """What init sets, not zeroes: an open-ended window and unit 1 of the
+    report options, -1 sizes of the job description, NaN/UNSET of the
+    fields."""
     o = _fields.USAGE_REPORT.new()
-    assert (o.start, o.end, o.by, o.nbins, o.unit) == (
-        0.0, math.inf, lib.FLUXACCT_REPORT_BYASSOCIATION, 0, 1.0)
+    assert (o.start, o.by, o.nbins, o.unit) == (
+        0.0, lib.FLUXACCT_REPORT_BYASSOCIATION, 0, 1.0)
+    assert o.end >= lib.FLUXACCT_TIME_MAX      # every job time (or +inf)
     assert o.username == ffi.NULL and o.bins == ffi.NULL
     d = _fields.JOBDESC.new()
     assert (d.nnodes, d.ncores, d.ngpus, d.duration) == (-1, -1, 0, 0.0)
@@ -125,7 +127,7 @@ def test_unknown_version_parser_struct_message():
         check(lib.fluxacct_r_count(json.dumps(R1).encode(), out, err), err)
     assert str(x.value) == ('fluxacct_r_count_t: unknown version 0 '
                             '(initialise it with fluxacct_r_count_init())')
-    assert fluxacct.r_count(R1) == (2, 8, 0)
+    assert fluxacct.r_count(R1) == fluxacct.RCount(2, 8, 0)
 
 
 def test_unknown_version_options_message(db):
