@@ -1,7 +1,7 @@
 /* mf_priority.so - the multi-factor priority and limits jobtap plugin.
  *
  * A thin adapter between the Flux job manager and libfluxacct's priority
- * engine (fluxacct/priority.h): each callback unpacks its arguments, makes
+ * engine (fluxacct/engine.h): each callback unpacks its arguments, makes
  * one engine call, and turns the answer into job-manager actions
  * (reject, priority, dependency add/remove, jobspec update, memo event,
  * exception).  No SQL and no accounting rules live here.

@@ -1,9 +1,9 @@
-/* Module admin (admin.h, export.h): update-db, export-db, pop-db, export-
+/* Module admin (migrate.h, csv.h, export.h): update-db, export-db, pop-db, export-
  * json; may call every module below it. */
 /* libfluxacct - update-db: migrate a flux-accounting database, of any
  * release, in place to the current libfluxacct schema.
  *
- * The plan (see fluxacct/admin.h for what maps to what):
+ * The plan (see fluxacct/migrate.h for what maps to what):
  *   1. take the write lock (BEGIN IMMEDIATE) and check the source;
  *   2. write PATH.backup, a byte copy of the file (nobody can write it while
  *      we hold the lock), fsync'd and renamed into place;
