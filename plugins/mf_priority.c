@@ -1,7 +1,7 @@
 /* mf_priority.so - the multi-factor priority and limits jobtap plugin.
  *
  * A thin adapter between the Flux job manager and libfluxacct's priority
- * engine (fluxacct/priority.h): each callback unpacks its arguments, makes
+ * engine (fluxacct/engine.h): each callback unpacks its arguments, makes
  * one engine call, and turns the answer into job-manager actions
  * (reject, priority, dependency add/remove, jobspec update, memo event,
  * exception).  No SQL and no accounting rules live here.
@@ -22,7 +22,7 @@
 #include <jansson.h>
 #include <flux/core.h>
 #include <flux/jobtap.h>
-#include <fluxacct/priority.h>
+#include <fluxacct/engine.h>
 #include <fluxacct/json.h>
 
 /* Globals may survive dlclose and a reload: flux_plugin_init resets them. */
@@ -145,7 +145,8 @@ static int unpack_job (flux_plugin_arg_t *args, flux_jobid_t *id,
     json_int_t jid, userid, st;
     json_t *in, *jobspec;
 
-    memset (info, 0, sizeof (*info));
+    fluxacct_engine_jobdesc_init (desc, FLUXACCT_ENGINE_JOBDESC_VERSION);
+    fluxacct_jobspec_info_init (info, FLUXACCT_JOBSPEC_INFO_VERSION);
     if (!(in = in_object (args)) || get_int (in, "id", &jid) < 0
         || get_int (in, "state", &st) < 0)
         return -1;
@@ -251,9 +252,11 @@ static void release_held (flux_plugin_t *p)
     fluxacct_engine_priority_t prio;
     fluxacct_error_t error;
 
+    fluxacct_engine_release_init (&r, FLUXACCT_ENGINE_RELEASE_VERSION);
+    fluxacct_engine_priority_init (&prio, FLUXACCT_ENGINE_PRIORITY_VERSION);
     while (fluxacct_engine_next_release (engine, &r) == 1) {
         if (r.reprioritize) {
-            if (fluxacct_engine_job_priority (engine, r.id, -1, &prio,
+            if (fluxacct_engine_job_priority (engine, r.id, -1, &prio, NULL,
                                               &error) < 0
                 || prio.priority < 0)
                 continue;
@@ -274,7 +277,7 @@ static void release_held (flux_plugin_t *p)
 static int validate_cb (flux_plugin_t *p, const char *topic,
                         flux_plugin_arg_t *args, void *data)
 {
-    fluxacct_engine_jobdesc_t desc = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t desc;
     fluxacct_jobspec_info_t info;
     fluxacct_error_t error, size_error;
     flux_jobid_t id;
@@ -294,13 +297,15 @@ static int validate_cb (flux_plugin_t *p, const char *topic,
 static int new_cb (flux_plugin_t *p, const char *topic,
                    flux_plugin_arg_t *args, void *data)
 {
-    fluxacct_engine_jobdesc_t desc = FLUXACCT_JOBDESC_INIT;
+    fluxacct_engine_jobdesc_t desc;
     fluxacct_engine_jobspec_update_t update;
     fluxacct_jobspec_info_t info;
     fluxacct_error_t error, size_error;
     flux_jobid_t id;
     int state, rc;
 
+    fluxacct_engine_jobspec_update_init (&update,
+                                         FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION);
     if (unpack_job (args, &id, &state, &desc, &info, &size_error) < 0) {
         flux_log (flux_jobtap_get_flux (p), LOG_ERR,
                   "mf_priority: job.new: cannot unpack the job's arguments");
@@ -385,11 +390,15 @@ static int priority_cb (flux_plugin_t *p, const char *topic,
                         flux_plugin_arg_t *args, void *data)
 {
     fluxacct_engine_priority_t prio;
+    fluxacct_engine_jobspec_update_t update;
     fluxacct_error_t error;
     json_int_t jid, urgency;
     flux_jobid_t id;
     json_t *in = in_object (args);
 
+    fluxacct_engine_priority_init (&prio, FLUXACCT_ENGINE_PRIORITY_VERSION);
+    fluxacct_engine_jobspec_update_init (&update,
+                                         FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION);
     if (!in || get_int (in, "id", &jid) < 0
         || get_int (in, "urgency", &urgency) < 0) {
         flux_log (flux_jobtap_get_flux (p), LOG_ERR, "mf_priority: %s: no job "
@@ -397,14 +406,14 @@ static int priority_cb (flux_plugin_t *p, const char *topic,
         return flux_jobtap_priority_unavail (p, args);
     }
     id = (flux_jobid_t)jid;
-    if (fluxacct_engine_job_priority (engine, id, (int)urgency, &prio, &error)
-        < 0) {
+    if (fluxacct_engine_job_priority (engine, id, (int)urgency, &prio,
+                                      &update, &error) < 0) {
         flux_jobtap_raise_exception (p, id, "mf_priority", 0, "%s",
                                      error.text);
         (void)flux_jobtap_priority_unavail (p, args);
         return -1;
     }
-    (void)update_jobspec (p, &prio.update);
+    (void)update_jobspec (p, &update);
     if (prio.priority == FLUXACCT_PRIORITY_UNAVAILABLE)
         return flux_jobtap_priority_unavail (p, args);
     if (prio.memo)

@@ -17,23 +17,25 @@ static int cmd_update_db (struct ctx *ctx, struct args *a)
 {
     const char *path = a->npos > 0 ? a->pos[0] : ctx->path;
     int dry = arg_flag (a, "dry-run");
+    fluxacct_migrate_options_t opts;
     fluxacct_migrate_stats_t s;
     fluxacct_error_t error;
 
-    int flags = (dry ? FLUXACCT_MIGRATE_DRY_RUN : 0)
-                | (arg_flag (a, "vacuum") ? FLUXACCT_MIGRATE_VACUUM : 0);
-
-    if (fluxacct_db_migrate_ex (path, flags, report_line,
-                                !ctx->quiet && isatty (STDERR_FILENO)
-                                    ? cli_progress : NULL,
-                                ctx, &s, &error) < 0)
+    fluxacct_migrate_options_init (&opts, FLUXACCT_MIGRATE_OPTIONS_VERSION);
+    fluxacct_migrate_stats_init (&s, FLUXACCT_MIGRATE_STATS_VERSION);
+    opts.flags = (dry ? FLUXACCT_MIGRATE_DRY_RUN : 0)
+                 | (arg_flag (a, "vacuum") ? FLUXACCT_MIGRATE_VACUUM : 0);
+    opts.report = report_line;
+    opts.progress = !ctx->quiet && isatty (STDERR_FILENO) ? cli_progress
+                                                         : NULL;
+    opts.arg = ctx;
+    if (fluxacct_migrate_db (path, &opts, &s, &error) < 0)
         return fail_input (&error);
     /* -n/--new-db: flux-accounting builds the schema it migrates to in a
      * fresh database at this path and leaves it there; do the same (the
      * current schema, default configuration). */
     if (arg_str (a, "new-db")) {
-        fluxacct_db_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
-        if (fluxacct_db_create (arg_str (a, "new-db"), &o, &error) < 0)
+        if (fluxacct_db_create (arg_str (a, "new-db"), NULL, &error) < 0)
             return fail_error (&error);
     }
     if (ctx->quiet)
@@ -96,6 +98,8 @@ static int cmd_export_db (struct ctx *ctx, struct args *a)
     fluxacct_error_t error;
     int rc = 0;
 
+    fluxacct_csv_stats_init (&s, FLUXACCT_CSV_STATS_VERSION);
+
     if (arg_flag (a, "fairshare-emulate")) {
         /* the fair-share tree as fairshare-emulate input, on stdout */
         char *json;
@@ -129,11 +133,16 @@ static int cmd_pop_db (struct ctx *ctx, struct args *a)
 {
     const char *file = arg_str (a, "csv-file");
     const char *dir = arg_str (a, "dir");
-    int flags = arg_flag (a, "replace") ? FLUXACCT_CSV_REPLACE : 0;
     const char *one[2] = { file, NULL };
+    fluxacct_csv_import_options_t opts;
     fluxacct_csv_stats_t s;
     fluxacct_error_t error;
     int rc;
+
+    fluxacct_csv_import_options_init (&opts,
+                                      FLUXACCT_CSV_IMPORT_OPTIONS_VERSION);
+    fluxacct_csv_stats_init (&s, FLUXACCT_CSV_STATS_VERSION);
+    opts.flags = arg_flag (a, "replace") ? FLUXACCT_CSV_REPLACE : 0;
 
     if (!!file == !!dir)
         return usage_error ("pop-db: give one of -c/--csv-file FILE or "
@@ -141,13 +150,16 @@ static int cmd_pop_db (struct ctx *ctx, struct args *a)
     if (dir && arg_str (a, "fields"))
         return usage_error ("pop-db: -f/--fields goes with -c/--csv-file");
     /* A directory is a restore: each table with a file is replaced. */
-    if (dir)
-        rc = fluxacct_csv_import_dir (ctx->db, dir,
-                                         flags | FLUXACCT_CSV_REPLACE,
-                                         report_line, ctx, &s, &error);
-    else
-        rc = fluxacct_csv_import (ctx->db, one, arg_str (a, "fields"),
-                                     flags, &s, &error);
+    if (dir) {
+        opts.flags |= FLUXACCT_CSV_REPLACE;
+        opts.report = report_line;
+        opts.arg = ctx;
+        rc = fluxacct_csv_import_dir (ctx->db, dir, &opts, &s, &error);
+    }
+    else {
+        opts.fields = arg_str (a, "fields");
+        rc = fluxacct_csv_import (ctx->db, one, &opts, &s, &error);
+    }
     if (rc < 0)
         return fail_input (&error);
     if (ctx->verbose)

@@ -70,7 +70,7 @@ static int cmd_add_bank (struct ctx *ctx, struct args *a)
     fluxacct_error_t error;
     int64_t shares = 1;
 
-    fluxacct_bank_fields_init (&f);
+    fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION);
     f.bank = a->pos[0];
     if (a->npos > 1 && parse_shares (a->pos[1], &shares))
         return EXIT_USAGE;
@@ -90,7 +90,7 @@ static int cmd_edit_bank (struct ctx *ctx, struct args *a)
     fluxacct_bank_fields_t f;
     fluxacct_error_t error;
 
-    fluxacct_bank_fields_init (&f);
+    fluxacct_bank_fields_init (&f, FLUXACCT_BANK_FIELDS_VERSION);
     f.bank = a->pos[0];
     if (arg_str (a, "shares") && parse_shares (arg_str (a, "shares"),
                                                &f.shares))

@@ -10,6 +10,22 @@
 
 #include "cli.h"
 
+/* Node `i` (node_at) or user `i` (user_at) of a computed tree, into an
+ * info struct of the current version. */
+static int node_at (const fluxacct_fstree_t *t, int i,
+                    fluxacct_fstree_node_t *info, fluxacct_error_t *error)
+{
+    fluxacct_fstree_node_init (info, FLUXACCT_FSTREE_NODE_VERSION);
+    return fluxacct_fstree_node (t, i, info, error);
+}
+
+static int user_at (const fluxacct_fstree_t *t, int i,
+                    fluxacct_fstree_node_t *info, fluxacct_error_t *error)
+{
+    fluxacct_fstree_node_init (info, FLUXACCT_FSTREE_NODE_VERSION);
+    return fluxacct_fstree_user (t, i, info, error);
+}
+
 static int cmd_update_fshare (struct ctx *ctx, struct args *a)
 {
     fluxacct_error_t error;
@@ -53,7 +69,7 @@ static struct celltab *emulate_cells (fluxacct_fstree_t *t, int n,
         fluxacct_fstree_node_t u;
         char text[64], raw[64];
         double fs;
-        if (fluxacct_fstree_user (t, i, &u, error) < 0) {
+        if (user_at (t, i, &u, error) < 0) {
             ct_destroy (ct);
             return NULL;
         }
@@ -180,7 +196,7 @@ static int shown (fluxacct_fstree_t *t, int i, const char *user,
     fluxacct_fstree_node_t info;
     if (!user && !bank)
         return 1;
-    if (fluxacct_fstree_node (t, i, &info, NULL) < 0)
+    if (node_at (t, i, &info, NULL) < 0)
         return 0;
     if (info.type == FLUXACCT_FSTREE_USER)
         return (!user || !strcmp (info.name, user))
@@ -188,7 +204,7 @@ static int shown (fluxacct_fstree_t *t, int i, const char *user,
     int n = fluxacct_fstree_node_count (t, NULL);
     for (int k = i + 1; k < n; k++) {
         fluxacct_fstree_node_t c;
-        if (fluxacct_fstree_node (t, k, &c, NULL) < 0 || c.depth <= info.depth)
+        if (node_at (t, k, &c, NULL) < 0 || c.depth <= info.depth)
             break;
         if (c.type == FLUXACCT_FSTREE_USER && shown (t, k, user, bank))
             return 1;
@@ -246,7 +262,7 @@ static int cmd_shares (struct ctx *ctx, struct args *a)
     ct->fixed = ct->rule = 1;
     for (int i = 0; i < n; i++) {
         fluxacct_fstree_node_t d;
-        if (fluxacct_fstree_node (t, i, &d, NULL) == 0
+        if (node_at (t, i, &d, NULL) == 0
             && shown (t, i, user, bank))
             shares_row (ct, &d);
     }
@@ -297,14 +313,14 @@ static int explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
     if (!ct)
         return fail ("out of memory");
     ct->fixed = 1;
-    fluxacct_fstree_node (t, idx, &me, NULL);
-    fluxacct_fstree_node (t, me.parent, &parent, NULL);
+    node_at (t, idx, &me, NULL);
+    node_at (t, me.parent, &parent, NULL);
     count = me.siblings;
     fprintf (ctx->out, "\nlevel %d: %s among the %d children of bank %s\n",
              me.depth, me.name, count, parent.name);
     for (int pos = 0; pos < count; pos++)
         for (int k = 0; k < n; k++) {
-            if (fluxacct_fstree_node (t, k, &sib, NULL) < 0
+            if (node_at (t, k, &sib, NULL) < 0
                 || sib.parent != me.parent || sib.position != pos)
                 continue;
             ct_add_row (ct);
@@ -331,7 +347,7 @@ static int explain_level (struct ctx *ctx, fluxacct_fstree_t *t, int idx,
                  me.name, count);
     else if (ahead >= 0) {
         char w1[64], w2[64];
-        fluxacct_fstree_node (t, ahead, &sib, NULL);
+        node_at (t, ahead, &sib, NULL);
         wtext (sib.weight, w1, sizeof (w1));
         wtext (me.weight, w2, sizeof (w2));
         fprintf (ctx->out, "  %s is %s of %d: %s is ahead (weight %s vs %s)\n",
@@ -371,7 +387,7 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
         return rc;
     }
     fluxacct_fstree_node_t me;
-    fluxacct_fstree_node (t, idx, &me, NULL);
+    node_at (t, idx, &me, NULL);
     nusers = fluxacct_fstree_user_count (t, NULL);
     fa_fmt_double (fsv, sizeof (fsv), me.fairshare, FA_FMT_FIXED6);
     fprintf (ctx->out, "%s in bank %s: fair-share %s = rank %d / %d users%s\n",
@@ -383,7 +399,7 @@ static int cmd_explain_fairshare (struct ctx *ctx, struct args *a)
              "next one rank - 1; tied users share a rank.\n", nusers);
     for (int k = idx; k > 0 && depth < 256; ) {
         fluxacct_fstree_node_t node;
-        fluxacct_fstree_node (t, k, &node, NULL);
+        node_at (t, k, &node, NULL);
         path[depth++] = k;
         k = node.parent;
     }
@@ -557,7 +573,7 @@ static int cmd_bank_info (struct ctx *ctx, struct args *a)
         goto done;
     }
     for (int i = 0; i < bi.n; i++)
-        fluxacct_fstree_node (bi.t, i, &bi.nodes[i], NULL);
+        node_at (bi.t, i, &bi.nodes[i], NULL);
     if (binfo_order (&bi) < 0) {
         rc = fail ("out of memory");
         goto done;

@@ -36,15 +36,27 @@ static void print_import_stats (struct ctx *ctx,
              (unsigned long long)s->unknown);
 }
 
+/* The import options every import command starts from: problems are
+ * reported on stderr (report_line). */
+static void import_options (fluxacct_jobs_import_options_t *opts,
+                            struct ctx *ctx)
+{
+    fluxacct_jobs_import_options_init (opts,
+                                       FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION);
+    opts->report = report_line;
+    opts->arg = ctx;
+}
+
 static int cmd_import_jobs (struct ctx *ctx, struct args *a)
 {
+    fluxacct_jobs_import_options_t opts;
     fluxacct_jobs_import_stats_t s;
     fluxacct_error_t error;
 
-    if (fluxacct_jobs_import (ctx->db, a->pos[0],
-                              arg_flag (a, "strict") ? FLUXACCT_IMPORT_STRICT
-                                                     : 0,
-                              report_line, ctx, &s, &error) < 0)
+    import_options (&opts, ctx);
+    opts.flags = arg_flag (a, "strict") ? FLUXACCT_IMPORT_STRICT : 0;
+    fluxacct_jobs_import_stats_init (&s, FLUXACCT_JOBS_IMPORT_STATS_VERSION);
+    if (fluxacct_jobs_import (ctx->db, a->pos[0], &opts, &s, &error) < 0)
         return fail_input (&error);
     print_import_stats (ctx, &s);
     return 0;
@@ -52,17 +64,20 @@ static int cmd_import_jobs (struct ctx *ctx, struct args *a)
 
 static int cmd_fetch_job_records (struct ctx *ctx, struct args *a)
 {
+    fluxacct_jobs_import_options_t opts;
     fluxacct_jobs_import_stats_t s;
     fluxacct_error_t error;
     const char *copy = arg_str (a, "copy");
 
+    import_options (&opts, ctx);
+    fluxacct_jobs_import_stats_init (&s, FLUXACCT_JOBS_IMPORT_STATS_VERSION);
     if (!copy) {
         int rc = fetch_from_instance (ctx, report_line, &s);
         if (rc != 0)
             return rc;
     }
-    else if (fluxacct_jobs_import_archive (ctx->db, copy, report_line, ctx,
-                                           &s, &error) < 0)
+    else if (fluxacct_jobs_import_archive (ctx->db, copy, &opts, &s,
+                                           &error) < 0)
         return fail_input (&error);
     print_import_stats (ctx, &s);
     return 0;
@@ -267,6 +282,7 @@ static int cmd_update_usage (struct ctx *ctx, struct args *a)
     double now = NAN, half_life = 0;
     int rc = 0;
 
+    fluxacct_usage_stats_init (&s, FLUXACCT_USAGE_STATS_VERSION);
     if (arg_time (a, "time", &now) < 0
         || arg_weeks_or_fsd (a, "priority-decay-half-life", &half_life))
         return EXIT_USAGE;
@@ -408,10 +424,18 @@ static int cmd_view_usage_report (struct ctx *ctx, struct args *a)
     }
     if (parse_bins (arg_str (a, "job-size-bins"), bins, &nbins))
         return EXIT_USAGE;
-    if (!(r = fluxacct_usage_report (ctx->db, start, end, by,
-                                     arg_str (a, "username"),
-                                     arg_str (a, "bank"), bins, nbins, div,
-                                     &error)))
+    fluxacct_usage_report_options_t ro;
+    fluxacct_usage_report_options_init (&ro,
+                                        FLUXACCT_USAGE_REPORT_OPTIONS_VERSION);
+    ro.start = start;
+    ro.end = end;
+    ro.by = by;
+    ro.username = arg_str (a, "username");
+    ro.bank = arg_str (a, "bank");
+    ro.bins = bins;
+    ro.nbins = nbins;
+    ro.unit = div;
+    if (!(r = fluxacct_usage_report (ctx->db, &ro, &error)))
         return errno == EINVAL ? (fail_error (&error), EXIT_USAGE)
                                : fail_error (&error);
     if (o.mode != OUT_TABLE) {

@@ -8,10 +8,12 @@
 
 static int cmd_create_db (struct ctx *ctx, struct args *a)
 {
-    fluxacct_db_create_options_t o = FLUXACCT_CREATE_OPTIONS_INIT;
+    fluxacct_db_create_options_t o;
     fluxacct_error_t error;
     const char *path = a->npos > 0 ? a->pos[0] : ctx->path;
     const char *mode = arg_str (a, "mode");
+
+    fluxacct_db_create_options_init (&o, FLUXACCT_DB_CREATE_OPTIONS_VERSION);
 
     if (arg_weeks_or_fsd (a, "priority-decay-half-life",
                             &o.priority_decay_half_life)

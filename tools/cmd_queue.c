@@ -20,7 +20,7 @@ static int fill_queue (struct args *a, fluxacct_queue_fields_t *f)
         { "max-cores", offsetof (fluxacct_queue_fields_t, max_cores) },
     };
 
-    fluxacct_queue_fields_init (f);
+    fluxacct_queue_fields_init (f, FLUXACCT_QUEUE_FIELDS_VERSION);
     f->queue = a->pos[0];
     for (size_t i = 0; i < sizeof (ints) / sizeof (ints[0]); i++)
         if (arg_int (a, ints[i].opt, strcmp (ints[i].opt, "priority") != 0,

@@ -33,7 +33,7 @@ static int fill_fields (struct args *a, fluxacct_assoc_fields_t *f)
         { "userid", offsetof (fluxacct_assoc_fields_t, userid), 0 },
     };
 
-    fluxacct_assoc_fields_init (f);
+    fluxacct_assoc_fields_init (f, FLUXACCT_ASSOC_FIELDS_VERSION);
     for (size_t i = 0; i < sizeof (ints) / sizeof (ints[0]); i++)
         if (has_opt (a, ints[i].opt)
             && arg_int (a, ints[i].opt, ints[i].unlimited,

@@ -370,7 +370,12 @@ int fetch_from_instance (struct ctx *ctx, fluxacct_report_f report,
         rc = fail_error (&error);
         goto out;
     }
-    if (fluxacct_jobs_import_buffer (ctx->db, buf, len, 0, report, ctx, stats,
+    fluxacct_jobs_import_options_t opts;
+    fluxacct_jobs_import_options_init (&opts,
+                                       FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION);
+    opts.report = report;
+    opts.arg = ctx;
+    if (fluxacct_jobs_import_buffer (ctx->db, buf, len, &opts, stats,
                                      &error) < 0
         || (l.newest > 0
             && fluxacct_jobs_fetch_mark (ctx->db, l.newest, &error) < 0)) {

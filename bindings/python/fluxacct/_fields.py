@@ -1,23 +1,36 @@
-"""Filling the library's *_fields_t / *_options_t structs from keyword
-arguments.  The field names and types are read from the generated cdef, so a
-field the C API gains is accepted here without code changes."""
+"""The library's versioned structs: every one the package passes (the
+*_fields_t and *_options_t it fills, the stats and other output structs the
+library fills) is made here, initialised by the library's own
+fluxacct_X_init() with the header's FLUXACCT_X_VERSION; and filling the
+*_fields_t structs from keyword arguments.  The field names and types are
+read from the generated cdef, so a field the C API gains is accepted here
+without code changes."""
 import datetime
 import math
 
-from ._core import ffi, lib
+from ._core import ffi, lib, raise_error
 
 UNLIMITED = lib.FLUXACCT_UNLIMITED
 
 
 class StructSpec:
     """Field names and Python kinds ('str', 'int', 'float') of one C struct,
-    and how to initialise it to "not given"."""
+    and how to initialise it to "not given".
 
-    def __init__(self, ctype, init=None, skip=('version',)):
+    A versioned struct (libfluxacct(3), "API RULES") is initialised by the
+    library's ``fluxacct_X_init (p, version)``: pass that function and the
+    header's ``FLUXACCT_X_VERSION``.  Every struct :meth:`new` returns is a
+    copy of that initialised one, so it carries the version the bindings
+    were compiled against."""
+
+    def __init__(self, ctype, init=None, version=None, skip=('version',)):
+        if (init is None) != (version is None):
+            raise TypeError(f'{ctype}: init and version go together')
         self.name = ctype
         self.ctype = ffi.typeof(ctype)
         self.ptype = ffi.typeof(ctype + ' *')
         self.init = init
+        self.version = version
         self.kinds = {}
         for name, field in self.ctype.fields:
             if name in skip:
@@ -31,8 +44,8 @@ class StructSpec:
                 self.kinds[name] = 'int'
         self.size = ffi.sizeof(self.ctype)
         blank = ffi.new(self.ptype)
-        if init is not None:
-            init(blank)
+        if init is not None and init(blank, version) < 0:
+            raise_error(None)
         self.blank = bytes(ffi.buffer(blank))
 
     def new(self, count=None):
@@ -125,8 +138,60 @@ def time_or_nan(value, name, parse):
     return float_value(value, name)
 
 
-BANK = StructSpec('fluxacct_bank_fields_t', lib.fluxacct_bank_fields_init)
-ASSOC = StructSpec('fluxacct_assoc_fields_t', lib.fluxacct_assoc_fields_init)
-QUEUE = StructSpec('fluxacct_queue_fields_t', lib.fluxacct_queue_fields_init)
+# Every versioned struct the package passes: input fields and options, and
+# the output structs the library fills (which must be initialised too).
+BANK = StructSpec('fluxacct_bank_fields_t', lib.fluxacct_bank_fields_init,
+                  lib.FLUXACCT_BANK_FIELDS_VERSION)
+ASSOC = StructSpec('fluxacct_assoc_fields_t', lib.fluxacct_assoc_fields_init,
+                   lib.FLUXACCT_ASSOC_FIELDS_VERSION)
+QUEUE = StructSpec('fluxacct_queue_fields_t', lib.fluxacct_queue_fields_init,
+                   lib.FLUXACCT_QUEUE_FIELDS_VERSION)
 CREATE = StructSpec('fluxacct_db_create_options_t',
-                    lib.fluxacct_db_create_options_init)
+                    lib.fluxacct_db_create_options_init,
+                    lib.FLUXACCT_DB_CREATE_OPTIONS_VERSION)
+USAGE_REPORT = StructSpec('fluxacct_usage_report_options_t',
+                          lib.fluxacct_usage_report_options_init,
+                          lib.FLUXACCT_USAGE_REPORT_OPTIONS_VERSION)
+USAGE_STATS = StructSpec('fluxacct_usage_stats_t',
+                         lib.fluxacct_usage_stats_init,
+                         lib.FLUXACCT_USAGE_STATS_VERSION)
+JOBS_IMPORT = StructSpec('fluxacct_jobs_import_options_t',
+                         lib.fluxacct_jobs_import_options_init,
+                         lib.FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION)
+JOBS_STATS = StructSpec('fluxacct_jobs_import_stats_t',
+                        lib.fluxacct_jobs_import_stats_init,
+                        lib.FLUXACCT_JOBS_IMPORT_STATS_VERSION)
+JOBS_RECORD = StructSpec('fluxacct_jobs_record_t',
+                         lib.fluxacct_jobs_record_init,
+                         lib.FLUXACCT_JOBS_RECORD_VERSION)
+MIGRATE = StructSpec('fluxacct_migrate_options_t',
+                     lib.fluxacct_migrate_options_init,
+                     lib.FLUXACCT_MIGRATE_OPTIONS_VERSION)
+MIGRATE_STATS = StructSpec('fluxacct_migrate_stats_t',
+                           lib.fluxacct_migrate_stats_init,
+                           lib.FLUXACCT_MIGRATE_STATS_VERSION)
+CSV_IMPORT = StructSpec('fluxacct_csv_import_options_t',
+                        lib.fluxacct_csv_import_options_init,
+                        lib.FLUXACCT_CSV_IMPORT_OPTIONS_VERSION)
+CSV_STATS = StructSpec('fluxacct_csv_stats_t', lib.fluxacct_csv_stats_init,
+                       lib.FLUXACCT_CSV_STATS_VERSION)
+FSTREE_NODE = StructSpec('fluxacct_fstree_node_t',
+                         lib.fluxacct_fstree_node_init,
+                         lib.FLUXACCT_FSTREE_NODE_VERSION)
+R_COUNT = StructSpec('fluxacct_r_count_t', lib.fluxacct_r_count_init,
+                     lib.FLUXACCT_R_COUNT_VERSION)
+JOBSPEC_INFO = StructSpec('fluxacct_jobspec_info_t',
+                          lib.fluxacct_jobspec_info_init,
+                          lib.FLUXACCT_JOBSPEC_INFO_VERSION)
+JOBDESC = StructSpec('fluxacct_engine_jobdesc_t',
+                     lib.fluxacct_engine_jobdesc_init,
+                     lib.FLUXACCT_ENGINE_JOBDESC_VERSION)
+JOBSPEC_UPDATE = StructSpec('fluxacct_engine_jobspec_update_t',
+                            lib.fluxacct_engine_jobspec_update_init,
+                            lib.FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION)
+PRIORITY = StructSpec('fluxacct_engine_priority_t',
+                      lib.fluxacct_engine_priority_init,
+                      lib.FLUXACCT_ENGINE_PRIORITY_VERSION)
+RELEASE = StructSpec('fluxacct_engine_release_t',
+                     lib.fluxacct_engine_release_init,
+                     lib.FLUXACCT_ENGINE_RELEASE_VERSION)

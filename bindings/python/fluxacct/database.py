@@ -151,25 +151,25 @@ def migrate_db(path, dry_run=False, vacuum=False, progress=None):
     :class:`MigrateStats`.  `progress`, if given, is called as
     ``progress(what, done, total)`` while job records are copied.  :raises
     ReadOnly, NotADatabase, InvalidArgument (duplicate bank names, ...)."""
-    stats = ffi.new('fluxacct_migrate_stats_t *')
+    stats = _fields.MIGRATE_STATS.new()
     problems = []
     handle = ffi.new_handle(problems)
     err = new_error()
-    flags = ((lib.FLUXACCT_MIGRATE_DRY_RUN if dry_run else 0)
-             | (lib.FLUXACCT_MIGRATE_VACUUM if vacuum else 0))
-    if progress is None:
-        check(lib.fluxacct_migrate_db(cstr(path, 'path'), flags,
-                                      lib._fluxacct_report, handle, stats,
-                                      err), err)
-    else:
-        # one arg for both callbacks: report appends to `problems`, the
-        # progress trampoline calls `progress`
+    opts = _fields.MIGRATE.new()
+    opts.flags = ((lib.FLUXACCT_MIGRATE_DRY_RUN if dry_run else 0)
+                  | (lib.FLUXACCT_MIGRATE_VACUUM if vacuum else 0))
+    # one arg for both callbacks: report appends to `problems`, the
+    # progress trampoline calls `progress`
+    opts.report = lib._fluxacct_report
+    opts.arg = handle
+    cb = None
+    if progress is not None:
         def trampoline(arg, what, done, total):
             progress(pystr(what), done, total)
         cb = ffi.callback('fluxacct_progress_f', trampoline)
-        check(lib.fluxacct_db_migrate_ex(cstr(path, 'path'), flags,
-                                         lib._fluxacct_report, cb, handle,
-                                         stats, err), err)
+        opts.progress = cb
+    check(lib.fluxacct_migrate_db(cstr(path, 'path'), opts, stats, err), err)
+    del cb  # the callback lives until the call has returned
     return MigrateStats(bool(stats.migrated), stats.from_version,
                         stats.associations, stats.banks, stats.queues,
                         stats.qos, stats.projects, stats.jobs,
@@ -643,11 +643,15 @@ class Database:
 
     # -- job records ------------------------------------------------------
 
-    def _import(self, fn, *args):
-        stats = ffi.new('fluxacct_jobs_import_stats_t *')
+    def _import(self, fn, *args, strict=False):
+        stats = _fields.JOBS_STATS.new()
         problems = []
         handle = ffi.new_handle(problems)
-        self._call(fn, *args, lib._fluxacct_report, handle, stats)
+        opts = _fields.JOBS_IMPORT.new()
+        opts.flags = lib.FLUXACCT_IMPORT_STRICT if strict else 0
+        opts.report = lib._fluxacct_report
+        opts.arg = handle
+        self._call(fn, *args, opts, stats)
         return ImportStats(stats.lines, stats.imported, stats.duplicates,
                            stats.malformed, stats.no_resources, stats.unknown,
                            problems)
@@ -658,7 +662,7 @@ class Database:
         strict=True a malformed line fails the whole import
         (InvalidArgument).  :raises NotFound (file)."""
         return self._import(lib.fluxacct_jobs_import, cstr(path, 'path'),
-                            lib.FLUXACCT_IMPORT_STRICT if strict else 0)
+                            strict=strict)
 
     def import_jobs_data(self, data, strict=False):
         """Import Flux jobs from JSON Lines in `data` (bytes or str).
@@ -667,7 +671,7 @@ class Database:
             data = data.encode('utf-8')
         buf = ffi.from_buffer(data)
         return self._import(lib.fluxacct_jobs_import_buffer, buf, len(data),
-                            lib.FLUXACCT_IMPORT_STRICT if strict else 0)
+                            strict=strict)
 
     def import_archive(self, path):
         """Import the jobs of a flux-core job-archive database.  Returns
@@ -684,7 +688,7 @@ class Database:
         listed in problems, or with strict=True fail the import
         (InvalidArgument)."""
         records = list(records)
-        arr = ffi.new('fluxacct_jobs_record_t[]', max(len(records), 1))
+        arr = _fields.JOBS_RECORD.new(max(len(records), 1))
         keep = []
 
         def text(rec, key):
@@ -704,8 +708,7 @@ class Database:
             arr[i].R = text(rec, 'R')
             arr[i].jobspec = text(rec, 'jobspec')
         return self._import(lib.fluxacct_jobs_import_records, arr,
-                            len(records),
-                            lib.FLUXACCT_IMPORT_STRICT if strict else 0)
+                            len(records), strict=strict)
     def fetch_since(self):
         """Where the next fetch from a running Flux instance starts (job-list's
         `since`, epoch seconds): the fetch mark, or the newest record, minus
@@ -738,7 +741,7 @@ class Database:
         """Write every table (or those named in `tables`) to TABLE.csv in
         `directory`, with a header row.  Returns :class:`CsvStats`."""
         arr, keep = _string_list(tables)
-        stats = ffi.new('fluxacct_csv_stats_t *')
+        stats = _fields.CSV_STATS.new()
         self._call(lib.fluxacct_csv_export, cstr(directory, 'directory'),
                    arr, stats)
         return CsvStats(stats.tables, stats.rows, stats.bytes)
@@ -752,23 +755,28 @@ class Database:
         if isinstance(paths, (str, bytes)) or hasattr(paths, '__fspath__'):
             paths = [paths]
         arr, keep = _string_list([os.fspath(p) for p in paths])
-        stats = ffi.new('fluxacct_csv_stats_t *')
-        self._call(lib.fluxacct_csv_import, arr,
-                   cstr(fields, 'fields') if fields is not None else ffi.NULL,
-                   lib.FLUXACCT_CSV_REPLACE if replace else 0, stats)
+        stats = _fields.CSV_STATS.new()
+        opts = _fields.CSV_IMPORT.new()
+        opts.flags = lib.FLUXACCT_CSV_REPLACE if replace else 0
+        cfields = (ffi.new('char[]', cstr(fields, 'fields'))
+                   if fields is not None else ffi.NULL)
+        opts.fields = cfields
+        self._call(lib.fluxacct_csv_import, arr, opts, stats)
         return CsvStats(stats.tables, stats.rows, stats.bytes)
 
     def import_csv_dir(self, directory, replace=True):
         """Load every known TABLE.csv of `directory` (a restore: with
         replace=True each table with a file is emptied first).  Returns
         :class:`CsvStats` with the problems reported."""
-        stats = ffi.new('fluxacct_csv_stats_t *')
+        stats = _fields.CSV_STATS.new()
         problems = []
         handle = ffi.new_handle(problems)
+        opts = _fields.CSV_IMPORT.new()
+        opts.flags = lib.FLUXACCT_CSV_REPLACE if replace else 0
+        opts.report = lib._fluxacct_report
+        opts.arg = handle
         self._call(lib.fluxacct_csv_import_dir,
-                   cstr(directory, 'directory'),
-                   lib.FLUXACCT_CSV_REPLACE if replace else 0,
-                   lib._fluxacct_report, handle, stats)
+                   cstr(directory, 'directory'), opts, stats)
         return CsvStats(stats.tables, stats.rows, stats.bytes, problems)
 
     def list_jobs(self, **filters):
@@ -796,7 +804,7 @@ class Database:
         """Charge new job records and rewrite every association's and bank's
         decayed usage as of `now` (default: the current time).  Returns
         :class:`UsageStats`."""
-        stats = ffi.new('fluxacct_usage_stats_t *')
+        stats = _fields.USAGE_STATS.new()
         self._call(lib.fluxacct_usage_update,
                    _fields.time_or_nan(now, 'now', time_parse), stats)
         return UsageStats(stats.new_jobs, stats.uncharged, stats.associations,
@@ -832,15 +840,22 @@ class Database:
         if unit not in self._REPORT_UNITS:
             raise TypeError(f"unit must be one of {sorted(self._REPORT_UNITS)}")
         bins = list(bins or [])
+        # the bins and the strings stay alive in these locals during the call
         cbins = ffi.new('int64_t[]', bins) if bins else ffi.NULL
-        return self._rows(lib.fluxacct_usage_report,
-                          _fields.time_or_nan(start, 'start', time_parse),
-                          _fields.time_or_nan(end, 'end', time_parse),
-                          self._REPORT_BY[by],
-                          cstr(username, 'username') if username is not None
-                          else ffi.NULL,
-                          cstr(bank, 'bank') if bank is not None else ffi.NULL,
-                          cbins, len(bins), self._REPORT_UNITS[unit])
+        opts = _fields.USAGE_REPORT.new()
+        opts.start = _fields.time_or_nan(start, 'start', time_parse)
+        opts.end = _fields.time_or_nan(end, 'end', time_parse)
+        opts.by = self._REPORT_BY[by]
+        cuser = (ffi.new('char[]', cstr(username, 'username'))
+                 if username is not None else ffi.NULL)
+        cbank = (ffi.new('char[]', cstr(bank, 'bank'))
+                 if bank is not None else ffi.NULL)
+        opts.username = cuser
+        opts.bank = cbank
+        opts.bins = cbins
+        opts.nbins = len(bins)
+        opts.unit = self._REPORT_UNITS[unit]
+        return self._rows(lib.fluxacct_usage_report, opts)
 
     def allocation_report(self, bank=None):
         """Every bank's allocation (or one bank's) as of the last

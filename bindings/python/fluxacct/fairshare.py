@@ -6,6 +6,7 @@ import threading
 
 from ._core import ffi, lib, check, check_ptr, cstr, new_error, pystr, \
     take_string
+from . import _fields
 from .errors import ClosedError
 
 __all__ = ['FairShareTree', 'FairShareNode']
@@ -162,14 +163,14 @@ class FairShareTree:
     def node(self, index):
         """Node `index` (depth first; 0 is the root) of the computed tree.
         :raises InvalidArgument (not computed, out of range)."""
-        info = ffi.new('fluxacct_fstree_node_t *')
+        info = _fields.FSTREE_NODE.new()
         with self._lock:
             self._call(lib.fluxacct_fstree_node, index, info)
             return _node(info)
 
     def user(self, i):
         """The i-th user in visit order of the computed tree."""
-        info = ffi.new('fluxacct_fstree_node_t *')
+        info = _fields.FSTREE_NODE.new()
         with self._lock:
             self._call(lib.fluxacct_fstree_user, i, info)
             return _node(info)

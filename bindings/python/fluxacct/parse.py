@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 from ._core import ffi, lib, check, cstr, new_error, pystr, raise_error
+from . import _fields
 
 __all__ = ['RCount', 'JobspecInfo', 'idset_count', 'r_count',
            'jobspec_parse', 'fsd_parse', 'fsd_format', 'time_parse',
@@ -53,7 +54,7 @@ def idset_count(s):
 def r_count(R):
     """Count nodes, cores and GPUs in an R document (JSON text or a dict).
     Returns an :class:`RCount`."""
-    out = ffi.new('fluxacct_r_count_t *')
+    out = _fields.R_COUNT.new()
     err = new_error()
     check(lib.fluxacct_r_count(_json_text(R), out, err), err)
     return RCount(out.nnodes, out.ncores, out.ngpus)
@@ -61,7 +62,7 @@ def r_count(R):
 
 def jobspec_parse(jobspec):
     """Parse a jobspec (JSON text or a dict) into a :class:`JobspecInfo`."""
-    out = ffi.new('fluxacct_jobspec_info_t *')
+    out = _fields.JOBSPEC_INFO.new()
     err = new_error()
     check(lib.fluxacct_jobspec_parse(_json_text(jobspec), out, err), err)
     try:

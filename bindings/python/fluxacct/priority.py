@@ -1,5 +1,5 @@
 """The in-memory priority and limits engine of the mf_priority jobtap
-plugin (fluxacct/priority.h): :class:`PriorityEngine`.
+plugin (fluxacct/engine.h): :class:`PriorityEngine`.
 
     with fluxacct.Database(path) as db, fluxacct.PriorityEngine(db) as eng:
         eng.validate(5001, bank='A', queue='batch')   # raises if rejected
@@ -22,6 +22,7 @@ from typing import NamedTuple, Optional
 
 from ._core import ffi, lib, check_ptr, cstr, new_error, pystr, raise_error
 from ._core import take_string
+from . import _fields
 from .errors import ClosedError, InvalidArgument
 from .parse import jobid_parse
 
@@ -123,7 +124,6 @@ class Release(NamedTuple):
 
 _STATE_NAMES = {s.name.lower(): int(s) for s in JobState}
 _UNAVAILABLE = lib.FLUXACCT_PRIORITY_UNAVAILABLE
-_JOBDESC_VERSION = lib.FLUXACCT_ENGINE_JOBDESC_VERSION
 _NAME_CACHE_MAX = 4096
 _NULL = ffi.NULL
 _tuple_new = tuple.__new__   # a NamedTuple without its Python __new__
@@ -191,10 +191,12 @@ class PriorityEngine:
         # One set of in/out structs per engine, used under the lock: a call
         # allocates nothing but its result.
         self._err = new_error()
-        self._desc = ffi.new('fluxacct_engine_jobdesc_t *')
-        self._upd = ffi.new('fluxacct_engine_jobspec_update_t *')
-        self._prio = ffi.new('fluxacct_engine_priority_t *')
-        self._rel = ffi.new('fluxacct_engine_release_t *')
+        # Each is initialised once, to the version the bindings were built
+        # for; the library keeps `version` when it fills one.
+        self._desc = _fields.JOBDESC.new()
+        self._upd = _fields.JOBSPEC_UPDATE.new()
+        self._prio = _fields.PRIORITY.new()
+        self._rel = _fields.RELEASE.new()
         self._masks = ffi.new('unsigned int[2]')
         self._names = {}
         if owner is not None:
@@ -347,7 +349,6 @@ class PriorityEngine:
              else get(project) or self._intern(project))
         e = (_NULL if size_error is None
              else ffi.new('char[]', cstr(size_error, 'size_error')))
-        d.version = _JOBDESC_VERSION
         d.userid = userid
         d.bank = b
         d.queue = q
@@ -468,16 +469,16 @@ class PriorityEngine:
             if self._e is None:
                 self._closed()
             out = self._prio
+            u = self._upd
             if lib.fluxacct_engine_job_priority(self._e, jobid, urgency, out,
-                                                self._err) < 0:
+                                                u, self._err) < 0:
                 self._fail()
             prio = out.priority
             if prio == _UNAVAILABLE:
                 return _tuple_new(JobPriority, (None, None, False,
-                                                _update_dict(out.update)))
+                                                _update_dict(u)))
             return _tuple_new(JobPriority, (prio, out.fairshare,
-                                            out.memo != 0,
-                                            _update_dict(out.update)))
+                                            out.memo != 0, _update_dict(u)))
 
     def job_sched(self, jobid):
         """The job reaches SCHED (job.state.sched).  :raises NotFound."""
@@ -557,8 +558,11 @@ class PriorityEngine:
             if self._e is None:
                 self._closed()
             r = self._rel
-            if not lib.fluxacct_engine_next_release(self._e, r):
+            rc = lib.fluxacct_engine_next_release(self._e, r)
+            if rc == 0:
                 return None
+            if rc < 0:
+                raise_error(None)
             return _tuple_new(Release, (r.id, r.remove, r.reprioritize != 0))
 
     def releases(self):

@@ -89,7 +89,8 @@ enum {
 typedef struct {
     int version;
     double start;          /**< the window: jobs that ended in [start, end], */
-    double end;            /**< epoch seconds; default 0 .. infinity */
+    double end;            /**< epoch seconds; default 0 ..
+                                FLUXACCT_TIME_MAX */
     int by;                /**< FLUXACCT_REPORT_*; default BYASSOCIATION */
     const char *username;  /**< only this user's jobs, or NULL (default) */
     const char *bank;      /**< only this bank's jobs, or NULL (default) */

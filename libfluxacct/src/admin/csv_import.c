@@ -18,7 +18,7 @@
 #include "admin/csv_internal.h"
 #include "jobs/jobrec_internal.h"
 #include "model/model_internal.h"
-#include "fluxacct/admin.h"
+#include "fluxacct/csv.h"
 #include "fluxacct/parse.h"
 
 /* ---- import ---------------------------------------------------------- */
@@ -843,46 +843,92 @@ static int import_all (fluxacct_db_t *db, const char *const *paths,
     return 0;
 }
 
-FLUXACCT_EXPORT int fluxacct_csv_import (fluxacct_db_t *db,
-                                            const char *const *paths,
-                                            const char *fields, int flags,
-                                            fluxacct_csv_stats_t *stats,
-                                            fluxacct_error_t *error)
+static const struct fa_vtype options_type =
+    FA_VTYPE1 (fluxacct_csv_import_options_t,
+               fluxacct_csv_import_options_init);
+static const fluxacct_csv_import_options_t options_defaults = {
+    .version = FLUXACCT_CSV_IMPORT_OPTIONS_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_csv_import_options_init (fluxacct_csv_import_options_t *opts,
+                                                      int version)
 {
-    fluxacct_csv_stats_t local;
+    return fa_vinit (&options_type, opts, version, &options_defaults);
+}
+
+/* The caller's options (NULL: the defaults) and stats (NULL or of a known
+ * version), checked before anything is read. */
+static int import_args (const fluxacct_csv_import_options_t *opts,
+                        fluxacct_csv_import_options_t *o,
+                        const fluxacct_csv_stats_t *stats,
+                        fluxacct_error_t *error)
+{
+    if (fa_vin (&options_type, opts, o, &options_defaults, error) < 0
+        || (stats && fa_vcheck (&csv_stats_type, stats, error) == 0))
+        return -1;
+    if (o->flags & ~FLUXACCT_CSV_REPLACE)
+        return errprintf (error, EINVAL, "invalid flags 0x%x",
+                          (unsigned)o->flags);
+    return 0;
+}
+
+static int csv_import (fluxacct_db_t *db, const char *const *paths,
+                       const fluxacct_csv_import_options_t *o,
+                       fluxacct_csv_stats_t *stats, fluxacct_error_t *error)
+{
+    fluxacct_csv_stats_t local = csv_stats_zero;
 
     if (!db || !paths || !paths[0])
         return errprintf (error, EINVAL, "invalid argument");
-    if (flags & ~FLUXACCT_CSV_REPLACE)
-        return errprintf (error, EINVAL, "invalid flags 0x%x", flags);
-    if (!stats)
-        stats = &local;
-    memset (stats, 0, sizeof (*stats));
     if (db_txn_begin (db, error) < 0)
         return -1;
     /* A big load in one transaction: a page cache that holds the working
      * set instead of spilling it (to the WAL) and reading it back. */
     int64_t cache = cache_size (db);
     sqlite3_exec (db->h, "PRAGMA cache_size=-262144", NULL, NULL, NULL);
-    int rc = db_txn_end (db, import_all (db, paths, fields, flags, stats,
-                                         error), error);
+    int rc = db_txn_end (db, import_all (db, paths, o->fields, o->flags,
+                                         &local, error), error);
     set_cache_size (db, cache);
+    if (stats) {
+        int saved = errno;
+        fa_vout (&csv_stats_type, stats, &local);
+        errno = saved;
+    }
     return rc;
 }
 
-FLUXACCT_EXPORT int fluxacct_csv_import_dir (fluxacct_db_t *db,
-                                                const char *dir, int flags,
-                                                fluxacct_report_f report,
-                                                void *arg,
-                                                fluxacct_csv_stats_t *stats,
-                                                fluxacct_error_t *error)
+FLUXACCT_EXPORT int fluxacct_csv_import (fluxacct_db_t *db,
+                                         const char *const *paths,
+                                         const fluxacct_csv_import_options_t *opts,
+                                         fluxacct_csv_stats_t *stats,
+                                         fluxacct_error_t *error)
 {
+    fluxacct_csv_import_options_t o;
+
+    if (import_args (opts, &o, stats, error) < 0)
+        return -1;
+    return csv_import (db, paths, &o, stats, error);
+}
+
+FLUXACCT_EXPORT int fluxacct_csv_import_dir (fluxacct_db_t *db,
+                                             const char *dir,
+                                             const fluxacct_csv_import_options_t *opts,
+                                             fluxacct_csv_stats_t *stats,
+                                             fluxacct_error_t *error)
+{
+    fluxacct_csv_import_options_t o;
     char **tables, **paths = NULL;
     size_t n = 0;
     struct dirent *e;
     DIR *d;
     int rc = -1;
 
+    if (import_args (opts, &o, stats, error) < 0)
+        return -1;
+    if (o.fields)
+        return errprintf (error, EINVAL, "import-dir takes no fields list");
+    fluxacct_report_f report = o.report;
+    void *arg = o.arg;
     if (!db || !dir)
         return errprintf (error, EINVAL, "invalid argument");
     if (!(d = opendir (dir)))
@@ -931,8 +977,7 @@ FLUXACCT_EXPORT int fluxacct_csv_import_dir (fluxacct_db_t *db,
                    "database's tables", dir);
         goto done;
     }
-    rc = fluxacct_csv_import (db, (const char *const *)paths, NULL, flags,
-                                 stats, error);
+    rc = csv_import (db, (const char *const *)paths, &o, stats, error);
 done:
     closedir (d);
     csv_strv_free (tables);

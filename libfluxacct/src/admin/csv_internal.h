@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 #include "core/db_internal.h"
+#include "util/vstruct_internal.h"
+#include "fluxacct/csv.h"
 
 enum aff { A_INT, A_REAL, A_TEXT, A_NONE };
 
@@ -29,6 +31,10 @@ struct table {
 int csv_table_load (fluxacct_db_t *db, const char *name, struct table *t,
                     fluxacct_error_t *error);
 void csv_table_free (struct table *t);
+
+/* fluxacct_csv_stats_t, shared by export-db and pop-db (csv_table.c). */
+extern const struct fa_vtype csv_stats_type;
+extern const fluxacct_csv_stats_t csv_stats_zero;
 /* Index of column `name` in t, or -1. */
 int csv_table_col (const struct table *t, const char *name);
 /* Every user table of the database, sorted by name; NULL-terminated, free

@@ -142,3 +142,15 @@ char *csv_table_of_path (const char *path)
         n -= 4;
     return strndup (base, n);
 }
+
+const struct fa_vtype csv_stats_type =
+    FA_VTYPE1 (fluxacct_csv_stats_t, fluxacct_csv_stats_init);
+const fluxacct_csv_stats_t csv_stats_zero = {
+    .version = FLUXACCT_CSV_STATS_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_csv_stats_init (fluxacct_csv_stats_t *stats,
+                                             int version)
+{
+    return fa_vinit (&csv_stats_type, stats, version, &csv_stats_zero);
+}

@@ -17,7 +17,7 @@
 #include "admin/admin_internal.h"
 #include "admin/csv_internal.h"
 #include "util/fmt_internal.h"
-#include "fluxacct/admin.h"
+#include "fluxacct/csv.h"
 
 /* ---- export ---------------------------------------------------------- */
 
@@ -206,12 +206,10 @@ done:
     return rc;
 }
 
-FLUXACCT_EXPORT int fluxacct_csv_export (fluxacct_db_t *db, const char *dir,
-                                            const char *const *tables,
-                                            fluxacct_csv_stats_t *stats,
-                                            fluxacct_error_t *error)
+static int csv_export (fluxacct_db_t *db, const char *dir,
+                       const char *const *tables, fluxacct_csv_stats_t *stats,
+                       fluxacct_error_t *error)
 {
-    fluxacct_csv_stats_t local;
     char **all = NULL;
     struct stat sb;
     int own_txn = 0, rc = 0;
@@ -220,9 +218,6 @@ FLUXACCT_EXPORT int fluxacct_csv_export (fluxacct_db_t *db, const char *dir,
         return errprintf (error, EINVAL, "invalid argument");
     if (!dir || !*dir)
         dir = ".";
-    if (!stats)
-        stats = &local;
-    memset (stats, 0, sizeof (*stats));
     if (stat (dir, &sb) < 0) {
         if (errno != ENOENT || mkdir (dir, 0755) < 0)
             return errprintf (error, errno, "cannot create directory %s: %s",
@@ -271,6 +266,25 @@ FLUXACCT_EXPORT int fluxacct_csv_export (fluxacct_db_t *db, const char *dir,
         int saved = errno;
         sqlite3_exec (db->h, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
                       NULL);
+        errno = saved;
+    }
+    return rc;
+}
+
+FLUXACCT_EXPORT int fluxacct_csv_export (fluxacct_db_t *db, const char *dir,
+                                         const char *const *tables,
+                                         fluxacct_csv_stats_t *stats,
+                                         fluxacct_error_t *error)
+{
+    fluxacct_csv_stats_t local = csv_stats_zero;
+    int rc;
+
+    if (stats && fa_vcheck (&csv_stats_type, stats, error) == 0)
+        return -1;
+    rc = csv_export (db, dir, tables, &local, error);
+    if (stats) {
+        int saved = errno;
+        fa_vout (&csv_stats_type, stats, &local);
         errno = saved;
     }
     return rc;

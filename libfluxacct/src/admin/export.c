@@ -23,7 +23,7 @@
 #include "util/fmt_internal.h"
 #include "util/util_internal.h"
 #include "fluxacct/export.h"
-#include "fluxacct/priority.h"
+#include "fluxacct/engine.h"
 
 /* ---- a JSON writer into a growing buffer ---------------------------- */
 

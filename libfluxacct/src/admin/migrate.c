@@ -1,9 +1,9 @@
-/* Module admin (admin.h, export.h): update-db, export-db, pop-db, export-
+/* Module admin (migrate.h, csv.h, export.h): update-db, export-db, pop-db, export-
  * json; may call every module below it. */
 /* libfluxacct - update-db: migrate a flux-accounting database, of any
  * release, in place to the current libfluxacct schema.
  *
- * The plan (see fluxacct/admin.h for what maps to what):
+ * The plan (see fluxacct/migrate.h for what maps to what):
  *   1. take the write lock (BEGIN IMMEDIATE) and check the source;
  *   2. write PATH.backup, a byte copy of the file (nobody can write it while
  *      we hold the lock), fsync'd and renamed into place;
@@ -30,12 +30,13 @@
 #include <jansson.h>
 
 #include "util/fmt_internal.h"
+#include "util/vstruct_internal.h"
 #include "core/db_internal.h"
 #include "model/model_internal.h"
 #include "parse/parse_internal.h"
 #include "core/schema_internal.h"
 #include "jobs/jobrec_internal.h"
-#include "fluxacct/admin.h"
+#include "fluxacct/migrate.h"
 #include "fluxacct/parse.h"
 
 #define OLD "fluxacct_old_"
@@ -1308,27 +1309,44 @@ static int run (struct mig *m)
     return 0;
 }
 
-FLUXACCT_EXPORT int fluxacct_migrate_db (const char *path, int flags,
-                                         fluxacct_report_f report, void *arg,
+static const struct fa_vtype options_type =
+    FA_VTYPE1 (fluxacct_migrate_options_t, fluxacct_migrate_options_init);
+static const fluxacct_migrate_options_t options_defaults = {
+    .version = FLUXACCT_MIGRATE_OPTIONS_VERSION,
+};
+static const struct fa_vtype stats_type =
+    FA_VTYPE1 (fluxacct_migrate_stats_t, fluxacct_migrate_stats_init);
+static const fluxacct_migrate_stats_t stats_zero = {
+    .version = FLUXACCT_MIGRATE_STATS_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_migrate_options_init (fluxacct_migrate_options_t *opts,
+                                                   int version)
+{
+    return fa_vinit (&options_type, opts, version, &options_defaults);
+}
+
+FLUXACCT_EXPORT int fluxacct_migrate_stats_init (fluxacct_migrate_stats_t *stats,
+                                                 int version)
+{
+    return fa_vinit (&stats_type, stats, version, &stats_zero);
+}
+
+FLUXACCT_EXPORT int fluxacct_migrate_db (const char *path,
+                                         const fluxacct_migrate_options_t *opts,
                                          fluxacct_migrate_stats_t *stats,
                                          fluxacct_error_t *error)
 {
-    return fluxacct_db_migrate_ex (path, flags, report, NULL, arg, stats,
-                                   error);
-}
-
-FLUXACCT_EXPORT int fluxacct_db_migrate_ex (const char *path, int flags,
-                                            fluxacct_report_f report,
-                                            fluxacct_progress_f progress,
-                                            void *arg,
-                                            fluxacct_migrate_stats_t *stats,
-                                            fluxacct_error_t *error)
-{
-    fluxacct_migrate_stats_t local;
+    fluxacct_migrate_options_t o;
+    fluxacct_migrate_stats_t local = stats_zero;
     struct mig m = { 0 };
     struct stat sb;
     int rc;
 
+    if (fa_vin (&options_type, opts, &o, &options_defaults, error) < 0
+        || (stats && fa_vcheck (&stats_type, stats, error) == 0))
+        return -1;
+    int flags = o.flags;
     if (!path || !*path)
         return errprintf (error, EINVAL, "no database path given");
     if (flags & ~(FLUXACCT_MIGRATE_DRY_RUN | FLUXACCT_MIGRATE_VACUUM))
@@ -1338,20 +1356,21 @@ FLUXACCT_EXPORT int fluxacct_db_migrate_ex (const char *path, int flags,
     if (S_ISDIR (sb.st_mode))
         return errprintf (error, EPROTO, "%s is a directory, not a database",
                           path);
-    m.st = stats ? stats : &local;
-    memset (m.st, 0, sizeof (*m.st));
+    m.st = &local;
     m.path = path;
     m.flags = flags;
-    m.report = report;
-    m.arg = arg;
+    m.report = o.report;
+    m.arg = o.arg;
     m.error = error;
     if (!(m.db = db_open_unchecked (path, error)))
         return -1;
-    fluxacct_db_set_progress (m.db, progress, arg);
+    fluxacct_db_set_progress (m.db, o.progress, o.arg);
     rc = run (&m);
     int saved = errno;
     free_tinfo (&m);
     fluxacct_db_close (m.db);
+    if (stats)
+        fa_vout (&stats_type, stats, &local);
     errno = saved;
     return rc;
 }

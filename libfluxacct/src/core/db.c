@@ -13,6 +13,7 @@
 
 #include "core/db_internal.h"
 #include "util/fmt_internal.h"
+#include "util/vstruct_internal.h"
 #include "core/schema_internal.h"
 #include "fluxacct/version.h"
 
@@ -35,12 +36,18 @@ FLUXACCT_EXPORT const char *fluxacct_db_default_path (void)
     return p && *p ? p : FLUXACCT_DEFAULT_DB_PATH;
 }
 
-FLUXACCT_EXPORT void fluxacct_db_create_options_init (fluxacct_db_create_options_t *o)
+static const struct fa_vtype create_options_type =
+    FA_VTYPE1 (fluxacct_db_create_options_t, fluxacct_db_create_options_init);
+
+static const fluxacct_db_create_options_t create_options_defaults = {
+    .version = FLUXACCT_DB_CREATE_OPTIONS_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_db_create_options_init (fluxacct_db_create_options_t *o,
+                                                     int version)
 {
-    if (o) {
-        fluxacct_db_create_options_t init = FLUXACCT_CREATE_OPTIONS_INIT;
-        *o = init;
-    }
+    return fa_vinit (&create_options_type, o, version,
+                     &create_options_defaults);
 }
 
 /* SQLite's "UNIQUE constraint failed: T.C" and friends, in the operators'
@@ -625,9 +632,6 @@ static int mkdir_parents (const char *path)
 static int check_create_options (const fluxacct_db_create_options_t *o,
                                  fluxacct_error_t *error)
 {
-    if (o->version < 1 || o->version > FLUXACCT_DB_CREATE_OPTIONS_VERSION)
-        return errprintf (error, EINVAL, "unknown create options version %d",
-                          o->version);
     if (!(o->priority_decay_half_life >= 0)
         || isinf (o->priority_decay_half_life))
         return errprintf (error, EINVAL, "priority-decay-half-life must be "
@@ -728,15 +732,17 @@ FLUXACCT_EXPORT int fluxacct_db_create (const char *path,
                                         const fluxacct_db_create_options_t *opts,
                                         fluxacct_error_t *error)
 {
-    fluxacct_db_create_options_t defaults = FLUXACCT_CREATE_OPTIONS_INIT;
+    fluxacct_db_create_options_t o;
     fluxacct_db_t *db;
     struct stat sb;
     int fd, mode;
 
     if (!path || !*path)
         return errprintf (error, EINVAL, "no database path given");
-    if (!opts)
-        opts = &defaults;
+    if (fa_vin (&create_options_type, opts, &o, &create_options_defaults,
+                error) < 0)
+        return -1;
+    opts = &o;
     if (check_create_options (opts, error) < 0)
         return -1;
     if (stat (path, &sb) == 0 && sb.st_size > 0)

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "util/util_internal.h"
+#include "util/vstruct_internal.h"
 #include "engine/priority_internal.h"
 
 static const char *const hold_names[9] = {
@@ -409,16 +410,73 @@ static int32_t find_name (const struct fluxacct_engine *e, const char *s)
     return s ? strtab_find (&e->names, s, strlen (s)) : -1;
 }
 
-static int check_desc (const fluxacct_engine_jobdesc_t *d, fluxacct_error_t *error)
+/* Version 1 ends before duration, version 2 before ngpus. */
+static const struct fa_vtype jobdesc_type = {
+    "fluxacct_engine_jobdesc_t", "fluxacct_engine_jobdesc_init", 3,
+    { offsetof (fluxacct_engine_jobdesc_t, duration),
+      offsetof (fluxacct_engine_jobdesc_t, ngpus),
+      sizeof (fluxacct_engine_jobdesc_t) },
+};
+static const fluxacct_engine_jobdesc_t jobdesc_defaults = {
+    .version = FLUXACCT_ENGINE_JOBDESC_VERSION,
+    .nnodes = -1,
+    .ncores = -1,
+};
+static const struct fa_vtype update_type =
+    FA_VTYPE1 (fluxacct_engine_jobspec_update_t,
+               fluxacct_engine_jobspec_update_init);
+static const fluxacct_engine_jobspec_update_t update_zero = {
+    .version = FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION,
+};
+static const struct fa_vtype priority_type =
+    FA_VTYPE1 (fluxacct_engine_priority_t, fluxacct_engine_priority_init);
+static const fluxacct_engine_priority_t priority_zero = {
+    .version = FLUXACCT_ENGINE_PRIORITY_VERSION,
+};
+static const struct fa_vtype release_type =
+    FA_VTYPE1 (fluxacct_engine_release_t, fluxacct_engine_release_init);
+static const fluxacct_engine_release_t release_zero = {
+    .version = FLUXACCT_ENGINE_RELEASE_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_engine_jobdesc_init (fluxacct_engine_jobdesc_t *job,
+                                                  int version)
 {
-    if (!d || d->version < 1)
+    return fa_vinit (&jobdesc_type, job, version, &jobdesc_defaults);
+}
+
+FLUXACCT_EXPORT int fluxacct_engine_jobspec_update_init (fluxacct_engine_jobspec_update_t *update,
+                                                         int version)
+{
+    return fa_vinit (&update_type, update, version, &update_zero);
+}
+
+FLUXACCT_EXPORT int fluxacct_engine_priority_init (fluxacct_engine_priority_t *out,
+                                                   int version)
+{
+    return fa_vinit (&priority_type, out, version, &priority_zero);
+}
+
+FLUXACCT_EXPORT int fluxacct_engine_release_init (fluxacct_engine_release_t *out,
+                                                  int version)
+{
+    return fa_vinit (&release_type, out, version, &release_zero);
+}
+
+/* The caller's job description (any version) as the latest version: an
+ * older one has no duration (0) and no GPUs (0). */
+static int desc_in (const fluxacct_engine_jobdesc_t *d,
+                    fluxacct_engine_jobdesc_t *full, fluxacct_error_t *error)
+{
+    if (!d)
         return errprintf (error, EINVAL, "invalid job description");
-    if (d->version >= 2 && !(d->duration >= 0 && d->duration < INFINITY))
+    if (fa_vin (&jobdesc_type, d, full, &jobdesc_defaults, error) < 0)
+        return -1;
+    if (!(full->duration >= 0 && full->duration < INFINITY))
         return errprintf (error, EINVAL, "invalid job duration");
     return 0;
 }
 
-/* The job's duration: version 1 descriptions have none. */
 static int32_t exhausted_on_path (const struct fluxacct_engine *e,
                                   int32_t b);
 
@@ -427,17 +485,13 @@ static int64_t wall_now (void)
     return (int64_t)time (NULL);
 }
 
-static double desc_duration (const fluxacct_engine_jobdesc_t *d)
-{
-    return d->version >= 2 ? d->duration : 0;
-}
-
 FLUXACCT_EXPORT int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
-                                                  const fluxacct_engine_jobdesc_t *job)
+                                                  const fluxacct_engine_jobdesc_t *desc)
 {
+    fluxacct_engine_jobdesc_t full, *job = &full;
     const struct assoc *a;
 
-    if (!e || check_desc (job, NULL) < 0) {
+    if (!e || desc_in (desc, &full, NULL) < 0) {
         errno = EINVAL;
         return -1;
     }
@@ -454,15 +508,18 @@ FLUXACCT_EXPORT int64_t fluxacct_engine_max_wall (const fluxacct_engine_t *e,
 }
 
 FLUXACCT_EXPORT int fluxacct_engine_validate (fluxacct_engine_t *e,
-                                              const fluxacct_engine_jobdesc_t *job,
+                                              const fluxacct_engine_jobdesc_t *desc,
                                               int flags,
                                               fluxacct_error_t *error)
 {
+    fluxacct_engine_jobdesc_t full, *job = &full;
     struct jobvals j;
     struct assoc *a;
 
-    if (!e || check_desc (job, error) < 0)
+    if (!e)
         return errprintf (error, EINVAL, "invalid argument");
+    if (desc_in (desc, &full, error) < 0)
+        return -1;
     if (is_owner (e, job->userid))
         return 0;
     if (job->bank)
@@ -477,7 +534,7 @@ FLUXACCT_EXPORT int fluxacct_engine_validate (fluxacct_engine_t *e,
                           "user/default bank entry for uid: %u", job->userid);
     }
     j = (struct jobvals){
-        .duration = desc_duration (job),
+        .duration = job->duration,
         .userid = job->userid,
         .queue = find_name (e, job->queue),
         .queue_name = job->queue,
@@ -902,9 +959,15 @@ void prio_release_all (struct fluxacct_engine *e)
 FLUXACCT_EXPORT int fluxacct_engine_next_release (fluxacct_engine_t *e,
                                                   fluxacct_engine_release_t *out)
 {
-    if (!e || !out || e->rel_n == 0)
+    if (!e || !out) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (fa_vcheck (&release_type, out, NULL) == 0)
+        return -1;
+    if (e->rel_n == 0)
         return 0;
-    *out = e->rel[e->rel_head];
+    fa_vout (&release_type, out, &e->rel[e->rel_head]);
     e->rel_head = (e->rel_head + 1) % e->rel_alloc;
     e->rel_n--;
     return 1;
@@ -1026,19 +1089,25 @@ static void count_replayed (struct fluxacct_engine *e, struct job *j)
 
 FLUXACCT_EXPORT int fluxacct_engine_job_new (fluxacct_engine_t *e,
                                              uint64_t id,
-                                             const fluxacct_engine_jobdesc_t *job,
+                                             const fluxacct_engine_jobdesc_t *desc,
                                              int state,
                                              fluxacct_engine_jobspec_update_t *update,
                                              fluxacct_error_t *error)
 {
+    fluxacct_engine_jobdesc_t full, *job = &full;
     int js = map_state (state);
     struct assoc *a;
     struct job *j;
 
-    if (update)
-        memset (update, 0, sizeof (*update));
-    if (!e || check_desc (job, error) < 0 || js < 0)
+    if (update) {
+        if (fa_vcheck (&update_type, update, error) == 0)
+            return -1;
+        fa_vzero (&update_type, update);
+    }
+    if (!e || js < 0)
         return errprintf (error, EINVAL, "invalid argument");
+    if (desc_in (desc, &full, error) < 0)
+        return -1;
     if (u64map_get (&e->jobs, id))
         return errprintf (error, EEXIST, "job %ju is already known",
                           (uintmax_t)id);
@@ -1055,8 +1124,8 @@ FLUXACCT_EXPORT int fluxacct_engine_job_new (fluxacct_engine_t *e,
     j->size_unknown = job->nnodes < 0 || job->ncores < 0;
     j->nnodes = j->size_unknown ? 0 : job->nnodes;
     j->ncores = j->size_unknown ? 0 : job->ncores;
-    j->ngpus = job->version >= 3 && job->ngpus > 0 ? job->ngpus : 0;
-    j->duration = desc_duration (job);
+    j->ngpus = job->ngpus > 0 ? job->ngpus : 0;
+    j->duration = job->duration;
     j->rsv_bank = -1;
     j->run_t0 = NAN;
     if (intern_opt (e, job->bank, &j->bank) < 0
@@ -1188,17 +1257,43 @@ static int64_t compute_priority (const struct fluxacct_engine *e,
     return (int64_t)p;
 }
 
+static int job_priority (fluxacct_engine_t *e, uint64_t id, int urgency,
+                         fluxacct_engine_priority_t *out,
+                         fluxacct_engine_jobspec_update_t *update,
+                         fluxacct_error_t *error);
+
 FLUXACCT_EXPORT int fluxacct_engine_job_priority (fluxacct_engine_t *e,
                                                   uint64_t id, int urgency,
-                                                  fluxacct_engine_priority_t *out,
+                                                  fluxacct_engine_priority_t *result,
+                                                  fluxacct_engine_jobspec_update_t *update,
                                                   fluxacct_error_t *error)
+{
+    fluxacct_engine_jobspec_update_t upd = update_zero;
+    fluxacct_engine_priority_t res = priority_zero;
+    int rc;
+
+    if (!result)
+        return errprintf (error, EINVAL, "invalid argument");
+    if (fa_vcheck (&priority_type, result, error) == 0
+        || (update && fa_vcheck (&update_type, update, error) == 0))
+        return -1;
+    rc = job_priority (e, id, urgency, &res, &upd, error);
+    fa_vout (&priority_type, result, &res);
+    if (update)
+        fa_vout (&update_type, update, &upd);
+    return rc;
+}
+
+static int job_priority (fluxacct_engine_t *e, uint64_t id, int urgency,
+                         fluxacct_engine_priority_t *out,
+                         fluxacct_engine_jobspec_update_t *update,
+                         fluxacct_error_t *error)
 {
     struct job *j = job_get (e, id, error);
 
-    if (!j || !out)
-        return j ? errprintf (error, EINVAL, "invalid argument") : -1;
-    memset (out, 0, sizeof (*out));
     out->priority = FLUXACCT_PRIORITY_UNAVAILABLE;
+    if (!j)
+        return -1;
     if (urgency > 31)
         return errprintf (error, EINVAL, "urgency must be 0-31");
     if (urgency >= 0)
@@ -1208,7 +1303,7 @@ FLUXACCT_EXPORT int fluxacct_engine_job_priority (fluxacct_engine_t *e,
     if (!j->assoc) {
         if (!fluxacct_engine_has_data (e) && !is_owner (e, j->userid))
             return 0;
-        if (bind_late (e, j, &out->update, error) < 0)
+        if (bind_late (e, j, update, error) < 0)
             return -1;
     }
     if (j->prio_hold)

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "fluxacct/priority.h"
+#include "fluxacct/engine.h"
 #include "util/hashmap_internal.h"
 
 /* flux-accounting's "unlimited". */

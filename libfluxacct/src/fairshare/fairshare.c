@@ -20,8 +20,9 @@
 #include <string.h>
 
 #include "util/util_internal.h"
+#include "util/vstruct_internal.h"
 #include "fairshare/fairshare_internal.h"
-#include "fluxacct/fairshare.h"
+#include "fluxacct/fstree.h"
 
 #define ARENA_BLOCK 65536
 
@@ -840,13 +841,27 @@ static int check_computed (const fluxacct_fstree_t *t, fluxacct_error_t *error)
     return 0;
 }
 
-static void fill_info (const fluxacct_fstree_t *t, int slot, fluxacct_fstree_node_t *info)
+static const struct fa_vtype node_type =
+    FA_VTYPE1 (fluxacct_fstree_node_t, fluxacct_fstree_node_init);
+static const fluxacct_fstree_node_t node_zero = {
+    .version = FLUXACCT_FSTREE_NODE_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_fstree_node_init (fluxacct_fstree_node_t *info,
+                                               int version)
+{
+    return fa_vinit (&node_type, info, version, &node_zero);
+}
+
+/* Fill the caller's info (checked) with the members of its version. */
+static void fill_info (const fluxacct_fstree_t *t, int slot,
+                       fluxacct_fstree_node_t *out)
 {
     const struct fsnode *n = &t->nodes[slot];
     const struct fsnode *p = n->parent >= 0 ? &t->nodes[n->parent] : NULL;
     const struct fsnode *root = &t->nodes[t->root];
+    fluxacct_fstree_node_t full = node_zero, *info = &full;
 
-    memset (info, 0, sizeof (*info));
     info->index = n->index;
     info->type = n->is_user ? FLUXACCT_FSTREE_USER : FLUXACCT_FSTREE_BANK;
     info->name = n->name;
@@ -869,6 +884,7 @@ static void fill_info (const fluxacct_fstree_t *t, int slot, fluxacct_fstree_nod
     info->rank = n->is_user ? n->rank : 0;
     info->tied = n->tied;
     info->user_index = n->uidx;
+    fa_vout (&node_type, out, &full);
 }
 
 FLUXACCT_EXPORT int fluxacct_fstree_node (const fluxacct_fstree_t *t,
@@ -880,6 +896,8 @@ FLUXACCT_EXPORT int fluxacct_fstree_node (const fluxacct_fstree_t *t,
         return -1;
     if (!info)
         return errprintf (error, EINVAL, "node info pointer is NULL");
+    if (fa_vcheck (&node_type, info, error) == 0)
+        return -1;
     if (index < 0 || index >= t->nnodes)
         return errprintf (error, EINVAL, "node index %d is out of range (0..%d)",
                           index, t->nnodes - 1);
@@ -896,6 +914,8 @@ FLUXACCT_EXPORT int fluxacct_fstree_user (const fluxacct_fstree_t *t,
         return -1;
     if (!info)
         return errprintf (error, EINVAL, "node info pointer is NULL");
+    if (fa_vcheck (&node_type, info, error) == 0)
+        return -1;
     if (i < 0 || i >= t->nusers)
         return errprintf (error, EINVAL, "user index %d is out of range (%d users)",
                           i, t->nusers);

@@ -318,7 +318,7 @@ static int write_fairshare (fluxacct_db_t *db, fluxacct_fstree_t *t,
         goto done;
     }
     for (int i = 0; i < n; i++) {
-        fluxacct_fstree_node_t u;
+        fluxacct_fstree_node_t u = { .version = FLUXACCT_FSTREE_NODE_VERSION };
         struct arow *a;
         if (fluxacct_fstree_user (t, i, &u, error) < 0) {
             rc = -1;
@@ -407,7 +407,7 @@ FLUXACCT_EXPORT char *fluxacct_fairshare_export_json (fluxacct_db_t *db,
         goto nomem;
     /* node indexes are depth-first: a parent comes before its children */
     for (int i = 0; i < n; i++) {
-        fluxacct_fstree_node_t info;
+        fluxacct_fstree_node_t info = { .version = FLUXACCT_FSTREE_NODE_VERSION };
         if (fluxacct_fstree_node (t, i, &info, error) < 0)
             goto done;
         int user = info.type == FLUXACCT_FSTREE_USER;

@@ -4,7 +4,7 @@
 #define FLUXACCT_FAIRSHARE_INTERNAL_H
 
 #include <stdbool.h>
-#include "fluxacct/fairshare.h"
+#include "fluxacct/fstree.h"
 
 /* Remember that the usage of the node added last was written as a JSON
  * integer, so the results print it as one (Python keeps ints as ints). */

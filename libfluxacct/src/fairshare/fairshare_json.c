@@ -19,7 +19,7 @@
 #include "util/fmt_internal.h"
 #include "util/util_internal.h"
 #include "fairshare/fairshare_internal.h"
-#include "fluxacct/fairshare.h"
+#include "fluxacct/fstree.h"
 
 #define NO_ROOT "ValueError: JSON must contain 'root' key"
 #define NO_NAME "ValueError: Node must have 'username' or 'bank' key"
@@ -547,7 +547,7 @@ FLUXACCT_EXPORT char *fluxacct_fstree_results_json (const fluxacct_fstree_t *t,
                                                     fluxacct_error_t *error)
 {
     struct strbuf b = { 0 };
-    fluxacct_fstree_node_t u;
+    fluxacct_fstree_node_t u = { .version = FLUXACCT_FSTREE_NODE_VERSION };
     int n = fluxacct_fstree_user_count (t, error);
 
     /* Node 0 (the root) exists in every computed tree: this checks that. */

@@ -226,7 +226,8 @@ static void counts_from_r (struct jobrec *rec)
         return;
     }
     if (r_count_fast (rec->R, &rec->counts)
-        || fluxacct_r_count (rec->R, &rec->counts, &why) == 0) {
+        || (fluxacct_r_count_init (&rec->counts, FLUXACCT_R_COUNT_VERSION),
+            fluxacct_r_count (rec->R, &rec->counts, &why) == 0)) {
         rec->no_counts = 0;
         rec->r_problem[0] = '\0';
         return;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "util/fmt_internal.h"
+#include "util/vstruct_internal.h"
 #include "core/db_internal.h"
 #include "parse/parse_internal.h"
 #include "parse/jsonspan_internal.h"
@@ -600,15 +601,67 @@ static int import_line (struct importer *imp, const char *buf, size_t len,
 
 /* ---- transactions around an import ---------------------------------- */
 
-static int import_begin (struct importer *imp, fluxacct_db_t *db, int flags,
-                         fluxacct_report_f rep, void *arg, size_t bytes,
-                         fluxacct_error_t *error)
+static const struct fa_vtype options_type =
+    FA_VTYPE1 (fluxacct_jobs_import_options_t,
+               fluxacct_jobs_import_options_init);
+static const fluxacct_jobs_import_options_t options_defaults = {
+    .version = FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION,
+};
+static const struct fa_vtype stats_type =
+    FA_VTYPE1 (fluxacct_jobs_import_stats_t, fluxacct_jobs_import_stats_init);
+static const fluxacct_jobs_import_stats_t stats_zero = {
+    .version = FLUXACCT_JOBS_IMPORT_STATS_VERSION,
+};
+static const struct fa_vtype record_type =
+    FA_VTYPE1 (fluxacct_jobs_record_t, fluxacct_jobs_record_init);
+static const fluxacct_jobs_record_t record_zero = {
+    .version = FLUXACCT_JOBS_RECORD_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_jobs_import_options_init (fluxacct_jobs_import_options_t *opts,
+                                                       int version)
+{
+    return fa_vinit (&options_type, opts, version, &options_defaults);
+}
+
+FLUXACCT_EXPORT int fluxacct_jobs_import_stats_init (fluxacct_jobs_import_stats_t *stats,
+                                                     int version)
+{
+    return fa_vinit (&stats_type, stats, version, &stats_zero);
+}
+
+FLUXACCT_EXPORT int fluxacct_jobs_record_init (fluxacct_jobs_record_t *rec,
+                                               int version)
+{
+    return fa_vinit (&record_type, rec, version, &record_zero);
+}
+
+/* The caller's options (NULL: the defaults) and stats (NULL or of a known
+ * version), checked before anything is read. */
+static int import_args (const fluxacct_jobs_import_options_t *opts,
+                        fluxacct_jobs_import_options_t *o,
+                        const fluxacct_jobs_import_stats_t *stats,
+                        fluxacct_error_t *error)
+{
+    if (fa_vin (&options_type, opts, o, &options_defaults, error) < 0
+        || (stats && fa_vcheck (&stats_type, stats, error) == 0))
+        return -1;
+    if (o->flags & ~FLUXACCT_IMPORT_STRICT)
+        return errprintf (error, EINVAL, "unknown import flags 0x%x",
+                          (unsigned)o->flags);
+    return 0;
+}
+
+static int import_begin (struct importer *imp, fluxacct_db_t *db,
+                         const fluxacct_jobs_import_options_t *o,
+                         size_t bytes, fluxacct_error_t *error)
 {
     memset (imp, 0, sizeof (*imp));
     imp->db = db;
-    imp->flags = flags;
-    imp->report = rep;
-    imp->arg = arg;
+    imp->flags = o->flags;
+    imp->report = o->report;
+    imp->arg = o->arg;
+    imp->st = stats_zero;
     imp->source = "line";
     if (db_txn_begin (db, error) < 0)
         return -1;
@@ -644,25 +697,25 @@ static int import_end (struct importer *imp, int rc,
     rc = db_txn_end (imp->db, rc, error);
     free_keys (imp);
     if (stats)
-        *stats = imp->st;
+        fa_vout (&stats_type, stats, &imp->st);
     return rc;
 }
 
 FLUXACCT_EXPORT int fluxacct_jobs_import_buffer (fluxacct_db_t *db,
                                                  const char *buf, size_t len,
-                                                 int flags,
-                                                 fluxacct_report_f report_cb,
-                                                 void *arg,
+                                                 const fluxacct_jobs_import_options_t *opts,
                                                  fluxacct_jobs_import_stats_t *stats,
                                                  fluxacct_error_t *error)
 {
+    fluxacct_jobs_import_options_t o;
     struct importer imp;
     size_t pos = 0;
     int rc = 0;
 
-    if (!db || (!buf && len) || (flags & ~FLUXACCT_IMPORT_STRICT))
+    if (!db || (!buf && len))
         return errprintf (error, EINVAL, "invalid argument");
-    if (import_begin (&imp, db, flags, report_cb, arg, len, error) < 0)
+    if (import_args (opts, &o, stats, error) < 0
+        || import_begin (&imp, db, &o, len, error) < 0)
         return -1;
     while (rc == 0 && pos < len) {
         const char *nl = memchr (buf + pos, '\n', len - pos);
@@ -739,12 +792,11 @@ static void lr_done (struct linereader *r)
 }
 
 FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
-                                          int flags,
-                                          fluxacct_report_f report_cb,
-                                          void *arg,
+                                          const fluxacct_jobs_import_options_t *opts,
                                           fluxacct_jobs_import_stats_t *stats,
                                           fluxacct_error_t *error)
 {
+    fluxacct_jobs_import_options_t o;
     struct importer imp;
     FILE *f;
     char *line = NULL;
@@ -752,8 +804,10 @@ FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
     ssize_t n;
     int rc = 0;
 
-    if (!db || !path || (flags & ~FLUXACCT_IMPORT_STRICT))
+    if (!db || !path)
         return errprintf (error, EINVAL, "invalid argument");
+    if (import_args (opts, &o, stats, error) < 0)
+        return -1;
     struct stat sb;
     size_t bytes = 0;
     if (!strcmp (path, "-"))
@@ -762,7 +816,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import (fluxacct_db_t *db, const char *path,
         return errprintf (error, errno, "%s: %s", path, strerror (errno));
     if (fstat (fileno (f), &sb) == 0 && S_ISREG (sb.st_mode))
         bytes = (size_t)sb.st_size;
-    if (import_begin (&imp, db, flags, report_cb, arg, bytes, error) < 0) {
+    if (import_begin (&imp, db, &o, bytes, error) < 0) {
         if (f != stdin)
             fclose (f);
         return -1;
@@ -829,11 +883,11 @@ static int archive_row (struct importer *imp, sqlite3_stmt *st,
 
 FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
                                                   const char *archive,
-                                                  fluxacct_report_f report_cb,
-                                                  void *arg,
+                                                  const fluxacct_jobs_import_options_t *opts,
                                                   fluxacct_jobs_import_stats_t *stats,
                                                   fluxacct_error_t *error)
 {
+    fluxacct_jobs_import_options_t o;
     /* t_cleanup and eventlog are the archive's own columns: they tell its
      * jobs table from another one (an accounting database's, say). */
     static const char *sql =
@@ -846,6 +900,9 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
 
     if (!db || !archive)
         return errprintf (error, EINVAL, "invalid argument");
+    if (import_args (opts, &o, stats, error) < 0)
+        return -1;
+    o.flags = 0; /* the archive's rows are Flux's own: never strict */
     if (access (archive, R_OK) < 0)
         return errprintf (error, errno, "%s: %s", archive, strerror (errno));
     if (sqlite3_open_v2 (archive, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
@@ -857,7 +914,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_archive (fluxacct_db_t *db,
         errno = EPROTO;
         return -1;
     }
-    if (import_begin (&imp, db, 0, report_cb, arg, 0, error) < 0) {
+    if (import_begin (&imp, db, &o, 0, error) < 0) {
         sqlite3_finalize (st);
         sqlite3_close (h);
         return -1;
@@ -912,24 +969,41 @@ static int record_in (struct importer *imp, const fluxacct_jobs_record_t *r,
 FLUXACCT_EXPORT int fluxacct_jobs_import_records (fluxacct_db_t *db,
                                                   const fluxacct_jobs_record_t
                                                       *recs,
-                                                  size_t n, int flags,
-                                                  fluxacct_report_f report_cb,
-                                                  void *arg,
+                                                  size_t n,
+                                                  const fluxacct_jobs_import_options_t *opts,
                                                   fluxacct_jobs_import_stats_t
                                                       *stats,
                                                   fluxacct_error_t *error)
 {
+    fluxacct_jobs_import_options_t o;
+    const char *base = (const char *)recs;
     struct importer imp;
+    size_t stride = 0;
     int rc = 0;
 
-    if (!db || (!recs && n) || (flags & ~FLUXACCT_IMPORT_STRICT))
+    if (!db || (!recs && n))
         return errprintf (error, EINVAL, "invalid argument");
-    if (import_begin (&imp, db, flags, report_cb, arg, 0, error) < 0)
+    if (import_args (opts, &o, stats, error) < 0)
+        return -1;
+    /* every record has the version of the first, whose size is the
+     * array's stride */
+    if (n > 0 && (stride = fa_vcheck (&record_type, recs, error)) == 0)
+        return -1;
+    for (size_t i = 1; i < n; i++) {
+        const fluxacct_jobs_record_t *p = (const void *)(base + i * stride);
+        if (p->version != recs->version)
+            return errprintf (error, EINVAL, "record %zu: version %d "
+                              "differs from record 1's %d", i + 1,
+                              p->version, recs->version);
+    }
+    if (import_begin (&imp, db, &o, 0, error) < 0)
         return -1;
     imp.source = "record";
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        fluxacct_jobs_record_t rec;
         imp.lineno = i + 1;
-        rc = record_in (&imp, &recs[i], error);
+        fa_vin (&record_type, base + i * stride, &rec, &record_zero, NULL);
+        rc = record_in (&imp, &rec, error);
         if ((imp.lineno & 16383) == 0)
             db_progress (db, "import", i + 1, n);
     }

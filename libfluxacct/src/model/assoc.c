@@ -9,24 +9,47 @@
 #include "model/model_internal.h"
 #include "core/schema_internal.h"
 #include "fluxacct/assoc.h"
+#include "util/vstruct_internal.h"
 
 #define USERID_UNKNOWN 4294967295LL
 
-FLUXACCT_EXPORT void fluxacct_assoc_fields_init (fluxacct_assoc_fields_t *f)
+/* Version 1 ends before max_wall_pj.  An array's stride is the size of
+ * its version, so every size is a multiple of the struct's alignment. */
+static const struct fa_vtype fields_type = {
+    "fluxacct_assoc_fields_t", "fluxacct_assoc_fields_init", 2,
+    { offsetof (fluxacct_assoc_fields_t, max_wall_pj),
+      sizeof (fluxacct_assoc_fields_t) },
+};
+_Static_assert (offsetof (fluxacct_assoc_fields_t, max_wall_pj)
+                % _Alignof (fluxacct_assoc_fields_t) == 0,
+                "version 1 of fluxacct_assoc_fields_t is an array stride");
+
+static const fluxacct_assoc_fields_t fields_defaults = {
+    .version = FLUXACCT_ASSOC_FIELDS_VERSION,
+    .userid = FLUXACCT_UNSET,
+    .shares = FLUXACCT_UNSET,
+    .fairshare = NAN,
+    .max_running_jobs = FLUXACCT_UNSET,
+    .max_active_jobs = FLUXACCT_UNSET,
+    .max_nodes = FLUXACCT_UNSET,
+    .max_cores = FLUXACCT_UNSET,
+    .max_sched_jobs = FLUXACCT_UNSET,
+    .max_wall_pj = FLUXACCT_UNSET,
+};
+
+FLUXACCT_EXPORT int fluxacct_assoc_fields_init (fluxacct_assoc_fields_t *f,
+                                                int version)
 {
-    if (f) {
-        memset (f, 0, sizeof (*f));
-        f->version = FLUXACCT_ASSOC_FIELDS_VERSION;
-        f->userid = FLUXACCT_UNSET;
-        f->shares = FLUXACCT_UNSET;
-        f->fairshare = NAN;
-        f->max_running_jobs = FLUXACCT_UNSET;
-        f->max_active_jobs = FLUXACCT_UNSET;
-        f->max_nodes = FLUXACCT_UNSET;
-        f->max_cores = FLUXACCT_UNSET;
-        f->max_sched_jobs = FLUXACCT_UNSET;
-        f->max_wall_pj = FLUXACCT_UNSET;
-    }
+    return fa_vinit (&fields_type, f, version, &fields_defaults);
+}
+
+/* The caller's fields (any version; NULL refused) as the latest version. */
+static int fields_in (const fluxacct_assoc_fields_t *f,
+                      fluxacct_assoc_fields_t *full, fluxacct_error_t *error)
+{
+    if (!f)
+        return errprintf (error, EINVAL, "invalid argument");
+    return fa_vin (&fields_type, f, full, &fields_defaults, error);
 }
 
 /* The integer fields, their column and default, for validation and SQL. */
@@ -45,13 +68,10 @@ static const struct int_field int_fields[] = {
     { "max_sched_jobs", offsetof (fluxacct_assoc_fields_t, max_sched_jobs), FLUXACCT_UNLIMITED },
     { "max_wall_pj", offsetof (fluxacct_assoc_fields_t, max_wall_pj), FLUXACCT_UNLIMITED },
 };
-#define MAX_WALL_FIELD 6    /* int_fields index: only in version >= 2 */
 #define NINT (sizeof (int_fields) / sizeof (int_fields[0]))
 
 static int64_t int_value (const fluxacct_assoc_fields_t *f, size_t i)
 {
-    if (i == MAX_WALL_FIELD && f->version < 2)
-        return FLUXACCT_UNSET;
     return *(const int64_t *)((const char *)f + int_fields[i].offset);
 }
 
@@ -70,9 +90,6 @@ static int is_reset (const char *s)
 static int check_values (const fluxacct_assoc_fields_t *f,
                          fluxacct_error_t *error)
 {
-    if (f->version < 1 || f->version > FLUXACCT_ASSOC_FIELDS_VERSION)
-        return errprintf (error, EINVAL, "unknown fields version %d",
-                          f->version);
     /* the association_table row rules (validate.c); -1 resets */
     for (size_t i = 0; i < NINT; i++) {
         int64_t v = int_value (f, i);
@@ -411,8 +428,6 @@ static int assoc_add (fluxacct_db_t *db, const fluxacct_assoc_fields_t *f,
 static int check_add_fields (const fluxacct_assoc_fields_t *f,
                              fluxacct_error_t *error)
 {
-    if (!f)
-        return errprintf (error, EINVAL, "invalid argument");
     if (check_values (f, error) < 0
         || validate_text ("association_table", "username", f->username,
                           error) < 0
@@ -422,33 +437,51 @@ static int check_add_fields (const fluxacct_assoc_fields_t *f,
 }
 
 FLUXACCT_EXPORT int fluxacct_assoc_add (fluxacct_db_t *db,
-                                        const fluxacct_assoc_fields_t *f,
+                                        const fluxacct_assoc_fields_t *fields,
                                         fluxacct_error_t *error)
 {
+    fluxacct_assoc_fields_t f;
+
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_add_fields (f, error) < 0 || db_txn_begin (db, error) < 0)
+    if (fields_in (fields, &f, error) < 0 || check_add_fields (&f, error) < 0
+        || db_txn_begin (db, error) < 0)
         return -1;
-    return db_txn_end (db, assoc_add (db, f, error), error);
+    return db_txn_end (db, assoc_add (db, &f, error), error);
 }
 
 FLUXACCT_EXPORT int fluxacct_assoc_add_many (fluxacct_db_t *db,
-                                             const fluxacct_assoc_fields_t *f,
+                                             const fluxacct_assoc_fields_t *fields,
                                              size_t n, fluxacct_error_t *error)
 {
+    const char *base = (const char *)fields;
+    fluxacct_assoc_fields_t f;
+    size_t stride = 0;
     int rc = 0;
 
-    if (!db || (!f && n > 0))
+    if (!db || (!fields && n > 0))
         return errprintf (error, EINVAL, "invalid argument");
+    /* every element has the version of the first, whose size is the
+     * array's stride */
+    if (n > 0 && (stride = fa_vcheck (&fields_type, fields, error)) == 0)
+        return -1;
     for (size_t i = 0; i < n; i++) {
+        const fluxacct_assoc_fields_t *p = (const void *)(base + i * stride);
         fluxacct_error_t e;
-        if (check_add_fields (&f[i], &e) < 0)
+        if (p->version != fields->version)
+            return errprintf (error, EINVAL, "element %zu: version %d "
+                              "differs from element 0's %d", i, p->version,
+                              fields->version);
+        if (fields_in (p, &f, &e) < 0
+            || check_add_fields (&f, &e) < 0)
             return errprintf (error, errno, "element %zu: %s", i, e.text);
     }
     if (db_txn_begin (db, error) < 0)
         return -1;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if ((rc = assoc_add (db, &f[i], error)) < 0 && error) {
+        if (fields_in ((const void *)(base + i * stride), &f, error) < 0)
+            rc = -1;
+        else if ((rc = assoc_add (db, &f, error)) < 0 && error) {
             fluxacct_error_t e = *error;
             rc = errprintf (error, errno, "element %zu: %s", i, e.text);
         }
@@ -770,16 +803,19 @@ static int assoc_edit (fluxacct_db_t *db, const char *username,
 FLUXACCT_EXPORT int fluxacct_assoc_edit (fluxacct_db_t *db,
                                          const char *username,
                                          const char *bank,
-                                         const fluxacct_assoc_fields_t *f,
+                                         const fluxacct_assoc_fields_t *fields,
                                          fluxacct_error_t *error)
 {
-    if (!db || !f)
+    fluxacct_assoc_fields_t f;
+
+    if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_name (username, "user", error) < 0
+    if (fields_in (fields, &f, error) < 0
+        || check_name (username, "user", error) < 0
         || (bank && check_name (bank, "bank", error) < 0)
         || db_txn_begin (db, error) < 0)
         return -1;
-    return db_txn_end (db, assoc_edit (db, username, bank, f, error), error);
+    return db_txn_end (db, assoc_edit (db, username, bank, &f, error), error);
 }
 
 /* The first user (in name order) among the associations in scope (all, or
@@ -940,11 +976,15 @@ static int assoc_edit_all (fluxacct_db_t *db, const char *bank,
 
 FLUXACCT_EXPORT int fluxacct_assoc_edit_all (fluxacct_db_t *db,
                                              const char *bank,
-                                             const fluxacct_assoc_fields_t *f,
+                                             const fluxacct_assoc_fields_t *fields,
                                              fluxacct_error_t *error)
 {
-    if (!db || !f)
+    fluxacct_assoc_fields_t full, *f = &full;
+
+    if (!db)
         return errprintf (error, EINVAL, "invalid argument");
+    if (fields_in (fields, &full, error) < 0)
+        return -1;
     if (f->username || f->add_queues || f->delete_queues
         || f->userid != FLUXACCT_UNSET)
         return errprintf (error, EINVAL, "edit-all-users cannot change "

@@ -13,19 +13,39 @@
 #include "fluxacct/bank.h"
 #include "fluxacct/assoc.h"
 #include "model/model_internal.h"
+#include "util/vstruct_internal.h"
 
-FLUXACCT_EXPORT void fluxacct_bank_fields_init (fluxacct_bank_fields_t *f)
+/* Version 1 ends before the allocation fields. */
+static const struct fa_vtype fields_type = {
+    "fluxacct_bank_fields_t", "fluxacct_bank_fields_init", 2,
+    { offsetof (fluxacct_bank_fields_t, allocation),
+      sizeof (fluxacct_bank_fields_t) },
+};
+
+static const fluxacct_bank_fields_t fields_defaults = {
+    .version = FLUXACCT_BANK_FIELDS_VERSION,
+    .shares = FLUXACCT_UNSET,
+    .priority = NAN,
+    .ignore_older_than = NAN,
+    .allocation = NAN,
+    .allocation_start = NAN,
+    .allocation_period = NAN,
+};
+
+FLUXACCT_EXPORT int fluxacct_bank_fields_init (fluxacct_bank_fields_t *f,
+                                               int version)
 {
-    if (f) {
-        memset (f, 0, sizeof (*f));
-        f->version = FLUXACCT_BANK_FIELDS_VERSION;
-        f->shares = FLUXACCT_UNSET;
-        f->priority = NAN;
-        f->ignore_older_than = NAN;
-        f->allocation = NAN;
-        f->allocation_start = NAN;
-        f->allocation_period = NAN;
-    }
+    return fa_vinit (&fields_type, f, version, &fields_defaults);
+}
+
+/* The caller's fields (any version; NULL refused) as the latest version:
+ * a version 1 caller's allocation fields are "not given". */
+static int fields_in (const fluxacct_bank_fields_t *f,
+                      fluxacct_bank_fields_t *full, fluxacct_error_t *error)
+{
+    if (!f)
+        return errprintf (error, EINVAL, "invalid argument");
+    return fa_vin (&fields_type, f, full, &fields_defaults, error);
 }
 
 /* Look a bank up.  Returns 1 found (active, parent filled if non-NULL and
@@ -58,12 +78,9 @@ static int bank_lookup (fluxacct_db_t *db, const char *bank, int *active,
     return 0;
 }
 
-/* The allocation fields, NAN when not given or when the caller's struct
- * predates them (version 1). */
+/* Allocation field `which` (alloc_columns), NAN when not given. */
 static double alloc_field (const fluxacct_bank_fields_t *f, int which)
 {
-    if (f->version < 2)
-        return NAN;
     return which == 0 ? f->allocation
          : which == 1 ? f->allocation_start : f->allocation_period;
 }
@@ -79,9 +96,6 @@ static const char *const alloc_columns[] = {
 static int check_bank_values (const fluxacct_bank_fields_t *f,
                               fluxacct_error_t *error)
 {
-    if (f->version < 1 || f->version > FLUXACCT_BANK_FIELDS_VERSION)
-        return errprintf (error, EINVAL, "unknown fields version %d",
-                          f->version);
     for (int i = 0; i < 3; i++) {
         double d = alloc_field (f, i);
         if (!isnan (d)
@@ -219,11 +233,15 @@ static int bank_add (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
 }
 
 FLUXACCT_EXPORT int fluxacct_bank_add (fluxacct_db_t *db,
-                                       const fluxacct_bank_fields_t *f,
+                                       const fluxacct_bank_fields_t *fields,
                                        fluxacct_error_t *error)
 {
-    if (!db || !f)
+    fluxacct_bank_fields_t full, *f = &full;
+
+    if (!db)
         return errprintf (error, EINVAL, "invalid argument");
+    if (fields_in (fields, &full, error) < 0)
+        return -1;
     if (validate_text ("bank_table", "bank", f->bank, error) < 0
         || check_bank_values (f, error) < 0)
         return -1;
@@ -347,11 +365,15 @@ static int bank_edit (fluxacct_db_t *db, const fluxacct_bank_fields_t *f,
 }
 
 FLUXACCT_EXPORT int fluxacct_bank_edit (fluxacct_db_t *db,
-                                        const fluxacct_bank_fields_t *f,
+                                        const fluxacct_bank_fields_t *fields,
                                         fluxacct_error_t *error)
 {
-    if (!db || !f)
+    fluxacct_bank_fields_t full, *f = &full;
+
+    if (!db)
         return errprintf (error, EINVAL, "invalid argument");
+    if (fields_in (fields, &full, error) < 0)
+        return -1;
     if (check_name (f->bank, "bank", error) < 0
         || check_bank_values (f, error) < 0)
         return -1;

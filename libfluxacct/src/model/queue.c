@@ -7,6 +7,7 @@
 #include "core/db_internal.h"
 #include "core/schema_internal.h"
 #include "model/model_internal.h"
+#include "util/vstruct_internal.h"
 #include "fluxacct/queue.h"
 
 struct qfield {
@@ -43,24 +44,39 @@ static int64_t qstore (const fluxacct_queue_fields_t *f, size_t i)
     return v == FLUXACCT_UNSET || v == FLUXACCT_RESET ? qfields[i].def : v;
 }
 
-FLUXACCT_EXPORT void fluxacct_queue_fields_init (fluxacct_queue_fields_t *f)
+static const struct fa_vtype fields_type =
+    FA_VTYPE1 (fluxacct_queue_fields_t, fluxacct_queue_fields_init);
+
+static const fluxacct_queue_fields_t fields_defaults = {
+    .version = FLUXACCT_QUEUE_FIELDS_VERSION,
+    .min_nodes_per_job = FLUXACCT_UNSET,
+    .max_nodes_per_job = FLUXACCT_UNSET,
+    .max_time_per_job = FLUXACCT_UNSET,
+    .priority = FLUXACCT_UNSET,
+    .max_running_jobs = FLUXACCT_UNSET,
+    .max_nodes_per_assoc = FLUXACCT_UNSET,
+    .max_sched_jobs = FLUXACCT_UNSET,
+    .max_sched_nodes_per_assoc = FLUXACCT_UNSET,
+    .max_sched_cores_per_assoc = FLUXACCT_UNSET,
+    .max_nodes = FLUXACCT_UNSET,
+    .max_cores = FLUXACCT_UNSET,
+};
+
+FLUXACCT_EXPORT int fluxacct_queue_fields_init (fluxacct_queue_fields_t *f,
+                                                int version)
 {
-    if (f) {
-        memset (f, 0, sizeof (*f));
-        f->version = FLUXACCT_QUEUE_FIELDS_VERSION;
-        for (size_t i = 0; i < NQF; i++)
-            *(int64_t *)((char *)f + qfields[i].offset) = FLUXACCT_UNSET;
-    }
+    return fa_vinit (&fields_type, f, version, &fields_defaults);
 }
 
-static int check_queue_fields (const fluxacct_queue_fields_t *f,
+/* The caller's fields (NULL refused) as the latest version, checked. */
+static int check_queue_fields (const fluxacct_queue_fields_t *fields,
+                               fluxacct_queue_fields_t *f,
                                fluxacct_error_t *error)
 {
-    if (!f)
+    if (!fields)
         return errprintf (error, EINVAL, "invalid argument");
-    if (f->version < 1 || f->version > FLUXACCT_QUEUE_FIELDS_VERSION)
-        return errprintf (error, EINVAL, "unknown fields version %d",
-                          f->version);
+    if (fa_vin (&fields_type, fields, f, &fields_defaults, error) < 0)
+        return -1;
     /* the queue_table row rules (validate.c); -1 resets */
     for (size_t i = 0; i < NQF; i++) {
         int64_t v = qvalue (f, i);
@@ -72,9 +88,10 @@ static int check_queue_fields (const fluxacct_queue_fields_t *f,
 }
 
 FLUXACCT_EXPORT int fluxacct_queue_add (fluxacct_db_t *db,
-                                        const fluxacct_queue_fields_t *f,
+                                        const fluxacct_queue_fields_t *fields,
                                         fluxacct_error_t *error)
 {
+    fluxacct_queue_fields_t full, *f = &full;
     static const char *sql =
         "INSERT INTO queue_table (queue, min_nodes_per_job, max_nodes_per_job,"
         " max_time_per_job, priority, max_running_jobs, max_nodes_per_assoc,"
@@ -85,7 +102,7 @@ FLUXACCT_EXPORT int fluxacct_queue_add (fluxacct_db_t *db,
 
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_queue_fields (f, error) < 0
+    if (check_queue_fields (fields, f, error) < 0
         || validate_text ("queue_table", "queue", f->queue, error) < 0)
         return -1;
     if (db_txn_begin (db, error) < 0)
@@ -139,16 +156,18 @@ static int queue_update (fluxacct_db_t *db, const fluxacct_queue_fields_t *f,
 }
 
 FLUXACCT_EXPORT int fluxacct_queue_edit (fluxacct_db_t *db,
-                                         const fluxacct_queue_fields_t *f,
+                                         const fluxacct_queue_fields_t *fields,
                                          fluxacct_error_t *error)
 {
+    fluxacct_queue_fields_t f;
+
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
-    if (check_queue_fields (f, error) < 0
-        || check_name (f->queue, "queue", error) < 0
+    if (check_queue_fields (fields, &f, error) < 0
+        || check_name (f.queue, "queue", error) < 0
         || db_txn_begin (db, error) < 0)
         return -1;
-    return db_txn_end (db, queue_update (db, f, error), error);
+    return db_txn_end (db, queue_update (db, &f, error), error);
 }
 
 

@@ -277,7 +277,7 @@ int r_count_fast (const char *R, fluxacct_r_count_t *out)
 {
     struct scan sc;
     struct idset_ranges ranks = { 0 };
-    fluxacct_r_count_t sum = { 0, 0, 0 };
+    fluxacct_r_count_t sum = { 0 };
     int ok = 0;
 
     sc.has_version = sc.has_execution = sc.has_rlite = 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/util_internal.h"
+#include "util/vstruct_internal.h"
 #include "parse/parse_internal.h"
 #include "fluxacct/json.h"
 
@@ -167,7 +168,7 @@ static int r_lite (const json_t *R_lite, fluxacct_r_count_t *out,
                    fluxacct_error_t *error)
 {
     struct idset_ranges ranks = { 0 };
-    fluxacct_r_count_t sum = { 0, 0, 0 };
+    fluxacct_r_count_t sum = { 0 };
     const json_t *entry;
     size_t i;
 
@@ -234,19 +235,69 @@ int r_count_json (const json_t *R, fluxacct_r_count_t *out,
     return rc;
 }
 
+static const struct fa_vtype r_count_type =
+    FA_VTYPE1 (fluxacct_r_count_t, fluxacct_r_count_init);
+static const fluxacct_r_count_t r_count_zero = {
+    .version = FLUXACCT_R_COUNT_VERSION,
+};
+static const struct fa_vtype info_type =
+    FA_VTYPE1 (fluxacct_jobspec_info_t, fluxacct_jobspec_info_init);
+static const fluxacct_jobspec_info_t info_zero = {
+    .version = FLUXACCT_JOBSPEC_INFO_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_r_count_init (fluxacct_r_count_t *out,
+                                           int version)
+{
+    return fa_vinit (&r_count_type, out, version, &r_count_zero);
+}
+
+FLUXACCT_EXPORT int fluxacct_jobspec_info_init (fluxacct_jobspec_info_t *info,
+                                                int version)
+{
+    return fa_vinit (&info_type, info, version, &info_zero);
+}
+
 FLUXACCT_EXPORT int fluxacct_r_count (const char *R, fluxacct_r_count_t *out,
                                       fluxacct_error_t *error)
 {
+    fluxacct_r_count_t counts = r_count_zero;
     json_t *doc;
     int rc;
 
     if (!R || !out)
         return errprintf (error, EINVAL, "R: %s is NULL", !R ? "R" : "out");
+    if (fa_vcheck (&r_count_type, out, error) == 0)
+        return -1;
     if (!(doc = load_text (R, "R", error)))
         return -1;
-    rc = r_count_obj (doc, out, error);
+    if ((rc = r_count_obj (doc, &counts, error)) == 0)
+        fa_vout (&r_count_type, out, &counts);
     decref_keep_errno (doc);
     return rc;
+}
+
+/* Check the caller's jobspec info before a parse; on success its members
+ * are zeroed (its version kept). */
+static int info_check (const void *jobspec, fluxacct_jobspec_info_t *out,
+                       fluxacct_error_t *error)
+{
+    if (!jobspec || !out)
+        return errprintf (error, EINVAL, "jobspec: %s is NULL",
+                          !jobspec ? "jobspec" : "out");
+    if (fa_vcheck (&info_type, out, error) == 0)
+        return -1;
+    fa_vzero (&info_type, out);
+    return 0;
+}
+
+/* Give the parse result (the latest version) to the caller.  Version 1
+ * holds every string, so nothing is left to free here; a later version
+ * that adds a string must free the ones an older caller cannot hold. */
+static void info_out (fluxacct_jobspec_info_t *out,
+                      const fluxacct_jobspec_info_t *full)
+{
+    fa_vout (&info_type, out, full);
 }
 
 /* ----------------------------------------------------------------------
@@ -556,17 +607,16 @@ FLUXACCT_EXPORT int fluxacct_jobspec_parse (const char *jobspec,
                                             fluxacct_jobspec_info_t *out,
                                             fluxacct_error_t *error)
 {
+    fluxacct_jobspec_info_t info = info_zero;
     json_t *doc;
     int rc;
 
-    if (out)
-        memset (out, 0, sizeof (*out));
-    if (!jobspec || !out)
-        return errprintf (error, EINVAL, "jobspec: %s is NULL",
-                          !jobspec ? "jobspec" : "out");
+    if (info_check (jobspec, out, error) < 0)
+        return -1;
     if (!(doc = load_text (jobspec, "jobspec", error)))
         return -1;
-    rc = jobspec_parse_json (doc, out, error);
+    if ((rc = jobspec_parse_json (doc, &info, error)) == 0)
+        info_out (out, &info);
     decref_keep_errno (doc);
     return rc;
 }
@@ -575,11 +625,13 @@ FLUXACCT_EXPORT void fluxacct_jobspec_info_clear (fluxacct_jobspec_info_t *info)
 {
     int saved = errno;
 
-    if (info) {
+    /* a struct of an unknown version was never filled by the library:
+     * it holds nothing of the library's to free */
+    if (info && fa_vsize (&info_type, info->version)) {
         free (info->bank);
         free (info->queue);
         free (info->project);
-        memset (info, 0, sizeof (*info));
+        fa_vzero (&info_type, info);
     }
     errno = saved;
 }
@@ -588,22 +640,26 @@ FLUXACCT_EXPORT int fluxacct_jobspec_parse_json (const json_t *jobspec,
                                                  fluxacct_jobspec_info_t *out,
                                                  fluxacct_error_t *error)
 {
-    return jobspec_parse_json (jobspec, out, error);
+    fluxacct_jobspec_info_t info = info_zero;
+
+    if (info_check (jobspec, out, error) < 0
+        || jobspec_parse_json (jobspec, &info, error) < 0)
+        return -1;
+    info_out (out, &info);
+    return 0;
 }
 
 FLUXACCT_EXPORT int fluxacct_jobspec_count_json (const json_t *jobspec,
                                                  fluxacct_jobspec_info_t *out,
                                                  fluxacct_error_t *error)
 {
-    if (out)
-        memset (out, 0, sizeof (*out));
-    if (!jobspec || !out)
-        return errprintf (error, EINVAL, "jobspec: %s is NULL",
-                          !jobspec ? "jobspec" : "out");
-    if (js_check_version (jobspec, error) < 0
-        || js_resources (jobspec, out, error) < 0) {
-        memset (out, 0, sizeof (*out));
+    fluxacct_jobspec_info_t info = info_zero;
+
+    if (info_check (jobspec, out, error) < 0)
         return -1;
-    }
+    if (js_check_version (jobspec, error) < 0
+        || js_resources (jobspec, &info, error) < 0)
+        return -1;
+    info_out (out, &info);
     return 0;
 }

@@ -25,9 +25,11 @@
 #include <string.h>
 
 #include "util/fmt_internal.h"
+#include "util/vstruct_internal.h"
 #include "model/model_internal.h"
 #include "core/schema_internal.h"
 #include "fluxacct/usage.h"
+#include "fluxacct/allocation.h"
 #include "fluxacct/assoc.h"
 
 struct ucfg {
@@ -1134,23 +1136,39 @@ done:
     return rc;
 }
 
+static const struct fa_vtype stats_type =
+    FA_VTYPE1 (fluxacct_usage_stats_t, fluxacct_usage_stats_init);
+static const fluxacct_usage_stats_t stats_zero = {
+    .version = FLUXACCT_USAGE_STATS_VERSION,
+};
+
+FLUXACCT_EXPORT int fluxacct_usage_stats_init (fluxacct_usage_stats_t *stats,
+                                               int version)
+{
+    return fa_vinit (&stats_type, stats, version, &stats_zero);
+}
+
 FLUXACCT_EXPORT int fluxacct_usage_update (fluxacct_db_t *db, double now,
                                            fluxacct_usage_stats_t *stats,
                                            fluxacct_error_t *error)
 {
-    fluxacct_usage_stats_t local;
+    fluxacct_usage_stats_t local = stats_zero;
+    int rc;
 
     if (!db)
         return errprintf (error, EINVAL, "invalid argument");
+    if (stats && fa_vcheck (&stats_type, stats, error) == 0)
+        return -1;
     if (isnan (now))
         now = now_seconds ();
     if (!isfinite (now) || now < 0 || now > (double)FLUXACCT_TIME_MAX)
         return errprintf (error, EINVAL, "invalid evaluation time %g", now);
     if (db_txn_begin (db, error) < 0)
         return -1;
-    memset (stats ? stats : &local, 0, sizeof (local));
-    return db_txn_end (db, usage_update (db, now, 0, stats ? stats : &local,
-                                         error), error);
+    rc = db_txn_end (db, usage_update (db, now, 0, &local, error), error);
+    if (stats)
+        fa_vout (&stats_type, stats, &local);
+    return rc;
 }
 
 /* A decay or weight key changed (inside its edit transaction): re-read all
@@ -1310,19 +1328,41 @@ static char *report_sql (int by, const char *username, const char *bank,
     return s;
 }
 
+static const struct fa_vtype report_options_type =
+    FA_VTYPE1 (fluxacct_usage_report_options_t,
+               fluxacct_usage_report_options_init);
+static const fluxacct_usage_report_options_t report_options_defaults = {
+    .version = FLUXACCT_USAGE_REPORT_OPTIONS_VERSION,
+    .start = 0,
+    .end = FLUXACCT_TIME_MAX,
+    .by = FLUXACCT_REPORT_BYASSOCIATION,
+    .unit = 1,
+};
+
+FLUXACCT_EXPORT int fluxacct_usage_report_options_init (fluxacct_usage_report_options_t *opts,
+                                                        int version)
+{
+    return fa_vinit (&report_options_type, opts, version,
+                     &report_options_defaults);
+}
+
 FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db,
-                                                        double start,
-                                                        double end, int by,
-                                                        const char *username,
-                                                        const char *bank,
-                                                        const int64_t *bins,
-                                                        size_t nbins,
-                                                        double unit,
+                                                        const fluxacct_usage_report_options_t *opts,
                                                         fluxacct_error_t *error)
 {
+    fluxacct_usage_report_options_t o;
     sqlite3_stmt *st;
     fluxacct_rows_t *r;
     char *sql;
+
+    if (fa_vin (&report_options_type, opts, &o, &report_options_defaults,
+                error) < 0)
+        return NULL;
+    double start = o.start, end = o.end, unit = o.unit;
+    const char *username = o.username, *bank = o.bank;
+    const int64_t *bins = o.bins;
+    size_t nbins = o.nbins;
+    int by = o.by;
 
     if (!db || by < 0 || by > 2 || (nbins && !bins) || !(unit > 0)
         || !isfinite (unit))
