@@ -170,7 +170,7 @@ START_TEST (import_file_and_errors)
                   ENOENT, "/nonexistent/x");
     fluxacct_jobs_import_options_t o = opts (99, NULL);
     ck_fail_with (fluxacct_jobs_import (db, path, &o, &s, &err), EINVAL,
-                  "invalid");
+                  "unknown import flags 0x63");
     ck_fail_with (fluxacct_jobs_import (NULL, path, NULL, &s, &err), EINVAL,
                   "invalid");
     ck_fail_with (fluxacct_jobs_import_buffer (db, NULL, 5, NULL, &s, &err),
@@ -304,7 +304,7 @@ START_TEST (import_records)
                   "invalid argument");
     o = opts (0x100, NULL);
     ck_fail_with (fluxacct_jobs_import_records (db, recs, 1, &o, NULL, &err),
-                  EINVAL, "invalid argument");
+                  EINVAL, "unknown import flags 0x100");
     ck_ok (fluxacct_jobs_import_records (db, NULL, 0, NULL, &s, &err));
     ck_assert_int_eq (s.lines, 0);
 }

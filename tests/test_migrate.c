@@ -756,8 +756,9 @@ static void progress_to (void *arg, const char *what, uint64_t done,
 }
 
 /* The progress callback comes in the options (fluxacct_db_migrate_ex()
- * before 1.0), with their arg, and says how many job records were copied;
- * a dry run reports too. */
+ * before 1.0), with their arg, and says how many job records were copied
+ * (every 16384 records, so the database holds that many); a dry run
+ * reports too. */
 START_TEST (options_progress)
 {
     fluxacct_migrate_stats_t st = migrate_stats0 ();
@@ -768,24 +769,27 @@ START_TEST (options_progress)
 
     copy_corpus ("FluxAccountingv0-60-0.db");
     snprintf (q, sizeof (q),
+              "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+              "FROM c WHERE i < 16384) "
               "INSERT INTO jobs (id, userid, t_submit, t_run, t_inactive, "
-              "ranks, R, jobspec, project, bank) VALUES "
-              "('11', 65534, 1, 50, 100, '3-4', '%s', '{}', '*', 'A'),"
-              "('12', 65534, 1, 150, 200, '3-4', '%s', '{}', '*', 'A');",
-              R2, R2);
+              "ranks, R, jobspec, project, bank) "
+              "SELECT CAST(i + 100 AS TEXT), 65534, 1, 50, 100, '3-4', '%s', "
+              "'{}', '*', 'A' FROM c", R2);
     sql (test_path, q);
     o.progress = progress_to;
     ck_ok (fluxacct_migrate_db (test_path, &o, &st, &err));
-    ck_assert_int_eq (st.jobs, 2);
+    ck_assert_int_eq (st.jobs, 16384);
     ck_assert_int_ge (seen.calls, 1);
     ck_assert_str_eq (seen.what, "update-db");
-    ck_assert_int_eq (seen.done, 2);
+    ck_assert_int_eq (seen.done, 16384);
+    ck_assert_int_eq (seen.total, 0); /* unknown */
     ck_assert (!exists (backup_path));
     /* without the callback nothing is called */
     memset (&seen, 0, sizeof (seen));
     o = migrate_opts (0, NULL, &seen);
     ck_ok (fluxacct_migrate_db (test_path, &o, &st, &err));
     ck_assert_int_eq (st.migrated, 1);
+    ck_assert_int_eq (st.jobs, 16384);
     ck_assert_int_eq (seen.calls, 0);
 }
 END_TEST
