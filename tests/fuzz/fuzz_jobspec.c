@@ -50,6 +50,9 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     /* The size-only counter agrees whenever the whole parse succeeds. */
     json_t *obj = json_loads (s, 0, NULL);
     if (obj) {
+        /* the internal parse above filled b whole: initialise it again */
+        FUZZ_ASSERT (fluxacct_jobspec_info_init (
+                         &b, FLUXACCT_JOBSPEC_INFO_VERSION) == 0);
         rc2 = fluxacct_jobspec_count_json (obj, &b, &err2);
         if (rc == 0)
             FUZZ_ASSERT (rc2 == 0 && a.nnodes == b.nnodes
