@@ -964,6 +964,7 @@ static int copy_jobs (struct mig *m, sqlite3_int64 *charged)
     *charged = first + (sqlite3_int64)j.copied - 1;
     if (copy_pending (&j) < 0)
         goto done;
+    db_progress (m->db, "update-db", j.copied, j.copied); /* once at the end */
     m->st->jobs = j.copied;
     m->st->jobs_pending = j.npending;
     for (size_t i = 0; i < nidx; i++)

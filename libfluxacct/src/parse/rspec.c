@@ -590,8 +590,12 @@ int jobspec_parse_json (const json_t *jobspec, fluxacct_jobspec_info_t *out,
     json_t *doc;
     int rc;
 
-    if (out)
+    /* a whole struct of the latest version, so that the clear below frees
+     * what a failed parse copied */
+    if (out) {
         memset (out, 0, sizeof (*out));
+        out->version = FLUXACCT_JOBSPEC_INFO_VERSION;
+    }
     if (!jobspec || !out)
         return errprintf (error, EINVAL, "jobspec: %s is NULL",
                           !jobspec ? "jobspec" : "out");
