@@ -12,7 +12,10 @@ as far as a machine can tell:
   FLUXACCT_<TYPE>_VERSION macro and `int fluxacct_<type>_init (T *, int)`;
 - no initialiser macros (FLUXACCT_*_INIT).
 
-usage: check_api_rules.py INCLUDE_DIR"""
+With SUPPRESSIONS (tests/abi/versioned.suppr), also: the structs whose
+growth at the end the abi test lets pass are exactly the versioned ones.
+
+usage: check_api_rules.py INCLUDE_DIR [SUPPRESSIONS]"""
 import glob
 import os
 import re
@@ -233,6 +236,18 @@ def main():
     for h in headers:
         check_header(h, funcs, None)
     structs = check_structs(funcs)
+    if len(sys.argv) > 2:
+        text = open(sys.argv[2]).read()
+        m = re.search(r'name_regexp = \^fluxacct_\((.*)\)_t\$', text)
+        listed = set(m.group(1).split('|')) if m else set()
+        versioned = {base for _, _, base in structs}
+        for b in sorted(versioned - listed):
+            errors.append(f'{sys.argv[2]}: fluxacct_{b}_t is versioned but '
+                          'not listed (its growth would fail the abi test)')
+        for b in sorted(listed - versioned):
+            errors.append(f'{sys.argv[2]}: fluxacct_{b}_t is listed but not '
+                          'a versioned struct (its growth would pass the abi '
+                          'test unchecked)')
     for e in errors:
         print(e)
     print(f'{len(funcs)} functions, {len(structs)} versioned structs in '
