@@ -300,7 +300,8 @@ int fetch_from_instance (struct ctx *ctx, fluxacct_report_f report,
     double since, t0 = now_mono (), t1, t2;
     int rc;
 
-    memset (stats, 0, sizeof (*stats));
+    fluxacct_jobs_import_stats_init (stats,
+                                     FLUXACCT_JOBS_IMPORT_STATS_VERSION);
     if (fluxacct_jobs_fetch_since (ctx->db, &since, &error) < 0)
         return fail_error (&error);
     if ((rc = fluxcore_open (&fc, HINT)) != 0)
