@@ -843,18 +843,11 @@ static int import_all (fluxacct_db_t *db, const char *const *paths,
     return 0;
 }
 
-static const struct fa_vtype options_type =
-    FA_VTYPE1 (fluxacct_csv_import_options_t,
-               fluxacct_csv_import_options_init);
 static const fluxacct_csv_import_options_t options_defaults = {
     .version = FLUXACCT_CSV_IMPORT_OPTIONS_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_csv_import_options_init (fluxacct_csv_import_options_t *opts,
-                                                      int version)
-{
-    return fa_vinit (&options_type, opts, version, &options_defaults);
-}
+FA_VSTRUCT1 (options_type, fluxacct_csv_import_options_t,
+             fluxacct_csv_import_options_init, options_defaults);
 
 /* The caller's options (NULL: the defaults) and stats (NULL or of a known
  * version), checked before anything is read. */
@@ -908,6 +901,7 @@ FLUXACCT_EXPORT int fluxacct_csv_import (fluxacct_db_t *db,
     if (import_args (opts, &o, stats, error) < 0)
         return -1;
     return csv_import (db, paths, &o, stats, error);
+
 }
 
 FLUXACCT_EXPORT int fluxacct_csv_import_dir (fluxacct_db_t *db,

@@ -1310,28 +1310,17 @@ static int run (struct mig *m)
     return 0;
 }
 
-static const struct fa_vtype options_type =
-    FA_VTYPE1 (fluxacct_migrate_options_t, fluxacct_migrate_options_init);
 static const fluxacct_migrate_options_t options_defaults = {
     .version = FLUXACCT_MIGRATE_OPTIONS_VERSION,
 };
-static const struct fa_vtype stats_type =
-    FA_VTYPE1 (fluxacct_migrate_stats_t, fluxacct_migrate_stats_init);
+FA_VSTRUCT1 (options_type, fluxacct_migrate_options_t,
+             fluxacct_migrate_options_init, options_defaults);
+
 static const fluxacct_migrate_stats_t stats_zero = {
     .version = FLUXACCT_MIGRATE_STATS_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_migrate_options_init (fluxacct_migrate_options_t *opts,
-                                                   int version)
-{
-    return fa_vinit (&options_type, opts, version, &options_defaults);
-}
-
-FLUXACCT_EXPORT int fluxacct_migrate_stats_init (fluxacct_migrate_stats_t *stats,
-                                                 int version)
-{
-    return fa_vinit (&stats_type, stats, version, &stats_zero);
-}
+FA_VSTRUCT1 (stats_type, fluxacct_migrate_stats_t,
+             fluxacct_migrate_stats_init, stats_zero);
 
 FLUXACCT_EXPORT int fluxacct_migrate_db (const char *path,
                                          const fluxacct_migrate_options_t *opts,

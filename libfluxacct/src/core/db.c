@@ -36,19 +36,12 @@ FLUXACCT_EXPORT const char *fluxacct_db_default_path (void)
     return p && *p ? p : FLUXACCT_DEFAULT_DB_PATH;
 }
 
-static const struct fa_vtype create_options_type =
-    FA_VTYPE1 (fluxacct_db_create_options_t, fluxacct_db_create_options_init);
 
 static const fluxacct_db_create_options_t create_options_defaults = {
     .version = FLUXACCT_DB_CREATE_OPTIONS_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_db_create_options_init (fluxacct_db_create_options_t *o,
-                                                     int version)
-{
-    return fa_vinit (&create_options_type, o, version,
-                     &create_options_defaults);
-}
+FA_VSTRUCT1 (create_options_type, fluxacct_db_create_options_t,
+             fluxacct_db_create_options_init, create_options_defaults);
 
 /* SQLite's "UNIQUE constraint failed: T.C" and friends, in the operators'
  * words: which table, which column, what rule. */
@@ -74,6 +67,7 @@ int constraint_error (fluxacct_error_t *error, const char *what,
                           "not exist", what);
     return errprintf (error, EINVAL, "%s: a value breaks a rule of the "
                       "table", what);
+
 }
 
 /* Translate SQLite result codes into errno categories.  The message keeps

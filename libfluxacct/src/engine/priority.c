@@ -422,45 +422,28 @@ static const fluxacct_engine_jobdesc_t jobdesc_defaults = {
     .nnodes = -1,
     .ncores = -1,
 };
-static const struct fa_vtype update_type =
-    FA_VTYPE1 (fluxacct_engine_jobspec_update_t,
-               fluxacct_engine_jobspec_update_init);
 static const fluxacct_engine_jobspec_update_t update_zero = {
     .version = FLUXACCT_ENGINE_JOBSPEC_UPDATE_VERSION,
 };
-static const struct fa_vtype priority_type =
-    FA_VTYPE1 (fluxacct_engine_priority_t, fluxacct_engine_priority_init);
+FA_VSTRUCT1 (update_type, fluxacct_engine_jobspec_update_t,
+             fluxacct_engine_jobspec_update_init, update_zero);
+
 static const fluxacct_engine_priority_t priority_zero = {
     .version = FLUXACCT_ENGINE_PRIORITY_VERSION,
 };
-static const struct fa_vtype release_type =
-    FA_VTYPE1 (fluxacct_engine_release_t, fluxacct_engine_release_init);
+FA_VSTRUCT1 (priority_type, fluxacct_engine_priority_t,
+             fluxacct_engine_priority_init, priority_zero);
+
 static const fluxacct_engine_release_t release_zero = {
     .version = FLUXACCT_ENGINE_RELEASE_VERSION,
 };
+FA_VSTRUCT1 (release_type, fluxacct_engine_release_t,
+             fluxacct_engine_release_init, release_zero);
 
 FLUXACCT_EXPORT int fluxacct_engine_jobdesc_init (fluxacct_engine_jobdesc_t *job,
                                                   int version)
 {
     return fa_vinit (&jobdesc_type, job, version, &jobdesc_defaults);
-}
-
-FLUXACCT_EXPORT int fluxacct_engine_jobspec_update_init (fluxacct_engine_jobspec_update_t *update,
-                                                         int version)
-{
-    return fa_vinit (&update_type, update, version, &update_zero);
-}
-
-FLUXACCT_EXPORT int fluxacct_engine_priority_init (fluxacct_engine_priority_t *out,
-                                                   int version)
-{
-    return fa_vinit (&priority_type, out, version, &priority_zero);
-}
-
-FLUXACCT_EXPORT int fluxacct_engine_release_init (fluxacct_engine_release_t *out,
-                                                  int version)
-{
-    return fa_vinit (&release_type, out, version, &release_zero);
 }
 
 /* The caller's job description (any version) as the latest version: an

@@ -841,17 +841,11 @@ static int check_computed (const fluxacct_fstree_t *t, fluxacct_error_t *error)
     return 0;
 }
 
-static const struct fa_vtype node_type =
-    FA_VTYPE1 (fluxacct_fstree_node_t, fluxacct_fstree_node_init);
 static const fluxacct_fstree_node_t node_zero = {
     .version = FLUXACCT_FSTREE_NODE_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_fstree_node_init (fluxacct_fstree_node_t *info,
-                                               int version)
-{
-    return fa_vinit (&node_type, info, version, &node_zero);
-}
+FA_VSTRUCT1 (node_type, fluxacct_fstree_node_t,
+             fluxacct_fstree_node_init, node_zero);
 
 /* Fill the caller's info (checked) with the members of its version. */
 static void fill_info (const fluxacct_fstree_t *t, int slot,
@@ -885,6 +879,7 @@ static void fill_info (const fluxacct_fstree_t *t, int slot,
     info->tied = n->tied;
     info->user_index = n->uidx;
     fa_vout (&node_type, out, &full);
+
 }
 
 FLUXACCT_EXPORT int fluxacct_fstree_node (const fluxacct_fstree_t *t,

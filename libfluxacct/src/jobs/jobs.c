@@ -601,40 +601,23 @@ static int import_line (struct importer *imp, const char *buf, size_t len,
 
 /* ---- transactions around an import ---------------------------------- */
 
-static const struct fa_vtype options_type =
-    FA_VTYPE1 (fluxacct_jobs_import_options_t,
-               fluxacct_jobs_import_options_init);
 static const fluxacct_jobs_import_options_t options_defaults = {
     .version = FLUXACCT_JOBS_IMPORT_OPTIONS_VERSION,
 };
-static const struct fa_vtype stats_type =
-    FA_VTYPE1 (fluxacct_jobs_import_stats_t, fluxacct_jobs_import_stats_init);
+FA_VSTRUCT1 (options_type, fluxacct_jobs_import_options_t,
+             fluxacct_jobs_import_options_init, options_defaults);
+
 static const fluxacct_jobs_import_stats_t stats_zero = {
     .version = FLUXACCT_JOBS_IMPORT_STATS_VERSION,
 };
-static const struct fa_vtype record_type =
-    FA_VTYPE1 (fluxacct_jobs_record_t, fluxacct_jobs_record_init);
+FA_VSTRUCT1 (stats_type, fluxacct_jobs_import_stats_t,
+             fluxacct_jobs_import_stats_init, stats_zero);
+
 static const fluxacct_jobs_record_t record_zero = {
     .version = FLUXACCT_JOBS_RECORD_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_jobs_import_options_init (fluxacct_jobs_import_options_t *opts,
-                                                       int version)
-{
-    return fa_vinit (&options_type, opts, version, &options_defaults);
-}
-
-FLUXACCT_EXPORT int fluxacct_jobs_import_stats_init (fluxacct_jobs_import_stats_t *stats,
-                                                     int version)
-{
-    return fa_vinit (&stats_type, stats, version, &stats_zero);
-}
-
-FLUXACCT_EXPORT int fluxacct_jobs_record_init (fluxacct_jobs_record_t *rec,
-                                               int version)
-{
-    return fa_vinit (&record_type, rec, version, &record_zero);
-}
+FA_VSTRUCT1 (record_type, fluxacct_jobs_record_t,
+             fluxacct_jobs_record_init, record_zero);
 
 /* The caller's options (NULL: the defaults) and stats (NULL or of a known
  * version), checked before anything is read. */
@@ -728,6 +711,7 @@ FLUXACCT_EXPORT int fluxacct_jobs_import_buffer (fluxacct_db_t *db,
     }
     db_progress (db, "import", len, len);
     return import_end (&imp, rc, stats, error);
+
 }
 
 /* Lines of a job file, read in blocks and bounded: /dev/zero or a file

@@ -44,8 +44,6 @@ static int64_t qstore (const fluxacct_queue_fields_t *f, size_t i)
     return v == FLUXACCT_UNSET || v == FLUXACCT_RESET ? qfields[i].def : v;
 }
 
-static const struct fa_vtype fields_type =
-    FA_VTYPE1 (fluxacct_queue_fields_t, fluxacct_queue_fields_init);
 
 static const fluxacct_queue_fields_t fields_defaults = {
     .version = FLUXACCT_QUEUE_FIELDS_VERSION,
@@ -61,12 +59,8 @@ static const fluxacct_queue_fields_t fields_defaults = {
     .max_nodes = FLUXACCT_UNSET,
     .max_cores = FLUXACCT_UNSET,
 };
-
-FLUXACCT_EXPORT int fluxacct_queue_fields_init (fluxacct_queue_fields_t *f,
-                                                int version)
-{
-    return fa_vinit (&fields_type, f, version, &fields_defaults);
-}
+FA_VSTRUCT1 (fields_type, fluxacct_queue_fields_t,
+             fluxacct_queue_fields_init, fields_defaults);
 
 /* The caller's fields (NULL refused) as the latest version, checked. */
 static int check_queue_fields (const fluxacct_queue_fields_t *fields,
@@ -123,6 +117,7 @@ FLUXACCT_EXPORT int fluxacct_queue_add (fluxacct_db_t *db,
     for (size_t i = 0; i < NQF; i++)
         sqlite3_bind_int64 (st, 2 + (int)i, qstore (f, i));
     rc = db_step_done (db, st, error);
+
 done:
     return db_txn_end (db, rc, error);
 }

@@ -235,28 +235,17 @@ int r_count_json (const json_t *R, fluxacct_r_count_t *out,
     return rc;
 }
 
-static const struct fa_vtype r_count_type =
-    FA_VTYPE1 (fluxacct_r_count_t, fluxacct_r_count_init);
 static const fluxacct_r_count_t r_count_zero = {
     .version = FLUXACCT_R_COUNT_VERSION,
 };
-static const struct fa_vtype info_type =
-    FA_VTYPE1 (fluxacct_jobspec_info_t, fluxacct_jobspec_info_init);
+FA_VSTRUCT1 (r_count_type, fluxacct_r_count_t,
+             fluxacct_r_count_init, r_count_zero);
+
 static const fluxacct_jobspec_info_t info_zero = {
     .version = FLUXACCT_JOBSPEC_INFO_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_r_count_init (fluxacct_r_count_t *out,
-                                           int version)
-{
-    return fa_vinit (&r_count_type, out, version, &r_count_zero);
-}
-
-FLUXACCT_EXPORT int fluxacct_jobspec_info_init (fluxacct_jobspec_info_t *info,
-                                                int version)
-{
-    return fa_vinit (&info_type, info, version, &info_zero);
-}
+FA_VSTRUCT1 (info_type, fluxacct_jobspec_info_t,
+             fluxacct_jobspec_info_init, info_zero);
 
 FLUXACCT_EXPORT int fluxacct_r_count (const char *R, fluxacct_r_count_t *out,
                                       fluxacct_error_t *error)
@@ -298,6 +287,7 @@ static void info_out (fluxacct_jobspec_info_t *out,
                       const fluxacct_jobspec_info_t *full)
 {
     fa_vout (&info_type, out, full);
+
 }
 
 /* ----------------------------------------------------------------------

@@ -1136,17 +1136,11 @@ done:
     return rc;
 }
 
-static const struct fa_vtype stats_type =
-    FA_VTYPE1 (fluxacct_usage_stats_t, fluxacct_usage_stats_init);
 static const fluxacct_usage_stats_t stats_zero = {
     .version = FLUXACCT_USAGE_STATS_VERSION,
 };
-
-FLUXACCT_EXPORT int fluxacct_usage_stats_init (fluxacct_usage_stats_t *stats,
-                                               int version)
-{
-    return fa_vinit (&stats_type, stats, version, &stats_zero);
-}
+FA_VSTRUCT1 (stats_type, fluxacct_usage_stats_t,
+             fluxacct_usage_stats_init, stats_zero);
 
 FLUXACCT_EXPORT int fluxacct_usage_update (fluxacct_db_t *db, double now,
                                            fluxacct_usage_stats_t *stats,
@@ -1185,6 +1179,7 @@ static int usage_config_changed (fluxacct_db_t *db, const char *key,
         return -1;
     return usage_update (db, last_now > 0 ? last_now : now_seconds (), 1,
                          &stats, error);
+
 }
 
 /* Installed when the library is loaded: config_edit (core) tells usage
@@ -1328,9 +1323,6 @@ static char *report_sql (int by, const char *username, const char *bank,
     return s;
 }
 
-static const struct fa_vtype report_options_type =
-    FA_VTYPE1 (fluxacct_usage_report_options_t,
-               fluxacct_usage_report_options_init);
 static const fluxacct_usage_report_options_t report_options_defaults = {
     .version = FLUXACCT_USAGE_REPORT_OPTIONS_VERSION,
     .start = 0,
@@ -1338,13 +1330,8 @@ static const fluxacct_usage_report_options_t report_options_defaults = {
     .by = FLUXACCT_REPORT_BYASSOCIATION,
     .unit = 1,
 };
-
-FLUXACCT_EXPORT int fluxacct_usage_report_options_init (fluxacct_usage_report_options_t *opts,
-                                                        int version)
-{
-    return fa_vinit (&report_options_type, opts, version,
-                     &report_options_defaults);
-}
+FA_VSTRUCT1 (report_options_type, fluxacct_usage_report_options_t,
+             fluxacct_usage_report_options_init, report_options_defaults);
 
 FLUXACCT_EXPORT fluxacct_rows_t *fluxacct_usage_report (fluxacct_db_t *db,
                                                         const fluxacct_usage_report_options_t *opts,
@@ -1562,4 +1549,5 @@ FLUXACCT_EXPORT int fluxacct_allocation_series (fluxacct_db_t *db,
         return errprintf (error, EINVAL, "the number of points must be from 2 "
                           "to 100000, got %zu", npoints);
     return series (db, bank, npoints, t, used, error);
+
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "fluxacct/error.h"
+#include "util/util_internal.h"
 
 #define FA_VERSIONS_MAX 4
 
@@ -24,6 +25,17 @@ struct fa_vtype {
 
 /* A type with one version. */
 #define FA_VTYPE1(T, INIT) { #T, #INIT, 1, { sizeof (T) } }
+
+/* For a type with one version: the descriptor `static const struct
+ * fa_vtype VAR`, and the exported init function `int INIT (T *p, int
+ * version)`, which copies DEFAULTS (a const T defined before). */
+#define FA_VSTRUCT1(VAR, T, INIT, DEFAULTS)                                 \
+    static const struct fa_vtype VAR = FA_VTYPE1 (T, INIT);                 \
+    FLUXACCT_EXPORT int INIT (T *p, int version)                            \
+    {                                                                       \
+        return fa_vinit (&VAR, p, version, &(DEFAULTS));                    \
+    }                                                                       \
+    _Static_assert (1, #INIT)
 
 /* The size of version `version` of type t, or 0 when t has no such
  * version. */
