@@ -18,28 +18,36 @@ import subprocess
 import sys
 import tempfile
 
+# The one reader of the headers' integer FLUXACCT_* macros, shared with the
+# Python bindings' cdef generator.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'bindings', 'python'))
+from make_cdef import constants  # noqa: E402
+
 MAY_GROW = re.compile(r'^FLUXACCT_\w+_VERSION$')
 MAY_CHANGE = {'FLUXACCT_VERSION_MINOR', 'FLUXACCT_VERSION_MICRO'}
 
 
 def names(cc, incdirs):
     """Integer FLUXACCT_* macros and enum constants of the public headers."""
-    flags = [f'-I{d}' for d in incdirs]
+    flags = [f'-I{d}' for d in incdirs] + jansson_cflags()
     src = '#include <fluxacct/fluxacct.h>\n#include <fluxacct/json.h>\n'
-    macros = subprocess.run(cc + flags + ['-E', '-dM', '-x', 'c', '-'],
-                            input=src, check=True, capture_output=True,
-                            text=True).stdout
-    out = set()
-    for line in macros.splitlines():
-        m = re.match(r'#define (FLUXACCT_\w+) (.+)$', line)
-        if m and not m.group(2).lstrip().startswith(('"', '{')):
-            out.add(m.group(1))
+    with tempfile.TemporaryDirectory() as d:
+        header = os.path.join(d, 'all.h')
+        with open(header, 'w') as f:
+            f.write(src)
+        out = set(constants(cc + flags, header))
     text = subprocess.run(cc + flags + ['-E', '-P', '-x', 'c', '-'],
                           input=src, check=True, capture_output=True,
                           text=True).stdout
     for body in re.findall(r'enum\s*\w*\s*\{(.*?)\}', text, flags=re.S):
         out |= set(re.findall(r'\b(FLUXACCT_\w+)\s*=', body))
     return sorted(out)
+
+
+def jansson_cflags():
+    return subprocess.run(['pkg-config', '--cflags', 'jansson'],
+                          capture_output=True, text=True).stdout.split()
 
 
 def values(cc, incdirs, consts):
@@ -52,10 +60,8 @@ def values(cc, incdirs, consts):
             for n in consts:
                 f.write(f'    printf ("%s %lld\\n", "{n}", (long long)({n}));\n')
             f.write('    return 0;\n}\n')
-        flags = [f'-I{d}' for d in incdirs]
-        jansson = subprocess.run(['pkg-config', '--cflags', 'jansson'],
-                                 capture_output=True, text=True).stdout.split()
-        subprocess.run(cc + flags + jansson + [c, '-o', exe], check=True)
+        flags = [f'-I{d}' for d in incdirs] + jansson_cflags()
+        subprocess.run(cc + flags + [c, '-o', exe], check=True)
         out = subprocess.run([exe], check=True, capture_output=True,
                              text=True).stdout
     return dict((k, int(v)) for k, v in
